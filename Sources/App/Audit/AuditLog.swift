@@ -1,0 +1,94 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Who, from where, under which request: what every audit event records beside the change itself.
+struct AuditContext: Sendable {
+    var actor: AuditActor
+    var requestID: String?
+    var clientAddress: String?
+
+    static func cli(_ command: String) -> AuditContext { AuditContext(actor: .cli(command), requestID: nil, clientAddress: nil) }
+}
+
+extension Request {
+    /// The audit context of an authenticated request.
+    var auditContext: AuditContext {
+        get throws { AuditContext(actor: try principal.auditActor, requestID: requestID, clientAddress: clientAddress) }
+    }
+
+    /// The peer's address. Proxy headers are not trusted: a client could forge them.
+    var clientAddress: String? { remoteAddress?.ipAddress }
+}
+
+/// Appends events to an organization's hash-chained audit trail.
+enum AuditLog {
+    /// Records one change. Call inside the transaction that makes the change (``Request/write(_:)``), so the
+    /// event and the change land together or not at all.
+    static func record(
+        _ action: String, entityType: String, entityID: UUID?, before: (any Encodable)? = nil, after: (any Encodable)? = nil,
+        organizationID: UUID, context: AuditContext, on database: any Database
+    ) async throws {
+        // Lock the head first: on PostgreSQL a second writer of this organization waits here until we commit.
+        try await database.lockForUpdate(AuditChainHead.schema, idColumn: "organization_id", id: organizationID)
+        let head: AuditChainHead
+        if let existing = try await AuditChainHead.find(organizationID, on: database) {
+            head = existing
+        } else {
+            head = AuditChainHead(organizationID: organizationID)
+            try await head.create(on: database)
+        }
+        let event = AuditEvent()
+        event.id = UUID()
+        event.organizationID = organizationID
+        event.sequence = head.sequence + 1
+        event.actorType = context.actor.type.rawValue
+        event.actorID = context.actor.id
+        event.actorLabel = context.actor.label
+        event.action = action
+        event.entityType = entityType
+        event.entityID = entityID
+        event.before = try before.map(snapshot)
+        event.after = try after.map(snapshot)
+        event.requestID = context.requestID
+        event.clientAddress = context.clientAddress
+        event.occurredAt = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+        event.previousHash = head.hash
+        event.hash = try AuditChain.hash(previous: head.hash, event: event)
+        try await event.create(on: database)
+        head.sequence = event.sequence
+        head.hash = event.hash
+        try await head.update(on: database)
+    }
+
+    static func snapshot(_ value: any Encodable) throws -> String {
+        String(decoding: try JSONEncoder.canonical.encode(value), as: UTF8.self)
+    }
+
+    /// Walks an organization's chain from the first event, in batches, and reports the first broken link.
+    static func verify(organizationID: UUID, on database: any Database) async throws -> AuditChain.Verification {
+        let batchSize = 1000
+        var last = (sequence: 0, hash: AuditChain.genesisHash)
+        var checked = 0
+        let head = try await AuditChainHead.find(organizationID, on: database)
+        while true {
+            let batch = try await AuditEvent.query(on: database)
+                .filter(\.$organizationID == organizationID)
+                .filter(\.$sequence > last.sequence)
+                .sort(\.$sequence)
+                .limit(batchSize)
+                .all()
+            let isFinal = batch.count < batchSize
+            let finalHead = isFinal ? (head.map { (sequence: $0.sequence, hash: $0.hash) } ?? last) : nil
+            let (result, newLast) = AuditChain.verify(events: batch, startingAfter: last, head: finalHead)
+            checked += result.checked
+            if !result.ok {
+                var broken = result
+                broken.checked = checked
+                return broken
+            }
+            last = newLast
+            if isFinal { return AuditChain.Verification(ok: true, checked: checked) }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Fluent
+import Foundation
+import JWT
+import Vapor
+
+/// Turns `Authorization: Bearer …` into a ``Principal``: an API key (`mw_…`) or a JWT access token.
+///
+/// A request without credentials passes through unauthenticated; handlers that need a principal ask for
+/// ``Vapor/Request/principal`` and answer 401. A request with a bad credential is refused here.
+struct Authenticator: AsyncMiddleware {
+    static let apiKeyPrefix = "mw_"
+    /// Last use of an API key is written at most this often, so that a busy integration does not turn every
+    /// read into a write.
+    static let lastUsedResolution: TimeInterval = 60
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let token = request.headers.bearerAuthorization?.token {
+            request.optionalPrincipal =
+                token.hasPrefix(Self.apiKeyPrefix)
+                ? try await Self.apiKeyPrincipal(token, request: request)
+                : try await Self.accessTokenPrincipal(token, request: request)
+        }
+        return try await next.respond(to: request)
+    }
+
+    static func apiKeyPrincipal(_ token: String, request: Request) async throws -> Principal {
+        let hash = Secrets.sha256Hex(token)
+        guard let key = try await APIKey.query(on: request.db).filter(\.$keyHash == hash).first(), let keyID = key.id,
+            key.revokedAt == nil
+        else {
+            throw AppError.unauthorized("The API key is not valid or was revoked.")
+        }
+        let now = Date()
+        if let expiresAt = key.expiresAt, expiresAt <= now { throw AppError.unauthorized("The API key has expired.") }
+        if key.lastUsedAt.map({ now.timeIntervalSince($0) >= lastUsedResolution }) ?? true {
+            try await request.write { db in
+                try await APIKey.query(on: db).filter(\.$id == keyID).set(\.$lastUsedAt, to: now).update()
+            }
+        }
+        return Principal(
+            organizationID: key.organizationID, userID: key.createdByUserID, email: nil, role: nil, permissions: key.permissions,
+            siteIDs: nil, credential: .apiKey(id: keyID, name: key.name))
+    }
+
+    static func accessTokenPrincipal(_ token: String, request: Request) async throws -> Principal {
+        let payload: AccessTokenPayload
+        do {
+            payload = try await request.application.jwt.keys.verify(token, as: AccessTokenPayload.self)
+        } catch {
+            throw AppError.unauthorized("The access token is not valid or has expired.")
+        }
+        guard let userID = UUID(uuidString: payload.sub.value), let organizationID = UUID(uuidString: payload.org) else {
+            throw AppError.unauthorized("The access token is not valid.")
+        }
+        return try await memberPrincipal(userID: userID, organizationID: organizationID, credential: .accessToken, on: request.db)
+    }
+
+    /// The principal of a member, read fresh so that a changed role or removed membership takes effect at once.
+    static func memberPrincipal(userID: UUID, organizationID: UUID, credential: Principal.Credential, on db: any Database)
+        async throws -> Principal
+    {
+        guard let membership = try await Membership.query(on: db)
+            .filter(\.$organizationID == organizationID).filter(\.$user.$id == userID).with(\.$user).first()
+        else {
+            throw AppError.unauthorized("This account is no longer a member of the organization.")
+        }
+        return Principal(
+            organizationID: organizationID, userID: userID, email: membership.user.email, role: membership.role,
+            permissions: membership.role.permissions, siteIDs: membership.siteIDs, credential: credential)
+    }
+}

@@ -1,0 +1,57 @@
+/// What a member of an organization is, from most to least powerful.
+enum Role: String, Codable, CaseIterable, Sendable {
+    case owner, admin, manager, technician, requester, viewer
+
+    /// Lower is more powerful; used to stop anyone granting a role above their own.
+    var rank: Int {
+        switch self {
+        case .owner: 0
+        case .admin: 1
+        case .manager: 2
+        case .technician: 3
+        case .requester: 4
+        case .viewer: 5
+        }
+    }
+
+    var permissions: Set<Permission> { PermissionMatrix.permissions(of: self) }
+}
+
+/// One thing someone may do, named `resource:action`. API-key scopes are these names.
+enum Permission: String, Codable, CaseIterable, Sendable, Comparable {
+    case organizationRead = "organization:read"
+    case organizationUpdate = "organization:update"
+    case usersRead = "users:read"
+    case usersCreate = "users:create"
+    case usersUpdate = "users:update"
+    case usersDelete = "users:delete"
+    case apiKeysRead = "api-keys:read"
+    case apiKeysCreate = "api-keys:create"
+    case apiKeysRevoke = "api-keys:revoke"
+    case auditRead = "audit:read"
+
+    static func < (lhs: Permission, rhs: Permission) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// The role × permission matrix: the single place that says who may do what.
+///
+/// `docs/permissions.md` shows the same table; `PermissionMatrixTests` fails when the two disagree.
+enum PermissionMatrix {
+    /// For each permission, the roles that hold it.
+    static let grants: [Permission: Set<Role>] = [
+        .organizationRead: Set(Role.allCases),
+        .organizationUpdate: [.owner, .admin],
+        .usersRead: [.owner, .admin, .manager, .technician, .viewer],
+        .usersCreate: [.owner, .admin],
+        .usersUpdate: [.owner, .admin],
+        .usersDelete: [.owner, .admin],
+        .apiKeysRead: [.owner, .admin],
+        .apiKeysCreate: [.owner, .admin],
+        .apiKeysRevoke: [.owner, .admin],
+        .auditRead: [.owner, .admin],
+    ]
+
+    static func permissions(of role: Role) -> Set<Permission> {
+        Set(grants.compactMap { $0.value.contains(role) ? $0.key : nil })
+    }
+}

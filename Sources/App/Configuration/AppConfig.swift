@@ -1,0 +1,69 @@
+import Foundation
+import Logging
+
+/// Everything Millwright reads from its environment, validated once at start-up.
+///
+/// Built by ``AppConfig/load(environment:)``; tests build one directly with ``AppConfig/testing(database:)``.
+public struct AppConfig: Sendable {
+    /// Where the data lives.
+    public enum Database: Sendable, Equatable {
+        /// A SQLite file (the embedded default).
+        case sqlite(path: String)
+        /// A throw-away SQLite database (tests).
+        case sqliteMemory
+        /// PostgreSQL; `searchPath` isolates a test in its own schema.
+        case postgres(url: String, searchPath: String? = nil)
+    }
+
+    public var database: Database
+    public var dataDirectory: String
+    /// Signing and encryption key material (at least 32 bytes).
+    public var secret: [UInt8]
+    public var logLevel: Logger.Level
+    /// Lifetime of a JWT access token.
+    public var accessTokenLifetime: TimeInterval = 15 * 60
+    /// Lifetime of a refresh token (and of its whole family).
+    public var refreshTokenLifetime: TimeInterval = 30 * 24 * 3600
+    /// Consecutive failed sign-ins that lock an account.
+    public var lockoutThreshold = 5
+    /// How long a locked account stays locked.
+    public var lockoutDuration: TimeInterval = 15 * 60
+    /// Sign-in attempts one client address may make per window.
+    public var addressAttemptLimit = 30
+    public var addressWindow: TimeInterval = 5 * 60
+    /// Largest request body accepted before a 413.
+    public var maxBodySize = 2 * 1024 * 1024
+    /// Web session cookies are marked `Secure` (set behind HTTPS).
+    public var secureCookies = false
+    /// bcrypt work factor: 12 takes ~250 ms on a server core, slow enough to hinder guessing a stolen hash.
+    public var bcryptCost = 12
+    /// Timeout of outbound HTTP calls (connectors, webhooks, LLM providers).
+    public var outboundTimeout: TimeInterval = 30
+
+    public init(database: Database, dataDirectory: String, secret: [UInt8], logLevel: Logger.Level) {
+        self.database = database
+        self.dataDirectory = dataDirectory
+        self.secret = secret
+        self.logLevel = logLevel
+    }
+
+    public var sqliteFilePath: String? {
+        if case .sqlite(let path) = database { return path }
+        return nil
+    }
+
+    public var isPostgres: Bool {
+        if case .postgres = database { return true }
+        return false
+    }
+}
+
+/// A start-up configuration problem, naming every variable at fault.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public var problems: [(variable: String, message: String)]
+
+    public var description: String {
+        "Millwright cannot start; fix the configuration:\n"
+            + problems.map { "  \($0.variable): \($0.message)" }.joined(separator: "\n")
+    }
+}

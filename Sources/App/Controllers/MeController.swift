@@ -1,0 +1,88 @@
+import Fluent
+import Vapor
+
+/// `GET /me`: who the credential belongs to; `POST /me/password`: change one's own password.
+struct MeController: RouteCollection {
+    struct MeDTO: Content {
+        struct UserInfo: Content {
+            var id: UUID
+            var email: String
+            var name: String
+            var mustChangePassword: Bool
+        }
+
+        struct APIKeyInfo: Content {
+            var id: UUID
+            var name: String
+        }
+
+        var organization: OrganizationDTO
+        var user: UserInfo?
+        var apiKey: APIKeyInfo?
+        var role: Role?
+        var siteIds: [UUID]?
+        var permissions: [String]
+        var credential: String
+    }
+
+    func boot(routes: any RoutesBuilder) throws {
+        let me = routes.grouped("me")
+        me.get(use: Self.show)
+        me.post("password", use: Self.changePassword)
+    }
+
+    @Sendable static func show(_ request: Request) async throws -> MeDTO {
+        let principal = try request.principal
+        guard let organization = try await Organization.find(principal.organizationID, on: request.db) else {
+            throw AppError.unauthorized("The organization no longer exists.")
+        }
+        var user: MeDTO.UserInfo?
+        var apiKey: MeDTO.APIKeyInfo?
+        let credential: String
+        switch principal.credential {
+        case .apiKey(let id, let name):
+            apiKey = .init(id: id, name: name)
+            credential = "apiKey"
+        case .accessToken, .session:
+            if let userID = principal.userID, let found = try await User.find(userID, on: request.db) {
+                user = .init(id: userID, email: found.email, name: found.name, mustChangePassword: found.mustChangePassword)
+            }
+            credential = principal.credential == .session ? "session" : "accessToken"
+        }
+        return MeDTO(
+            organization: organization.dto, user: user, apiKey: apiKey, role: principal.role, siteIds: principal.siteIDs,
+            permissions: principal.permissions.sorted().map(\.rawValue), credential: credential)
+    }
+
+    @Sendable static func changePassword(_ request: Request) async throws -> HTTPStatus {
+        let principal = try request.principal
+        guard principal.role != nil, let userID = principal.userID else {
+            throw AppError.forbidden("An API key has no password; sign in as a user to change yours.")
+        }
+        var body = try JSONBody(request)
+        let current = body.secret("currentPassword", required: true)
+        let new = body.secret("newPassword", required: true)
+        if let new {
+            for problem in PasswordHasher.problems(new, field: "newPassword") { body.add(problem.field, problem.message) }
+        }
+        try body.validate()
+        guard let current, let new else { throw AppError.validation(body.problems) }
+        let passwords = request.application.passwordHasher
+        guard let user = try await User.find(userID, on: request.db), try await passwords.verify(current, hash: user.passwordHash) else {
+            throw AppError.invalid("currentPassword", "is not your current password")
+        }
+        let hash = try await passwords.hash(new)
+        let context = try request.auditContext
+        try await request.write { db in
+            try await User.query(on: db).filter(\.$id == userID)
+                .set(\.$passwordHash, to: hash).set(\.$mustChangePassword, to: false).update()
+            // Every other sign-in of this account ends: a changed password should lock out whoever knew the old one.
+            try await RefreshToken.query(on: db).filter(\.$userID == userID).filter(\.$revokedAt == nil).set(\.$revokedAt, to: Date())
+                .update()
+            try await AuditLog.record(
+                "user.password_changed", entityType: "user", entityID: userID, organizationID: principal.organizationID,
+                context: context, on: db)
+        }
+        return .noContent
+    }
+}

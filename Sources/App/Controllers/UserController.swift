@@ -1,0 +1,156 @@
+import Fluent
+import Vapor
+
+/// `/users`: the members of the caller's organization.
+struct UserController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let users = routes.grouped("users")
+        users.get(use: Self.list)
+        users.post(use: Self.create)
+        users.get(":userID", use: Self.show)
+        users.patch(":userID", use: Self.update)
+        users.delete(":userID", use: Self.remove)
+    }
+
+    static let sortFields: [SortField<Membership>] = [
+        SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) },
+        SortField("email", on: User.self, "email") { .string((try? $0.joined(User.self).email) ?? "") },
+        SortField("name", on: User.self, "name") { .string((try? $0.joined(User.self).name) ?? "") },
+    ]
+
+    @Sendable static func list(_ request: Request) async throws -> Page<MemberDTO> {
+        let principal = try request.principal
+        try principal.require(.usersRead)
+        let parameters = try ListParameters(request, sortable: sortFields.map(\.name), defaultSort: "email")
+        var role: Role?
+        if let raw = request.query[String.self, at: "role"] {
+            guard let parsed = Role(rawValue: raw) else {
+                throw AppError.badRequest(
+                    "A query parameter is not valid.",
+                    [FieldProblem(field: "role", message: "must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")])
+            }
+            role = parsed
+        }
+        let query = principal.query(Membership.self, on: request.db).join(User.self, on: \Membership.$user.$id == \User.$id)
+        if let role { query.filter(\.$role == role) }
+        if let text = request.query[String.self, at: "q"]?.lowercased(), !text.isEmpty {
+            query.filter(User.self, \.$email ~~ text)
+        }
+        let (rows, next) = try await query.paginate(parameters, sortFields: sortFields)
+        let items = try rows.map { $0.dto(user: try $0.joined(User.self)) }
+        return Page(items: items, nextCursor: next)
+    }
+
+    @Sendable static func show(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        try principal.require(.usersRead)
+        let membership = try await member(request.pathID("userID"), of: principal, on: request.db)
+        return try await membership.dto().response(version: membership.version, for: request)
+    }
+
+    @Sendable static func create(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        try principal.require(.usersCreate)
+        var body = try JSONBody(request)
+        body.rejectUnknown(allowed: ["email", "name", "role", "password", "siteIds"])
+        let email = body.email("email", required: true)
+        let name = body.string("name", maxLength: 200)
+        let role = body.enumValue("role", Role.self, required: true)
+        let password = body.secret("password", maxLength: 200)
+        let siteIDs = body.uuidArray("siteIds")
+        if let password { for problem in PasswordHasher.problems(password, field: "password") { body.add(problem.field, problem.message) } }
+        if let role, !MemberPolicy.mayGrant(role, principal: principal) {
+            body.add("role", "you cannot grant a role above your own")
+        }
+        try body.validate()
+        guard let email, let role else { throw AppError.validation(body.problems) }
+        let context = try request.auditContext
+        let passwords = request.application.passwordHasher
+        let created = try await request.write { db -> CreatedMemberDTO in
+            let (membership, user, generated) = try await Accounts.addMember(
+                .init(email: email, name: name, role: role, password: password, siteIDs: siteIDs),
+                organizationID: principal.organizationID, context: context, passwords: passwords, on: db)
+            return CreatedMemberDTO(member: membership.dto(user: user), password: generated)
+        }
+        let response = try await created.response(status: .created, version: created.member.version, for: request)
+        response.headers.replaceOrAdd(name: .location, value: "/api/v1/users/\(created.member.id)")
+        return response
+    }
+
+    @Sendable static func update(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        try principal.require(.usersUpdate)
+        let userID = try request.pathID("userID")
+        _ = try await member(userID, of: principal, on: request.db)
+        var body = try JSONBody(request)
+        body.rejectUnknown(allowed: ["name", "role", "siteIds"])
+        let name = body.string("name", maxLength: 200)
+        let role = body.enumValue("role", Role.self)
+        // Absent: leave the sites alone; null: all sites; a list: only those.
+        let siteChange: [UUID]?? = body.has("siteIds") ? .some(body.uuidArray("siteIds")) : .none
+        if let role, !MemberPolicy.mayGrant(role, principal: principal) {
+            body.add("role", "you cannot grant a role above your own")
+        }
+        try body.validate()
+        let context = try request.auditContext
+        let updated = try await request.write { db -> MemberDTO in
+            let membership = try await member(userID, of: principal, on: db, lock: true)
+            try ETag.check(request, currentVersion: membership.version)
+            try await MemberPolicy.checkChange(of: membership, to: role, principal: principal, on: db)
+            let before = membership.dto()
+            if let name {
+                let memberships = try await Membership.query(on: db).filter(\.$user.$id == userID).count()
+                guard memberships == 1 else {
+                    throw AppError.invalid("name", "belongs to a person who is also in other organizations; they change it themselves")
+                }
+                membership.user.name = name
+                membership.user.version += 1
+                try await membership.user.update(on: db)
+            }
+            if let role { membership.role = role }
+            if case .some(let siteIDs) = siteChange { membership.siteIDs = siteIDs }
+            membership.version += 1
+            try await membership.update(on: db)
+            let after = membership.dto()
+            try await AuditLog.record(
+                "member.updated", entityType: "user", entityID: userID, before: before, after: after,
+                organizationID: principal.organizationID, context: context, on: db)
+            return after
+        }
+        return try await updated.response(version: updated.version, for: request)
+    }
+
+    @Sendable static func remove(_ request: Request) async throws -> HTTPStatus {
+        let principal = try request.principal
+        try principal.require(.usersDelete)
+        let userID = try request.pathID("userID")
+        let context = try request.auditContext
+        try await request.write { db in
+            let membership = try await member(userID, of: principal, on: db, lock: true)
+            try ETag.check(request, currentVersion: membership.version)
+            try await MemberPolicy.checkRemoval(of: membership, principal: principal, on: db)
+            let before = membership.dto()
+            try await membership.delete(on: db)
+            try await RefreshToken.query(on: db).filter(\.$userID == userID).filter(\.$organizationID == principal.organizationID)
+                .filter(\.$revokedAt == nil).set(\.$revokedAt, to: Date()).update()
+            try await AuditLog.record(
+                "member.removed", entityType: "user", entityID: userID, before: before, organizationID: principal.organizationID,
+                context: context, on: db)
+        }
+        return .noContent
+    }
+
+    /// The membership of `userID` in the principal's organization, with its user, or 404.
+    static func member(_ userID: UUID, of principal: Principal, on db: any Database, lock: Bool = false) async throws -> Membership {
+        guard
+            let membership = try await principal.query(Membership.self, on: db).filter(\.$user.$id == userID).with(\.$user).first(),
+            let membershipID = membership.id
+        else {
+            throw AppError.notFound("No such user in this organization.")
+        }
+        if lock {
+            try await db.lockForUpdate(Membership.schema, id: membershipID)
+        }
+        return membership
+    }
+}

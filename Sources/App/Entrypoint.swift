@@ -1,0 +1,79 @@
+import Fluent
+import Foundation
+import Logging
+import Vapor
+
+/// What `millwright` does: read the configuration, build the app, migrate, set up a first organization on an
+/// empty database, then run the command (`serve` when none is given).
+public enum Millwright {
+    public static func main() async {
+        var environment = [String: String]()
+        environment.merge(DotEnv.read(path: ".env")) { $1 }
+        environment.merge(ProcessInfo.processInfo.environment) { $1 }
+        let config: AppConfig
+        do {
+            config = try AppConfig.load(environment: environment)
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            exit(1)
+        }
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: config.logLevel) }
+
+        let app: Application
+        do {
+            var env = try Environment.detect()
+            env.arguments = env.arguments.isEmpty ? ["millwright"] : env.arguments
+            app = try await Application.make(env)
+        } catch {
+            FileHandle.standardError.write(Data("Millwright cannot start: \(error)\n".utf8))
+            exit(1)
+        }
+        var failed = false
+        do {
+            try await configure(app, with: config)
+            let command = app.environment.arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve"
+            if command != "migrate" {
+                try await app.autoMigrate()
+            }
+            if command == "serve" {
+                try await FirstRun.bootstrapIfEmpty(app)
+            }
+            try await app.execute()
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            failed = true
+        }
+        try? await app.asyncShutdown()
+        if failed { exit(1) }
+    }
+}
+
+/// On an empty database, creates an organization and its owner and prints the one-time password.
+enum FirstRun {
+    static let ownerEmail = "owner@millwright.local"
+
+    static func bootstrapIfEmpty(_ app: Application) async throws {
+        guard try await Organization.query(on: app.db).count() == 0 else { return }
+        let passwords = app.passwordHasher
+        let (organization, generated) = try await app.write { db -> (Organization, String?) in
+            let organization = try await Accounts.createOrganization(name: "My Organization", context: .cli("first start"), on: db)
+            let (_, _, generated) = try await Accounts.addMember(
+                .init(email: ownerEmail, name: "Owner", role: .owner, password: nil, siteIDs: nil),
+                organizationID: try organization.requireID(), context: .cli("first start"), passwords: passwords, on: db)
+            return (organization, generated)
+        }
+        FileHandle.standardOutput.write(
+            Data(
+                """
+
+            ┌ Millwright: first start ─────────────────────────────────────────────
+            │ Created the organization "\(organization.name)" and its owner account.
+            │   e-mail:   \(ownerEmail)
+            │   password: \(generated ?? "(unchanged)")
+            │ This password is shown only now. Sign in at http://127.0.0.1:8080/
+            │ and change it (POST /api/v1/me/password).
+            └──────────────────────────────────────────────────────────────────────
+
+            """.utf8))
+    }
+}

@@ -1,0 +1,16 @@
+import Fluent
+import Vapor
+
+extension Application {
+    /// Every migration, in the order it landed. Append only: never edit or reorder one that has landed.
+    func registerMigrations() {
+        // 001: platform foundation
+        migrations.add(CreateOrganization())
+        migrations.add(CreateUser())
+        migrations.add(CreateMembership())
+        migrations.add(CreateAPIKey())
+        migrations.add(CreateRefreshToken())
+        migrations.add(CreateAuditEvent())
+        migrations.add(SessionRecord.migration)
+    }
+}

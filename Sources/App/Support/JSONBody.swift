@@ -1,0 +1,227 @@
+import Foundation
+import Vapor
+
+/// A JSON object body read field by field, collecting every problem so that one 422 can list them all.
+///
+/// ```swift
+/// var body = try JSONBody(request)
+/// let email = body.string("email", required: true)
+/// let role = body.enumValue("role", Role.self, required: true)
+/// try body.validate()
+/// ```
+struct JSONBody {
+    private let values: [String: JSONValue]
+    private(set) var problems: [FieldProblem] = []
+
+    init(_ request: Request) throws {
+        guard let contentType = request.headers.contentType, contentType.type == "application",
+            contentType.subType == "json" || contentType.subType.hasSuffix("+json")
+        else {
+            if request.body.data == nil || request.body.data?.readableBytes == 0 {
+                throw AppError.badRequest("Send a JSON object body.", [FieldProblem(field: "body", message: "is required")])
+            }
+            throw AppError.unsupportedMediaType("Send the body as application/json.")
+        }
+        guard let buffer = request.body.data, buffer.readableBytes > 0 else {
+            throw AppError.badRequest("Send a JSON object body.", [FieldProblem(field: "body", message: "is required")])
+        }
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: buffer)) else {
+            throw AppError.badRequest("The body is not valid JSON.", [FieldProblem(field: "body", message: "is not valid JSON")])
+        }
+        guard case .object(let object) = value else {
+            throw AppError.badRequest("The body must be a JSON object.", [FieldProblem(field: "body", message: "must be a JSON object")])
+        }
+        values = object
+    }
+
+    init(values: [String: JSONValue]) {
+        self.values = values
+    }
+
+    /// Whether the body names `key` at all (PATCH: absent means "leave as is", null means "clear").
+    func has(_ key: String) -> Bool { values[key] != nil }
+
+    mutating func add(_ field: String, _ message: String) {
+        problems.append(FieldProblem(field: field, message: message))
+    }
+
+    /// Throws a 422 listing every problem found so far.
+    func validate() throws {
+        if !problems.isEmpty { throw AppError.validation(problems) }
+    }
+
+    /// Fails the fields not in `allowed`, so a misspelt field is not silently ignored.
+    mutating func rejectUnknown(allowed: Set<String>) {
+        for key in values.keys.sorted() where !allowed.contains(key) {
+            add(key, "is not a field of this resource")
+        }
+    }
+
+    private mutating func value(_ key: String, required: Bool) -> JSONValue? {
+        switch values[key] {
+        case nil, .null?:
+            if required { add(key, "is required") }
+            return nil
+        case let value?:
+            return value
+        }
+    }
+
+    mutating func string(_ key: String, required: Bool = false, maxLength: Int = 200, allowEmpty: Bool = false) -> String? {
+        guard let value = value(key, required: required) else { return nil }
+        guard case .string(let raw) = value else {
+            add(key, "must be a string, not \(value.typeName)")
+            return nil
+        }
+        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty, !allowEmpty {
+            add(key, required ? "is required" : "must not be empty")
+            return nil
+        }
+        if text.count > maxLength {
+            add(key, "must be at most \(maxLength) characters")
+            return nil
+        }
+        return text
+    }
+
+    /// A string kept exactly as sent (passwords, tokens).
+    mutating func secret(_ key: String, required: Bool = false, maxLength: Int = 1000) -> String? {
+        guard let value = value(key, required: required) else { return nil }
+        guard case .string(let text) = value, !text.isEmpty else {
+            add(key, "must be a non-empty string")
+            return nil
+        }
+        if text.count > maxLength {
+            add(key, "must be at most \(maxLength) characters")
+            return nil
+        }
+        return text
+    }
+
+    mutating func email(_ key: String, required: Bool = false) -> String? {
+        guard let text = string(key, required: required, maxLength: 254) else { return nil }
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
+            !text.contains(where: \.isWhitespace)
+        else {
+            add(key, "must be an e-mail address")
+            return nil
+        }
+        return text.lowercased()
+    }
+
+    mutating func uuid(_ key: String, required: Bool = false) -> UUID? {
+        guard let value = value(key, required: required) else { return nil }
+        guard case .string(let text) = value, let id = UUID(uuidString: text) else {
+            add(key, "must be a UUID")
+            return nil
+        }
+        return id
+    }
+
+    mutating func int(_ key: String, required: Bool = false, range: ClosedRange<Int>? = nil) -> Int? {
+        guard let value = value(key, required: required) else { return nil }
+        guard case .number(let number) = value, number.rounded() == number, abs(number) < 9e15 else {
+            add(key, "must be a whole number")
+            return nil
+        }
+        let int = Int(number)
+        if let range, !range.contains(int) {
+            add(key, "must be from \(range.lowerBound) to \(range.upperBound)")
+            return nil
+        }
+        return int
+    }
+
+    mutating func bool(_ key: String, required: Bool = false) -> Bool? {
+        guard let value = value(key, required: required) else { return nil }
+        guard case .bool(let bool) = value else {
+            add(key, "must be true or false")
+            return nil
+        }
+        return bool
+    }
+
+    mutating func date(_ key: String, required: Bool = false) -> Date? {
+        guard let value = value(key, required: required) else { return nil }
+        guard case .string(let text) = value, let date = Self.parseDate(text) else {
+            add(key, "must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z")
+            return nil
+        }
+        return date
+    }
+
+    mutating func enumValue<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type, required: Bool = false) -> E?
+    where E.RawValue == String {
+        guard let value = value(key, required: required) else { return nil }
+        guard case .string(let text) = value, let result = E(rawValue: text) else {
+            add(key, "must be one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
+            return nil
+        }
+        return result
+    }
+
+    mutating func stringArray(_ key: String, required: Bool = false, maxCount: Int = 100) -> [String]? {
+        guard let value = value(key, required: required) else { return nil }
+        guard case .array(let items) = value, items.count <= maxCount else {
+            add(key, "must be an array of at most \(maxCount) strings")
+            return nil
+        }
+        var strings: [String] = []
+        for (index, item) in items.enumerated() {
+            guard case .string(let text) = item else {
+                add("\(key)[\(index)]", "must be a string")
+                continue
+            }
+            strings.append(text)
+        }
+        return strings.count == items.count ? strings : nil
+    }
+
+    mutating func uuidArray(_ key: String, required: Bool = false, maxCount: Int = 1000) -> [UUID]? {
+        guard let strings = stringArray(key, required: required, maxCount: maxCount) else { return nil }
+        var ids: [UUID] = []
+        for (index, text) in strings.enumerated() {
+            guard let id = UUID(uuidString: text) else {
+                add("\(key)[\(index)]", "must be a UUID")
+                continue
+            }
+            ids.append(id)
+        }
+        return ids.count == strings.count ? ids : nil
+    }
+
+    static func parseDate(_ text: String) -> Date? {
+        if let date = try? Date(text, strategy: .iso8601) { return date }
+        return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}
+
+extension Request {
+    /// A query parameter read as a UUID; a malformed one is a 400 naming the parameter.
+    func queryUUID(_ name: String) throws -> UUID? {
+        guard let raw = query[String.self, at: name] else { return nil }
+        guard let id = UUID(uuidString: raw) else {
+            throw AppError.badRequest("A query parameter is not valid.", [FieldProblem(field: name, message: "must be a UUID")])
+        }
+        return id
+    }
+
+    func queryDate(_ name: String) throws -> Date? {
+        guard let raw = query[String.self, at: name] else { return nil }
+        guard let date = JSONBody.parseDate(raw) else {
+            throw AppError.badRequest(
+                "A query parameter is not valid.", [FieldProblem(field: name, message: "must be an ISO 8601 date-time")])
+        }
+        return date
+    }
+
+    /// A path parameter read as a UUID. A malformed id cannot name anything, so it is a 404 like any unknown id.
+    func pathID(_ name: String) throws -> UUID {
+        guard let raw = parameters.get(name), let id = UUID(uuidString: raw) else {
+            throw AppError.notFound("No such resource.")
+        }
+        return id
+    }
+}

@@ -1,0 +1,132 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// One page of a list: `{ "items": [...], "nextCursor": "..." }`.
+struct Page<Item: Content>: Content {
+    var items: [Item]
+    var nextCursor: String?
+}
+
+/// A column a list may be sorted by (`?sort=name` or `?sort=-name`), and how to read it from a row for the cursor.
+struct SortField<M: Model>: Sendable {
+    var name: String
+    var field: DatabaseQuery.Field
+    var value: @Sendable (M) -> CursorValue
+
+    init(_ name: String, _ key: FieldKey, value: @escaping @Sendable (M) -> CursorValue) {
+        self.init(name, on: M.self, key, value: value)
+    }
+
+    /// A column of a joined model.
+    init<S: Schema>(_ name: String, on schema: S.Type, _ key: FieldKey, value: @escaping @Sendable (M) -> CursorValue) {
+        self.name = name
+        self.field = .extendedPath([key], schema: S.schemaOrAlias, space: S.spaceIfNotAliased)
+        self.value = value
+    }
+}
+
+/// A sort value carried in a cursor.
+enum CursorValue: Codable, Sendable, Equatable {
+    case string(String)
+    case int(Int)
+    case date(Date)
+
+    var databaseValue: DatabaseQuery.Value {
+        switch self {
+        case .string(let value): .bind(value)
+        case .int(let value): .bind(value)
+        case .date(let value): .bind(value)
+        }
+    }
+}
+
+/// The list parameters every list endpoint accepts: `limit` (1…500, default 50), `sort`, `cursor`.
+struct ListParameters: Sendable {
+    static let defaultLimit = 50
+    static let maximumLimit = 500
+
+    var limit: Int
+    var sortName: String
+    var descending: Bool
+    var cursor: Cursor?
+
+    struct Cursor: Codable, Sendable {
+        /// The sort the cursor was made for: a cursor is only valid with the same sort.
+        var s: String
+        var v: CursorValue
+        var id: UUID
+    }
+
+    /// Reads and validates the parameters, listing every problem at once.
+    init(_ request: Request, sortable: [String], defaultSort: String) throws {
+        var problems: [FieldProblem] = []
+        limit = Self.defaultLimit
+        if let raw = request.query[String.self, at: "limit"] {
+            if let value = Int(raw), (1...Self.maximumLimit).contains(value) {
+                limit = value
+            } else {
+                problems.append(FieldProblem(field: "limit", message: "must be a whole number from 1 to \(Self.maximumLimit)"))
+            }
+        }
+        let sort = request.query[String.self, at: "sort"] ?? defaultSort
+        descending = sort.hasPrefix("-")
+        sortName = descending ? String(sort.dropFirst()) : sort
+        if !sortable.contains(sortName) {
+            problems.append(
+                FieldProblem(field: "sort", message: "must be one of \(sortable.joined(separator: ", ")), optionally prefixed with -"))
+        }
+        cursor = nil
+        if let raw = request.query[String.self, at: "cursor"] {
+            if let data = Data(base64URLEncoded: raw), let cursor = try? JSONDecoder().decode(Cursor.self, from: data), cursor.s == sort {
+                self.cursor = cursor
+            } else {
+                problems.append(FieldProblem(field: "cursor", message: "is not a cursor this list gave out with this sort"))
+            }
+        }
+        if !problems.isEmpty { throw AppError.badRequest("The list parameters are not valid.", problems) }
+    }
+
+    var sortKey: String { descending ? "-" + sortName : sortName }
+}
+
+extension QueryBuilder where Model.IDValue == UUID {
+    /// Keyset pagination on the chosen sort field, then the id: stable under inserts and fast at any depth.
+    func paginate(_ parameters: ListParameters, sortFields: [SortField<Model>]) async throws -> (items: [Model], nextCursor: String?) {
+        guard let sortField = sortFields.first(where: { $0.name == parameters.sortName }) else {
+            throw AppError.badRequest("Unknown sort.", [FieldProblem(field: "sort", message: "is not sortable")])
+        }
+        let direction: DatabaseQuery.Sort.Direction = parameters.descending ? .descending : .ascending
+        let idField = DatabaseQuery.Field.extendedPath([.id], schema: Model.schemaOrAlias, space: Model.spaceIfNotAliased)
+        if let cursor = parameters.cursor {
+            let after: DatabaseQuery.Filter.Method = parameters.descending ? .lessThan : .greaterThan
+            self.group(.or) { group in
+                group.filter(sortField.field, after, cursor.v.databaseValue)
+                group.group(.and) { tie in
+                    tie.filter(sortField.field, .equal, cursor.v.databaseValue)
+                    tie.filter(idField, after, .bind(cursor.id))
+                }
+            }
+        }
+        let rows = try await self.sort(sortField.field, direction).sort(idField, direction).limit(parameters.limit + 1).all()
+        guard rows.count > parameters.limit, let last = rows.dropLast().last, let id = last.id else {
+            return (rows, nil)
+        }
+        let cursor = ListParameters.Cursor(s: parameters.sortKey, v: sortField.value(last), id: id)
+        let token = try JSONEncoder().encode(cursor).base64URLEncodedString()
+        return (Array(rows.prefix(parameters.limit)), token)
+    }
+}
+
+extension Data {
+    init?(base64URLEncoded text: String) {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        self.init(base64Encoded: base64)
+    }
+
+    func base64URLEncodedString() -> String {
+        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

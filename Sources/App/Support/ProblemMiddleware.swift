@@ -1,0 +1,72 @@
+import Vapor
+
+/// Turns every error into an `application/problem+json` response.
+///
+/// Replaces Vapor's `ErrorMiddleware`. Unexpected errors are logged with the request id and answered as a
+/// bare 500 that reveals nothing internal.
+struct ProblemMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            return Self.response(for: error, request: request)
+        }
+    }
+
+    static func response(for error: any Error, request: Request) -> Response {
+        let requestId = request.id
+        switch error {
+        case let error as AppError:
+            let (problem, headers) = error.problem(requestId: requestId)
+            if problem.status >= 500 { request.logger.error("\(problem.detail ?? problem.title)") }
+            return problem.response(headers: headers)
+        case let error as DecodingError:
+            return AppError.badRequest("The request body could not be read.", [error.fieldProblem])
+                .problem(requestId: requestId).0.response()
+        case let error as any AbortError:
+            let status = error.status
+            if status.code >= 500 { request.logger.error("\(error.reason)") }
+            let detail = status.code >= 500 ? nil : error.reason
+            var headers = error.headers
+            headers.remove(name: .contentType)
+            return Problem(status: status, detail: detail, requestId: requestId).response(headers: headers)
+        default:
+            request.logger.error("Unexpected error: \(String(reflecting: error))")
+            return Problem(status: .internalServerError, detail: nil, requestId: requestId).response()
+        }
+    }
+}
+
+extension DecodingError {
+    /// The field path and a sentence about what was wrong with it.
+    var fieldProblem: FieldProblem {
+        func path(_ context: Context, appending key: (any CodingKey)? = nil) -> String {
+            let keys = context.codingPath + (key.map { [$0] } ?? [])
+            let joined = keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return joined.hasPrefix(".") ? String(joined.dropFirst()) : joined
+        }
+        switch self {
+        case .typeMismatch(let type, let context):
+            return FieldProblem(field: path(context), message: "must be \(Self.describe(type))")
+        case .valueNotFound(let type, let context):
+            return FieldProblem(field: path(context), message: "must be \(Self.describe(type)), not null")
+        case .keyNotFound(let key, let context):
+            return FieldProblem(field: path(context, appending: key), message: "is required")
+        case .dataCorrupted(let context):
+            let field = path(context)
+            return FieldProblem(field: field.isEmpty ? "body" : field, message: "is not valid: \(context.debugDescription)")
+        @unknown default:
+            return FieldProblem(field: "body", message: "could not be decoded")
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type: "an integer"
+        case is Double.Type: "a number"
+        case is Bool.Type: "true or false"
+        default: "of the expected type"
+        }
+    }
+}

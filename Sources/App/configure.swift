@@ -1,0 +1,88 @@
+import Crypto
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import JWT
+import NIOSSL
+import Vapor
+
+extension Application {
+    private struct ConfigKey: StorageKey { typealias Value = AppConfig }
+
+    /// The validated configuration the app was built with.
+    var config: AppConfig {
+        get {
+            guard let config = storage[ConfigKey.self] else { fatalError("configure(_:with:) was not called") }
+            return config
+        }
+        set { storage[ConfigKey.self] = newValue }
+    }
+}
+
+/// Builds the application from a validated configuration: databases, middleware, auth, routes, commands.
+/// Tests call this with ``AppConfig/testing(database:)``; `millwright` calls it with the environment's.
+public func configure(_ app: Application, with config: AppConfig) async throws {
+    app.config = config
+    app.logger.logLevel = config.logLevel
+    try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+
+    switch config.database {
+    case .sqlite(let path):
+        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+        app.writeGate = WriteGate(serialising: true)
+    case .sqliteMemory:
+        app.databases.use(.sqlite(.memory), as: .sqlite)
+        app.writeGate = WriteGate(serialising: true)
+    case .postgres(let url, let searchPath):
+        var postgres = try SQLPostgresConfiguration(url: url)
+        if let searchPath { postgres.searchPath = [searchPath] }
+        app.databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: 4), as: .psql)
+        app.writeGate = WriteGate(serialising: false)
+    }
+    if case .sqlite = config.database {
+        // WAL lets readers run beside the writer; the setting is stored in the file, so once is enough.
+        try await app.db.sql.raw("PRAGMA journal_mode = WAL").run()
+        try await app.db.sql.raw("PRAGMA synchronous = NORMAL").run()
+    }
+    app.registerMigrations()
+
+    ContentConfiguration.global.use(encoder: JSONEncoder.api, for: .json)
+    ContentConfiguration.global.use(decoder: JSONDecoder.api, for: .json)
+
+    app.routes.defaultMaxBodySize = ByteCount(value: config.maxBodySize)
+    app.http.client.configuration.timeout = .init(
+        connect: .seconds(10), read: .seconds(Int64(config.outboundTimeout)))
+
+    app.sessions.use(.fluent)
+    app.sessions.configuration.cookieName = "millwright-session"
+    let secure = config.secureCookies
+    app.sessions.configuration.cookieFactory = { sessionID in
+        HTTPCookies.Value(
+            string: sessionID.string, expires: nil, maxAge: nil, domain: nil, path: "/", isSecure: secure, isHTTPOnly: true,
+            sameSite: .lax)
+    }
+
+    let signingKey = HKDF<SHA256>.deriveKey(
+        inputKeyMaterial: SymmetricKey(data: config.secret), info: Data("millwright access tokens".utf8), outputByteCount: 32)
+    await app.jwt.keys.add(hmac: HMACKey(key: signingKey), digestAlgorithm: .sha256)
+
+    app.signInLimiter = AddressRateLimiter(limit: config.addressAttemptLimit, window: config.addressWindow)
+    app.metrics = AppMetrics(database: config.isPostgres ? "postgresql" : "sqlite")
+
+    app.middleware = Middlewares()
+    app.middleware.use(RequestIDMiddleware())
+    app.middleware.use(MetricsMiddleware())
+    app.middleware.use(ProblemMiddleware())
+
+    try routes(app)
+    app.registerCommands()
+}
+
+extension JSONDecoder {
+    /// The API's decoder: ISO 8601 dates.
+    static var api: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}

@@ -1,0 +1,16 @@
+import Vapor
+
+/// Registers every route. API routes live under `/api/v1`; the OpenAPI document lists exactly these.
+func routes(_ app: Application) throws {
+    try app.register(collection: HealthController())
+    try app.grouped(app.sessions.middleware).register(collection: WebController())
+
+    let api = app.grouped("api", "v1").grouped(Authenticator())
+    try api.register(collection: OpenAPIController())
+    try api.register(collection: AuthController())
+    try api.register(collection: MeController())
+    try api.register(collection: OrganizationController())
+    try api.register(collection: UserController())
+    try api.register(collection: APIKeyController())
+    try api.register(collection: AuditEventController())
+}
