@@ -59,7 +59,7 @@ enum FirstRun {
             let organization = try await Accounts.createOrganization(name: "My Organization", context: .cli("first start"), on: db)
             let (_, _, generated) = try await Accounts.addMember(
                 .init(email: ownerEmail, name: "Owner", role: .owner, password: nil, siteIDs: nil),
-                organizationID: try organization.requireID(), context: .cli("first start"), passwords: passwords, on: db)
+                organizationID: try organization.requireID(), context: .cli("first start"), passwordHasher: passwords, on: db)
             return (organization, generated)
         }
         FileHandle.standardOutput.write(

@@ -73,6 +73,7 @@ public func configure(_ app: Application, with config: AppConfig) async throws {
     app.middleware.use(RequestIDMiddleware())
     app.middleware.use(MetricsMiddleware())
     app.middleware.use(ProblemMiddleware())
+    app.middleware.use(BodyLimitMiddleware(limit: config.maxBodySize))
 
     try routes(app)
     app.registerCommands()

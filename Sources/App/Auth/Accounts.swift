@@ -29,7 +29,7 @@ enum Accounts {
     /// Adds a member: creates the account when the e-mail is new, otherwise adds the existing account to the
     /// organization (its password is left alone). Returns the generated password, if one was made.
     static func addMember(
-        _ new: NewMember, organizationID: UUID, context: AuditContext, passwords: PasswordHasher, on db: any Database
+        _ new: NewMember, organizationID: UUID, context: AuditContext, passwordHasher: PasswordHasher, on db: any Database
     ) async throws -> (Membership, User, generatedPassword: String?) {
         let email = new.email.lowercased()
         var generated: String?
@@ -49,7 +49,7 @@ enum Accounts {
             let password = new.password ?? Secrets.generatePassword()
             if new.password == nil { generated = password }
             user = User(
-                email: email, name: new.name ?? email, passwordHash: try await passwords.hash(password),
+                email: email, name: new.name ?? email, passwordHash: try await passwordHasher.hash(password),
                 mustChangePassword: new.password == nil)
             try await user.create(on: db)
         }

@@ -69,7 +69,7 @@ struct UserController: RouteCollection {
         let created = try await request.write { db -> CreatedMemberDTO in
             let (membership, user, generated) = try await Accounts.addMember(
                 .init(email: email, name: name, role: role, password: password, siteIDs: siteIDs),
-                organizationID: principal.organizationID, context: context, passwords: passwords, on: db)
+                organizationID: principal.organizationID, context: context, passwordHasher: passwords, on: db)
             return CreatedMemberDTO(member: membership.dto(user: user), password: generated)
         }
         let response = try await created.response(status: .created, version: created.member.version, for: request)

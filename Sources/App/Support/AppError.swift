@@ -25,6 +25,8 @@ public enum AppError: Error, Sendable {
     /// 412: `If-Match` names a version that is no longer current.
     case preconditionFailed(String)
     case unsupportedMediaType(String)
+    /// 413: the body is larger than the configured limit.
+    case payloadTooLarge(String)
     case tooManyRequests(String, retryAfter: Int)
     case serviceUnavailable(String)
 
@@ -38,6 +40,7 @@ public enum AppError: Error, Sendable {
         case .conflict: .conflict
         case .preconditionFailed: .preconditionFailed
         case .unsupportedMediaType: .unsupportedMediaType
+        case .payloadTooLarge: .payloadTooLarge
         case .tooManyRequests: .tooManyRequests
         case .serviceUnavailable: .serviceUnavailable
         }

@@ -46,7 +46,7 @@ extension AppError {
             headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer")
             problem = Problem(status: status, detail: detail, requestId: requestId)
         case .forbidden(let detail), .notFound(let detail), .conflict(let detail), .preconditionFailed(let detail),
-            .unsupportedMediaType(let detail), .serviceUnavailable(let detail):
+            .unsupportedMediaType(let detail), .payloadTooLarge(let detail), .serviceUnavailable(let detail):
             problem = Problem(status: status, detail: detail, requestId: requestId)
         }
         return (problem, headers)

@@ -9,8 +9,11 @@ struct RequestIDMiddleware: AsyncMiddleware {
         let id: String
         if let incoming = request.headers.first(name: Self.header), Self.isAcceptable(incoming) {
             id = incoming
-        } else {
+        } else if Self.isAcceptable(request.id) {
             id = request.id
+        } else {
+            // Vapor adopts an incoming X-Request-Id as its own id, unchecked; never echo a rejected one.
+            id = UUID().uuidString
         }
         request.storage[RequestIDKey.self] = id
         request.logger[metadataKey: "request-id"] = .string(id)

@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import App
+
+@Suite("Permissions")
+struct PermissionMatrixTests {
+    /// docs/permissions.md, parsed: permission → roles with "yes".
+    static func documentedMatrix() throws -> [String: Set<String>] {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/permissions.md")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let rows = text.split(separator: "\n").filter { $0.hasPrefix("|") }.map {
+            $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        let header = try #require(rows.first)
+        var matrix: [String: Set<String>] = [:]
+        for row in rows.dropFirst(2) {
+            let permission = row[0].trimmingCharacters(in: CharacterSet(charactersIn: "`"))
+            matrix[permission] = Set(zip(header.dropFirst(), row.dropFirst()).filter { $0.1 == "yes" }.map(\.0))
+        }
+        return matrix
+    }
+
+    @Test func theDocumentedMatrixIsTheMatrixInCode() throws {
+        let documented = try Self.documentedMatrix()
+        let code = Dictionary(uniqueKeysWithValues: PermissionMatrix.grants.map { ($0.key.rawValue, Set($0.value.map(\.rawValue))) })
+        #expect(documented == code)
+        #expect(Set(documented.keys) == Set(Permission.allCases.map(\.rawValue)))
+    }
+
+    /// One request that needs exactly `permission`, against a fresh target where it changes something.
+    static func probe(_ permission: Permission, app: Application, tenant: Tenant, token: String) async throws -> HTTPStatus {
+        switch permission {
+        case .organizationRead:
+            return try await app.send(.GET, "/api/v1/organization", token: token).status
+        case .organizationUpdate:
+            return try await app.send(.PATCH, "/api/v1/organization", token: token, json: ["name": "Renamed"]).status
+        case .usersRead:
+            return try await app.send(.GET, "/api/v1/users", token: token).status
+        case .usersCreate:
+            return try await app.send(
+                .POST, "/api/v1/users", token: token, json: ["email": "new-\(UUID().uuidString.prefix(6))@example.com", "role": "viewer"]
+            ).status
+        case .usersUpdate:
+            let target = try await app.addMember(to: tenant, role: .viewer)
+            return try await app.send(.PATCH, "/api/v1/users/\(target.id)", token: token, json: ["role": "requester"]).status
+        case .usersDelete:
+            let target = try await app.addMember(to: tenant, role: .viewer)
+            return try await app.send(.DELETE, "/api/v1/users/\(target.id)", token: token).status
+        case .apiKeysRead:
+            return try await app.send(.GET, "/api/v1/api-keys", token: token).status
+        case .apiKeysCreate:
+            return try await app.send(.POST, "/api/v1/api-keys", token: token, json: ["name": "k", "scopes": ["organization:read"]]).status
+        case .apiKeysRevoke:
+            let created = try await app.send(
+                .POST, "/api/v1/api-keys", token: tenant.token, json: ["name": "k", "scopes": ["organization:read"]])
+            return try await app.send(.DELETE, "/api/v1/api-keys/\(try created.json()["apiKey"]["id"].uuid())", token: token).status
+        case .auditRead:
+            return try await app.send(.GET, "/api/v1/audit-events", token: token).status
+        }
+    }
+
+    @Test(arguments: Role.allCases)
+    func eachRoleCanDoExactlyWhatTheMatrixGrants(role: Role) async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let token = role == .owner ? tenant.token : try await app.addMember(to: tenant, role: role).token
+            for permission in Permission.allCases {
+                let status = try await Self.probe(permission, app: app, tenant: tenant, token: token)
+                if role.permissions.contains(permission) {
+                    #expect((200..<300).contains(status.code), "\(role) \(permission.rawValue) answered \(status.code)")
+                } else {
+                    #expect(status == .forbidden, "\(role) \(permission.rawValue) answered \(status.code), not 403")
+                }
+            }
+        }
+    }
+
+    @Test func anAdminCannotMakeAnOwnerNorTouchOne() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let admin = try await app.addMember(to: tenant, role: .admin)
+            let promote = try await app.send(
+                .POST, "/api/v1/users", token: admin.token, json: ["email": "boss@example.com", "role": "owner"])
+            #expect(promote.status == .unprocessableEntity)
+            #expect(try promote.problemFields() == ["role"])
+            let demote = try await app.send(.PATCH, "/api/v1/users/\(tenant.ownerID)", token: admin.token, json: ["role": "viewer"])
+            #expect(demote.status == .forbidden)
+        }
+    }
+
+    @Test func theLastOwnerCannotBeDemotedOrRemoved() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let demote = try await app.send(.PATCH, "/api/v1/users/\(tenant.ownerID)", token: tenant.token, json: ["role": "admin"])
+            #expect(demote.status == .conflict)
+            let remove = try await app.send(.DELETE, "/api/v1/users/\(tenant.ownerID)", token: tenant.token)
+            #expect(remove.status == .conflict)
+        }
+    }
+
+    @Test func aRemovedMembersTokenStopsWorkingAtOnce() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let member = try await app.addMember(to: tenant, role: .manager)
+            #expect(try await app.send(.GET, "/api/v1/users", token: member.token).status == .ok)
+            #expect(try await app.send(.DELETE, "/api/v1/users/\(member.id)", token: tenant.token).status == .noContent)
+            #expect(try await app.send(.GET, "/api/v1/users", token: member.token).status == .unauthorized)
+        }
+    }
+}
