@@ -66,14 +66,14 @@ enum FirstRun {
             Data(
                 """
 
-            ┌ Millwright: first start ─────────────────────────────────────────────
-            │ Created the organization "\(organization.name)" and its owner account.
-            │   e-mail:   \(ownerEmail)
-            │   password: \(generated ?? "(unchanged)")
-            │ This password is shown only now. Sign in at http://127.0.0.1:8080/
-            │ and change it (POST /api/v1/me/password).
-            └──────────────────────────────────────────────────────────────────────
+                ┌ Millwright: first start ─────────────────────────────────────────────
+                │ Created the organization "\(organization.name)" and its owner account.
+                │   e-mail:   \(ownerEmail)
+                │   password: \(generated ?? "(unchanged)")
+                │ This password is shown only now. Sign in at http://127.0.0.1:8080/
+                │ and change it (POST /api/v1/me/password).
+                └──────────────────────────────────────────────────────────────────────
 
-            """.utf8))
+                """.utf8))
     }
 }

@@ -39,7 +39,8 @@ struct APIKeyTests {
     @Test func revokedKeyIsRefused() async throws {
         try await withTestApp { app in
             let tenant = try await app.makeTenant()
-            let created = try await app.send(.POST, "/api/v1/api-keys", token: tenant.token, json: ["name": "CI", "scopes": ["users:read"]])
+            let created = try await app.send(
+                .POST, "/api/v1/api-keys", token: tenant.token, json: ["name": "CI", "scopes": ["users:read"]])
             let key = try created.json()["key"].string()
             let keyID = try created.json()["apiKey"]["id"].uuid()
             #expect(try await app.send(.DELETE, "/api/v1/api-keys/\(keyID)", token: tenant.token).status == .noContent)
@@ -64,7 +65,8 @@ struct APIKeyTests {
             let escalate = try await app.send(
                 .POST, "/api/v1/api-keys", token: readerKey, json: ["name": "more", "scopes": ["audit:read"]])
             #expect(escalate.status == .unprocessableEntity)
-            let bad = try await app.send(.POST, "/api/v1/api-keys", token: tenant.token, json: ["scopes": "users:read", "expiresAt": "soon"])
+            let bad = try await app.send(
+                .POST, "/api/v1/api-keys", token: tenant.token, json: ["scopes": "users:read", "expiresAt": "soon"])
             #expect(try bad.problemFields() == ["name", "scopes", "expiresAt"])
             #expect(try await APIKey.query(on: app.db).count() == 1)
         }

@@ -36,9 +36,11 @@ struct AuditTests {
             let tenant = try await app.makeTenant()
             let before = try await AuditEvent.query(on: app.db).count()
             // Same e-mail twice: the second is refused and writes nothing.
-            let first = try await app.send(.POST, "/api/v1/users", token: tenant.token, json: ["email": "pat@example.com", "role": "viewer"])
+            let first = try await app.send(
+                .POST, "/api/v1/users", token: tenant.token, json: ["email": "pat@example.com", "role": "viewer"])
             #expect(first.status == .created)
-            let second = try await app.send(.POST, "/api/v1/users", token: tenant.token, json: ["email": "pat@example.com", "role": "viewer"])
+            let second = try await app.send(
+                .POST, "/api/v1/users", token: tenant.token, json: ["email": "pat@example.com", "role": "viewer"])
             #expect(second.status == .conflict)
             #expect(try await AuditEvent.query(on: app.db).count() == before + 1)
             #expect(try await Membership.query(on: app.db).filter(\.$organizationID == tenant.organizationID).count() == 2)

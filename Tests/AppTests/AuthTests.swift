@@ -9,7 +9,8 @@ struct AuthTests {
     @Test func tokenWithRightPasswordGivesAccessAndRefreshTokens() async throws {
         try await withTestApp { app in
             let tenant = try await app.makeTenant()
-            let response = try await app.send(.POST, "/api/v1/auth/token", json: ["email": tenant.ownerEmail, "password": tenant.ownerPassword])
+            let response = try await app.send(
+                .POST, "/api/v1/auth/token", json: ["email": tenant.ownerEmail, "password": tenant.ownerPassword])
             #expect(response.status == .ok)
             let body = try response.json()
             #expect(try body["refreshToken"].string().hasPrefix("rt_"))
@@ -74,7 +75,8 @@ struct AuthTests {
     @Test func refreshRotatesAndTheNewRefreshTokenWorks() async throws {
         try await withTestApp { app in
             let tenant = try await app.makeTenant()
-            let first = try await app.send(.POST, "/api/v1/auth/token", json: ["email": tenant.ownerEmail, "password": tenant.ownerPassword])
+            let first = try await app.send(
+                .POST, "/api/v1/auth/token", json: ["email": tenant.ownerEmail, "password": tenant.ownerPassword])
             let refresh1 = try first.json()["refreshToken"].string()
             let second = try await app.send(.POST, "/api/v1/auth/refresh", json: ["refreshToken": refresh1])
             #expect(second.status == .ok)
@@ -89,7 +91,8 @@ struct AuthTests {
     @Test func reusingASpentRefreshTokenRevokesTheWholeFamily() async throws {
         try await withTestApp { app in
             let tenant = try await app.makeTenant()
-            let first = try await app.send(.POST, "/api/v1/auth/token", json: ["email": tenant.ownerEmail, "password": tenant.ownerPassword])
+            let first = try await app.send(
+                .POST, "/api/v1/auth/token", json: ["email": tenant.ownerEmail, "password": tenant.ownerPassword])
             let stolen = try first.json()["refreshToken"].string()
             let rotated = try await app.send(.POST, "/api/v1/auth/refresh", json: ["refreshToken": stolen])
             let current = try rotated.json()["refreshToken"].string()
@@ -99,7 +102,8 @@ struct AuthTests {
             // The legitimate holder's newer token died with the family.
             #expect(try await app.send(.POST, "/api/v1/auth/refresh", json: ["refreshToken": current]).status == .unauthorized)
             // Another sign-in (another family) is untouched.
-            let other = try await app.send(.POST, "/api/v1/auth/token", json: ["email": tenant.ownerEmail, "password": tenant.ownerPassword])
+            let other = try await app.send(
+                .POST, "/api/v1/auth/token", json: ["email": tenant.ownerEmail, "password": tenant.ownerPassword])
             let otherRefresh = try other.json()["refreshToken"].string()
             #expect(try await app.send(.POST, "/api/v1/auth/refresh", json: ["refreshToken": otherRefresh]).status == .ok)
             // And the reuse is in the audit trail.
@@ -111,7 +115,8 @@ struct AuthTests {
     @Test func logoutRevokesTheRefreshToken() async throws {
         try await withTestApp { app in
             let tenant = try await app.makeTenant()
-            let first = try await app.send(.POST, "/api/v1/auth/token", json: ["email": tenant.ownerEmail, "password": tenant.ownerPassword])
+            let first = try await app.send(
+                .POST, "/api/v1/auth/token", json: ["email": tenant.ownerEmail, "password": tenant.ownerPassword])
             let refresh = try first.json()["refreshToken"].string()
             #expect(try await app.send(.POST, "/api/v1/auth/logout", json: ["refreshToken": refresh]).status == .noContent)
             #expect(try await app.send(.POST, "/api/v1/auth/refresh", json: ["refreshToken": refresh]).status == .unauthorized)
@@ -122,11 +127,13 @@ struct AuthTests {
         try await withTestApp { app in
             let tenant = try await app.makeTenant()
             for _ in 0..<app.config.lockoutThreshold {
-                let response = try await app.send(.POST, "/api/v1/auth/token", json: ["email": tenant.ownerEmail, "password": "wrong guess!"])
+                let response = try await app.send(
+                    .POST, "/api/v1/auth/token", json: ["email": tenant.ownerEmail, "password": "wrong guess!"])
                 #expect(response.status == .unauthorized)
             }
             // Even the right password is refused while locked.
-            let locked = try await app.send(.POST, "/api/v1/auth/token", json: ["email": tenant.ownerEmail, "password": tenant.ownerPassword])
+            let locked = try await app.send(
+                .POST, "/api/v1/auth/token", json: ["email": tenant.ownerEmail, "password": tenant.ownerPassword])
             #expect(locked.status == .tooManyRequests)
             #expect(locked.isProblem)
             let retryAfter = try #require(locked.headers.first(name: .retryAfter).flatMap(Int.init))
@@ -137,7 +144,8 @@ struct AuthTests {
     @Test func manyAttemptsFromOneAddressAreLimited() async throws {
         try await withTestApp(configure: { $0.addressAttemptLimit = 4 }) { app in
             for index in 0..<4 {
-                let response = try await app.send(.POST, "/api/v1/auth/token", json: ["email": "u\(index)@example.com", "password": "guess guess"])
+                let response = try await app.send(
+                    .POST, "/api/v1/auth/token", json: ["email": "u\(index)@example.com", "password": "guess guess"])
                 #expect(response.status == .unauthorized)
             }
             let limited = try await app.send(.POST, "/api/v1/auth/token", json: ["email": "u9@example.com", "password": "guess guess"])
@@ -149,7 +157,8 @@ struct AuthTests {
     @Test func changingThePasswordEndsOtherSignInsAndTheNewOneWorks() async throws {
         try await withTestApp { app in
             let tenant = try await app.makeTenant()
-            let first = try await app.send(.POST, "/api/v1/auth/token", json: ["email": tenant.ownerEmail, "password": tenant.ownerPassword])
+            let first = try await app.send(
+                .POST, "/api/v1/auth/token", json: ["email": tenant.ownerEmail, "password": tenant.ownerPassword])
             let refresh = try first.json()["refreshToken"].string()
             let weak = try await app.send(
                 .POST, "/api/v1/me/password", token: tenant.token, json: ["currentPassword": tenant.ownerPassword, "newPassword": "short"])

@@ -20,7 +20,9 @@ struct CommandTests {
                 "chosen password 1",
             ])
             _ = try await app.signIn(email: "boss@example.com", password: "chosen password 1")
-            try await app.run(command: ["api-keys", "create", "--org", "Plant South", "--name", "SCADA", "--scopes", "users:read,audit:read"])
+            try await app.run(command: [
+                "api-keys", "create", "--org", "Plant South", "--name", "SCADA", "--scopes", "users:read,audit:read",
+            ])
             let key = try #require(try await APIKey.query(on: app.db).filter(\.$name == "SCADA").first())
             #expect(key.scopes == ["audit:read", "users:read"])
             #expect(key.organizationID == organization.id)

@@ -74,7 +74,8 @@ struct ConventionsTests {
                 #expect(response.isProblem)
             }
             let wrongTypes = try await app.send(
-                .POST, "/api/v1/users", token: tenant.token, json: ["email": "not-an-email", "role": "emperor", "siteIds": ["x"], "extra": 1])
+                .POST, "/api/v1/users", token: tenant.token,
+                json: ["email": "not-an-email", "role": "emperor", "siteIds": ["x"], "extra": 1])
             #expect(wrongTypes.status == .unprocessableEntity)
             #expect(try wrongTypes.problemFields() == ["email", "role", "siteIds[0]", "extra"])
         }
@@ -83,7 +84,8 @@ struct ConventionsTests {
     @Test func aTooLargeBodyIs413() async throws {
         try await withTestApp(configure: { $0.maxBodySize = 1024 }) { app in
             let tenant = try await app.makeTenant()
-            let big = try await app.send(.PATCH, "/api/v1/organization", token: tenant.token, json: ["name": String(repeating: "x", count: 4096)])
+            let big = try await app.send(
+                .PATCH, "/api/v1/organization", token: tenant.token, json: ["name": String(repeating: "x", count: 4096)])
             #expect(big.status == .payloadTooLarge)
             #expect(big.isProblem)
         }

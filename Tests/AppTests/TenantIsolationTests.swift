@@ -55,7 +55,8 @@ struct TenantIsolationTests {
                 let response = try await app.send(.GET, path, token: second.token)
                 #expect(response.status.code < 500, "GET \(path) answered \(response.status.code)")
                 for secret in secrets {
-                    #expect(!response.body.string.localizedCaseInsensitiveContains(secret), "GET \(path) shows the first tenant's \(secret)")
+                    #expect(
+                        !response.body.string.localizedCaseInsensitiveContains(secret), "GET \(path) shows the first tenant's \(secret)")
                 }
             }
         }

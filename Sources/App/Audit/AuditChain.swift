@@ -3,7 +3,11 @@ import Foundation
 
 /// Who did something, as the audit trail records it.
 struct AuditActor: Sendable, Equatable {
-    enum Kind: String, Sendable, Codable { case user, apiKey = "api_key", system }
+    enum Kind: String, Sendable, Codable {
+        case user
+        case apiKey = "api_key"
+        case system
+    }
     var type: Kind
     var id: UUID?
     var label: String

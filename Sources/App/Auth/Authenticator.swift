@@ -59,8 +59,9 @@ struct Authenticator: AsyncMiddleware {
     static func memberPrincipal(userID: UUID, organizationID: UUID, credential: Principal.Credential, on db: any Database)
         async throws -> Principal
     {
-        guard let membership = try await Membership.query(on: db)
-            .filter(\.$organizationID == organizationID).filter(\.$user.$id == userID).with(\.$user).first()
+        guard
+            let membership = try await Membership.query(on: db)
+                .filter(\.$organizationID == organizationID).filter(\.$user.$id == userID).with(\.$user).first()
         else {
             throw AppError.unauthorized("This account is no longer a member of the organization.")
         }

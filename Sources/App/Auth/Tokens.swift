@@ -83,10 +83,12 @@ enum Tokens {
                 try await revokeFamily(token.familyID, on: db)
                 return .reused(token)
             }
-            guard let membership = try await Membership.query(on: db)
-                .filter(\.$organizationID == token.organizationID).filter(\.$user.$id == token.userID).with(\.$user).first()
+            guard
+                let membership = try await Membership.query(on: db)
+                    .filter(\.$organizationID == token.organizationID).filter(\.$user.$id == token.userID).with(\.$user).first()
             else { return .invalid }
-            return .rotated(try await issue(user: membership.user, membership: membership, family: token.familyID, request: request, on: db))
+            return .rotated(
+                try await issue(user: membership.user, membership: membership, family: token.familyID, request: request, on: db))
         }
         switch outcome {
         case .rotated(let response):

@@ -61,8 +61,9 @@ enum Backup {
         let sql = try database.sql
         var counts: [String: Int] = [:]
         for table in try await tables(on: sql, schema: schema) {
-            counts[table] = try await sql.raw("SELECT COUNT(*) AS n FROM \(ident: schema).\(ident: table)").first()?.decode(
-                column: "n", as: Int.self) ?? 0
+            counts[table] =
+                try await sql.raw("SELECT COUNT(*) AS n FROM \(ident: schema).\(ident: table)").first()?.decode(
+                    column: "n", as: Int.self) ?? 0
         }
         return counts
     }
@@ -132,9 +133,10 @@ enum Backup {
     }
 
     private static func migrationNames(on sql: any SQLDatabase, schema: String) async throws -> [String] {
-        let exists = try await sql.raw(
-            "SELECT COUNT(*) AS n FROM \(ident: schema).sqlite_master WHERE type = 'table' AND name = '_fluent_migrations'"
-        ).first()?.decode(column: "n", as: Int.self) ?? 0
+        let exists =
+            try await sql.raw(
+                "SELECT COUNT(*) AS n FROM \(ident: schema).sqlite_master WHERE type = 'table' AND name = '_fluent_migrations'"
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
         guard exists > 0 else { return [] }
         return try await sql.raw("SELECT name FROM \(ident: schema)._fluent_migrations").all().map {
             try $0.decode(column: "name", as: String.self)

@@ -40,7 +40,8 @@ struct UsersCommand: AsyncCommandGroup {
             let new = Accounts.NewMember(email: email, name: signature.name, role: role, password: signature.password, siteIDs: nil)
             do {
                 let (_, user, generated) = try await app.write { db in
-                    try await Accounts.addMember(new, organizationID: organizationID, context: .cli("users create"), passwordHasher: passwords, on: db)
+                    try await Accounts.addMember(
+                        new, organizationID: organizationID, context: .cli("users create"), passwordHasher: passwords, on: db)
                 }
                 context.console.print("Added \(user.email) to \(organization.name) as \(role.rawValue).")
                 if let generated {

@@ -51,7 +51,10 @@ struct APIKeyController: RouteCollection {
             let (parsed, unknown) = Accounts.parseScopes(names)
             scopes = parsed
             if !unknown.isEmpty {
-                body.add("scopes", "unknown scopes: \(unknown.joined(separator: ", ")); known: \(Permission.allCases.map(\.rawValue).joined(separator: ", "))")
+                body.add(
+                    "scopes",
+                    "unknown scopes: \(unknown.joined(separator: ", ")); known: \(Permission.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             } else if scopes.isEmpty {
                 body.add("scopes", "must name at least one scope")
             }
@@ -67,7 +70,8 @@ struct APIKeyController: RouteCollection {
         let grantedScopes = scopes
         let created = try await request.write { db -> CreatedAPIKeyDTO in
             let (apiKey, key) = try await Accounts.createAPIKey(
-                name: name, scopes: grantedScopes, expiresAt: expiresAt, createdBy: principal.userID, organizationID: principal.organizationID,
+                name: name, scopes: grantedScopes, expiresAt: expiresAt, createdBy: principal.userID,
+                organizationID: principal.organizationID,
                 context: context, on: db)
             return CreatedAPIKeyDTO(apiKey: apiKey.dto, key: key)
         }

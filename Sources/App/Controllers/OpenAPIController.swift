@@ -9,8 +9,9 @@ struct OpenAPIController: RouteCollection {
 
     /// The document's bytes, read once from the package's resources.
     static let documentData: Data? = {
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json", subdirectory: "Resources")
-            ?? Bundle.module.url(forResource: "openapi", withExtension: "json")
+        guard
+            let url = Bundle.module.url(forResource: "openapi", withExtension: "json", subdirectory: "Resources")
+                ?? Bundle.module.url(forResource: "openapi", withExtension: "json")
         else { return nil }
         return try? Data(contentsOf: url)
     }()

@@ -67,7 +67,8 @@ struct WebController: RouteCollection {
         guard let userID = request.session.data["userID"].flatMap(UUID.init(uuidString:)),
             let organizationID = request.session.data["organizationID"].flatMap(UUID.init(uuidString:))
         else { return nil }
-        return try? await Authenticator.memberPrincipal(userID: userID, organizationID: organizationID, credential: .session, on: request.db)
+        return try? await Authenticator.memberPrincipal(
+            userID: userID, organizationID: organizationID, credential: .session, on: request.db)
     }
 
     static func csrfToken(_ request: Request) -> String {

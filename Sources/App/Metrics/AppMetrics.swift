@@ -14,19 +14,33 @@ final class AppMetrics: Sendable {
     ]
     let database: String
 
-    private static var buildInfo: MetricNameDescriptor { MetricNameDescriptor(
-        namespace: "millwright", metricName: "build", unitName: "info", helpText: "Version and database of this build; always 1.") }
-    private static var requests: MetricNameDescriptor { MetricNameDescriptor(
-        metricName: "http_requests", unitName: "total", helpText: "HTTP requests by method, route pattern and status.") }
-    private static var requestDuration: MetricNameDescriptor { MetricNameDescriptor(
-        metricName: "http_request_duration", unitName: "seconds", helpText: "HTTP request latency by method, route pattern and status.") }
-    private static var databaseUp: MetricNameDescriptor { MetricNameDescriptor(
-        namespace: "millwright", metricName: "database", unitName: "up", helpText: "1 when the last readiness probe reached the database.") }
-    private static var poolSize: MetricNameDescriptor { MetricNameDescriptor(
-        namespace: "millwright", metricName: "database_pool_max", unitName: "connections",
-        helpText: "Most connections the database pool opens.") }
-    private static var ping: MetricNameDescriptor { MetricNameDescriptor(
-        namespace: "millwright", metricName: "database_ping", unitName: "seconds", helpText: "Readiness probe round trip to the database.") }
+    private static var buildInfo: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "millwright", metricName: "build", unitName: "info", helpText: "Version and database of this build; always 1.")
+    }
+    private static var requests: MetricNameDescriptor {
+        MetricNameDescriptor(
+            metricName: "http_requests", unitName: "total", helpText: "HTTP requests by method, route pattern and status.")
+    }
+    private static var requestDuration: MetricNameDescriptor {
+        MetricNameDescriptor(
+            metricName: "http_request_duration", unitName: "seconds", helpText: "HTTP request latency by method, route pattern and status.")
+    }
+    private static var databaseUp: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "millwright", metricName: "database", unitName: "up",
+            helpText: "1 when the last readiness probe reached the database.")
+    }
+    private static var poolSize: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "millwright", metricName: "database_pool_max", unitName: "connections",
+            helpText: "Most connections the database pool opens.")
+    }
+    private static var ping: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "millwright", metricName: "database_ping", unitName: "seconds",
+            helpText: "Readiness probe round trip to the database.")
+    }
 
     init(database: String) {
         self.database = database

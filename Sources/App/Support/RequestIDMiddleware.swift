@@ -25,7 +25,9 @@ struct RequestIDMiddleware: AsyncMiddleware {
     /// Up to 128 characters of letters, digits, `-`, `_`, `.`: nothing that could forge a log line or header.
     static func isAcceptable(_ value: String) -> Bool {
         !value.isEmpty && value.count <= 128
-            && value.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) && $0.isASCII || "-_.".unicodeScalars.contains($0) }
+            && value.unicodeScalars.allSatisfy {
+                CharacterSet.alphanumerics.contains($0) && $0.isASCII || "-_.".unicodeScalars.contains($0)
+            }
     }
 }
 
