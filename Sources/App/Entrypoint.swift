@@ -36,7 +36,7 @@ public enum Millwright {
                 try await app.autoMigrate()
             }
             if command == "serve" {
-                try await FirstRun.bootstrapIfEmpty(app)
+                try await FirstRun.bootstrapIfEmpty(app, address: Self.serveAddress(app.environment.arguments))
             }
             try await app.execute()
         } catch {
@@ -46,13 +46,22 @@ public enum Millwright {
         try? await app.asyncShutdown()
         if failed { exit(1) }
     }
+
+    /// Where `serve` will listen, from `--hostname`/`-H` and `--port`/`-p` (Vapor's defaults otherwise).
+    static func serveAddress(_ arguments: [String]) -> String {
+        func value(_ names: Set<String>) -> String? {
+            guard let index = arguments.firstIndex(where: names.contains), arguments.indices.contains(index + 1) else { return nil }
+            return arguments[index + 1]
+        }
+        return "http://\(value(["--hostname", "-H"]) ?? "127.0.0.1"):\(value(["--port", "-p"]) ?? "8080")/"
+    }
 }
 
 /// On an empty database, creates an organization and its owner and prints the one-time password.
 enum FirstRun {
     static let ownerEmail = "owner@millwright.local"
 
-    static func bootstrapIfEmpty(_ app: Application) async throws {
+    static func bootstrapIfEmpty(_ app: Application, address: String) async throws {
         guard try await Organization.query(on: app.db).count() == 0 else { return }
         let passwords = app.passwordHasher
         let (organization, generated) = try await app.write { db -> (Organization, String?) in
@@ -70,7 +79,7 @@ enum FirstRun {
                 │ Created the organization "\(organization.name)" and its owner account.
                 │   e-mail:   \(ownerEmail)
                 │   password: \(generated ?? "(unchanged)")
-                │ This password is shown only now. Sign in at http://127.0.0.1:8080/
+                │ This password is shown only now. Sign in at \(address)
                 │ and change it (POST /api/v1/me/password).
                 └──────────────────────────────────────────────────────────────────────
 

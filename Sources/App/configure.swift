@@ -66,6 +66,8 @@ public func configure(_ app: Application, with config: AppConfig) async throws {
         inputKeyMaterial: SymmetricKey(data: config.secret), info: Data("millwright access tokens".utf8), outputByteCount: 32)
     await app.jwt.keys.add(hmac: HMACKey(key: signingKey), digestAlgorithm: .sha256)
 
+    app.passwordHasher = try PasswordHasher(cost: config.bcryptCost, threadPool: app.threadPool)
+    app.secretBox = SecretBox(secret: config.secret)
     app.signInLimiter = AddressRateLimiter(limit: config.addressAttemptLimit, window: config.addressWindow)
     app.metrics = AppMetrics(database: config.isPostgres ? "postgresql" : "sqlite")
 

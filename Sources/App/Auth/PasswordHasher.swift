@@ -4,10 +4,15 @@ import Vapor
 struct PasswordHasher: Sendable {
     var cost: Int
     var threadPool: NIOThreadPool
+    /// A hash of a random password at the same cost, verified against when an e-mail is unknown so that the time
+    /// taken does not reveal which e-mails have accounts.
+    private var decoy: String
 
-    /// A hash of a random password, verified against when an e-mail is unknown so that the time taken does not
-    /// reveal which e-mails have accounts.
-    private static let decoy = (try? Bcrypt.hash("decoy-password-never-matches", cost: 4)) ?? ""
+    init(cost: Int, threadPool: NIOThreadPool) throws {
+        self.cost = cost
+        self.threadPool = threadPool
+        self.decoy = try Bcrypt.hash(Secrets.randomToken(length: 24), cost: cost)
+    }
 
     func hash(_ password: String) async throws -> String {
         let cost = self.cost
@@ -15,7 +20,7 @@ struct PasswordHasher: Sendable {
     }
 
     func verify(_ password: String, hash: String?) async throws -> Bool {
-        let created = hash ?? Self.decoy
+        let created = hash ?? decoy
         let matches = try await threadPool.runIfActive { (try? Bcrypt.verify(password, created: created)) ?? false }
         return hash != nil && matches
     }
@@ -33,5 +38,14 @@ struct PasswordHasher: Sendable {
 }
 
 extension Application {
-    var passwordHasher: PasswordHasher { PasswordHasher(cost: config.bcryptCost, threadPool: threadPool) }
+    private struct PasswordHasherKey: StorageKey { typealias Value = PasswordHasher }
+
+    /// Set up by `configure`, with the configured bcrypt cost.
+    var passwordHasher: PasswordHasher {
+        get {
+            guard let hasher = storage[PasswordHasherKey.self] else { fatalError("configure(_:with:) was not called") }
+            return hasher
+        }
+        set { storage[PasswordHasherKey.self] = newValue }
+    }
 }

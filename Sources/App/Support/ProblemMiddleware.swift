@@ -1,3 +1,4 @@
+import Fluent
 import Vapor
 
 /// Turns every error into an `application/problem+json` response.
@@ -20,6 +21,9 @@ struct ProblemMiddleware: AsyncMiddleware {
             let (problem, headers) = error.problem(requestId: requestId)
             if problem.status >= 500 { request.logger.error("\(problem.detail ?? problem.title)") }
             return problem.response(headers: headers)
+        case let error as any DatabaseError where error.isConstraintFailure:
+            // Two writers raced past the same uniqueness check; the loser learns it plainly.
+            return AppError.conflict("This conflicts with a record that already exists.").problem(requestId: requestId).0.response()
         case let error as DecodingError:
             return AppError.badRequest("The request body could not be read.", [error.fieldProblem])
                 .problem(requestId: requestId).0.response()
