@@ -24,9 +24,11 @@ let package = Package(
             name: "millwright",
             dependencies: [.target(name: "App")]
         ),
+        .target(name: "Maintenance"),
         .target(
             name: "App",
             dependencies: [
+                .target(name: "Maintenance"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -38,6 +40,10 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             resources: [.copy("Resources")]
+        ),
+        .testTarget(
+            name: "MaintenanceTests",
+            dependencies: [.target(name: "Maintenance")]
         ),
         .testTarget(
             name: "AppTests",
