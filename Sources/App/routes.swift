@@ -13,4 +13,9 @@ func routes(_ app: Application) throws {
     try api.register(collection: UserController())
     try api.register(collection: APIKeyController())
     try api.register(collection: AuditEventController())
+    try api.register(collection: ClientController())
+    try api.register(collection: SiteController())
+    try api.register(collection: LocationController())
+    try api.register(collection: AssetController())
+    try api.register(collection: MeterController())
 }

@@ -60,6 +60,34 @@ struct PermissionMatrixTests {
             return try await app.send(.DELETE, "/api/v1/api-keys/\(try created.json()["apiKey"]["id"].uuid())", token: token).status
         case .auditRead:
             return try await app.send(.GET, "/api/v1/audit-events", token: token).status
+        case .clientsRead:
+            return try await app.send(.GET, "/api/v1/clients", token: token).status
+        case .clientsWrite:
+            return try await app.send(.POST, "/api/v1/clients", token: token, json: ["name": "Client \(UUID().uuidString.prefix(4))"])
+                .status
+        case .sitesRead:
+            return try await app.send(.GET, "/api/v1/sites", token: token).status
+        case .sitesWrite:
+            return try await app.send(.POST, "/api/v1/sites", token: token, json: ["name": "Site", "timeZone": "Europe/Berlin"]).status
+        case .assetsRead:
+            return try await app.send(.GET, "/api/v1/assets", token: token).status
+        case .assetsWrite:
+            let site = try await app.makeSite(tenant)
+            return try await app.send(
+                .POST, "/api/v1/assets", token: token,
+                json: ["siteId": site.uuidString, "tag": "T-\(UUID().uuidString.prefix(6))", "name": "Pump"]
+            ).status
+        case .assetsDelete:
+            let asset = try await app.makeAsset(tenant)
+            return try await app.send(.DELETE, "/api/v1/assets/\(asset)", token: token).status
+        case .metersWrite:
+            let asset = try await app.makeAsset(tenant)
+            return try await app.send(
+                .POST, "/api/v1/meters", token: token, json: ["assetId": asset.uuidString, "name": "Hours", "unit": "h"]
+            ).status
+        case .readingsCreate:
+            let meter = try await app.makeMeter(tenant)
+            return try await app.send(.POST, "/api/v1/meters/\(meter)/readings", token: token, json: ["value": 12.5]).status
         }
     }
 

@@ -29,6 +29,15 @@ enum Permission: String, Codable, CaseIterable, Sendable, Comparable {
     case apiKeysCreate = "api-keys:create"
     case apiKeysRevoke = "api-keys:revoke"
     case auditRead = "audit:read"
+    case clientsRead = "clients:read"
+    case clientsWrite = "clients:write"
+    case sitesRead = "sites:read"
+    case sitesWrite = "sites:write"
+    case assetsRead = "assets:read"
+    case assetsWrite = "assets:write"
+    case assetsDelete = "assets:delete"
+    case metersWrite = "meters:write"
+    case readingsCreate = "readings:create"
 
     static func < (lhs: Permission, rhs: Permission) -> Bool { lhs.rawValue < rhs.rawValue }
 }
@@ -49,6 +58,15 @@ enum PermissionMatrix {
         .apiKeysCreate: [.owner, .admin],
         .apiKeysRevoke: [.owner, .admin],
         .auditRead: [.owner, .admin],
+        .clientsRead: [.owner, .admin, .manager, .technician, .viewer],
+        .clientsWrite: [.owner, .admin, .manager],
+        .sitesRead: Set(Role.allCases),
+        .sitesWrite: [.owner, .admin, .manager],
+        .assetsRead: Set(Role.allCases),
+        .assetsWrite: [.owner, .admin, .manager],
+        .assetsDelete: [.owner, .admin, .manager],
+        .metersWrite: [.owner, .admin, .manager],
+        .readingsCreate: [.owner, .admin, .manager, .technician],
     ]
 
     static func permissions(of role: Role) -> Set<Permission> {

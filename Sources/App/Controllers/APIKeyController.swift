@@ -16,10 +16,9 @@ struct APIKeyController: RouteCollection {
         SortField("name", "name") { .string($0.name) },
     ]
 
-    @Sendable static func list(_ request: Request) async throws -> Page<APIKeyDTO> {
+    @Sendable static func list(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.apiKeysRead)
-        let parameters = try ListParameters(request, sortable: sortFields.map(\.name), defaultSort: "-createdAt")
         let query = principal.query(APIKey.self, on: request.db)
         switch request.query[String.self, at: "revoked"] {
         case nil: break
@@ -28,8 +27,9 @@ struct APIKeyController: RouteCollection {
         default:
             throw AppError.badRequest("A query parameter is not valid.", [FieldProblem(field: "revoked", message: "must be true or false")])
         }
-        let (rows, next) = try await query.paginate(parameters, sortFields: sortFields)
-        return Page(items: rows.map(\.dto), nextCursor: next)
+        return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "-createdAt", filename: "api-keys") {
+            $0.dto
+        }
     }
 
     @Sendable static func show(_ request: Request) async throws -> APIKeyDTO {

@@ -14,10 +14,9 @@ struct AuditEventController: RouteCollection {
         SortField("sequence", "sequence") { .int($0.sequence) }
     ]
 
-    @Sendable static func list(_ request: Request) async throws -> Page<AuditEventDTO> {
+    @Sendable static func list(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.auditRead)
-        let parameters = try ListParameters(request, sortable: sortFields.map(\.name), defaultSort: "-sequence")
         let query = principal.query(AuditEvent.self, on: request.db)
         if let action = request.query[String.self, at: "action"] { query.filter(\.$action == action) }
         if let entityType = request.query[String.self, at: "entityType"] { query.filter(\.$entityType == entityType) }
@@ -25,8 +24,9 @@ struct AuditEventController: RouteCollection {
         if let actorID = try request.queryUUID("actorId") { query.filter(\.$actorID == actorID) }
         if let since = try request.queryDate("since") { query.filter(\.$occurredAt >= since) }
         if let until = try request.queryDate("until") { query.filter(\.$occurredAt < until) }
-        let (rows, next) = try await query.paginate(parameters, sortFields: sortFields)
-        return Page(items: rows.map(\.dto), nextCursor: next)
+        return try await Listing.respond(
+            request, query: query, sortFields: sortFields, defaultSort: "-sequence", filename: "audit-events"
+        ) { $0.dto }
     }
 
     @Sendable static func show(_ request: Request) async throws -> AuditEventDTO {

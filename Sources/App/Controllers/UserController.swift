@@ -18,10 +18,9 @@ struct UserController: RouteCollection {
         SortField("name", on: User.self, "name") { .string((try? $0.joined(User.self).name) ?? "") },
     ]
 
-    @Sendable static func list(_ request: Request) async throws -> Page<MemberDTO> {
+    @Sendable static func list(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.usersRead)
-        let parameters = try ListParameters(request, sortable: sortFields.map(\.name), defaultSort: "email")
         var role: Role?
         if let raw = request.query[String.self, at: "role"] {
             guard let parsed = Role(rawValue: raw) else {
@@ -36,9 +35,9 @@ struct UserController: RouteCollection {
         if let text = request.query[String.self, at: "q"]?.lowercased(), !text.isEmpty {
             query.filter(User.self, \.$email ~~ text)
         }
-        let (rows, next) = try await query.paginate(parameters, sortFields: sortFields)
-        let items = try rows.map { $0.dto(user: try $0.joined(User.self)) }
-        return Page(items: items, nextCursor: next)
+        return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "email", filename: "users") {
+            $0.dto(user: try $0.joined(User.self))
+        }
     }
 
     @Sendable static func show(_ request: Request) async throws -> Response {

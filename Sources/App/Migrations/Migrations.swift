@@ -12,5 +12,11 @@ extension Application {
         migrations.add(CreateRefreshToken())
         migrations.add(CreateAuditEvent())
         migrations.add(SessionRecord.migration)
+        // 002: places and things
+        migrations.add(CreateClient())
+        migrations.add(CreateSite())
+        migrations.add(CreateLocation())
+        migrations.add(CreateAsset())
+        migrations.add(CreateMeter())
     }
 }

@@ -38,6 +38,9 @@ struct JSONBody {
         self.values = values
     }
 
+    /// The raw value of `key`, unvalidated.
+    func rawValue(_ key: String) -> JSONValue? { values[key] }
+
     /// Whether the body names `key` at all (PATCH: absent means "leave as is", null means "clear").
     func has(_ key: String) -> Bool { values[key] != nil }
 
@@ -190,6 +193,60 @@ struct JSONBody {
             ids.append(id)
         }
         return ids.count == strings.count ? ids : nil
+    }
+
+    mutating func double(_ key: String, required: Bool = false, range: ClosedRange<Double>? = nil) -> Double? {
+        guard let value = value(key, required: required) else { return nil }
+        guard case .number(let number) = value, number.isFinite else {
+            add(key, "must be a number")
+            return nil
+        }
+        if let range, !range.contains(number) {
+            add(key, "must be from \(range.lowerBound.formatted()) to \(range.upperBound.formatted())")
+            return nil
+        }
+        return number
+    }
+
+    /// A calendar day, `YYYY-MM-DD`, returned in that form.
+    mutating func day(_ key: String, required: Bool = false) -> String? {
+        guard let value = value(key, required: required) else { return nil }
+        guard case .string(let text) = value, Self.isDay(text) else {
+            add(key, "must be a date such as 2026-01-31")
+            return nil
+        }
+        return text
+    }
+
+    /// An IANA time zone such as `Europe/Berlin`.
+    mutating func timeZone(_ key: String, required: Bool = false) -> String? {
+        guard let text = string(key, required: required, maxLength: 64) else { return nil }
+        guard TimeZone(identifier: text) != nil else {
+            add(key, "must be an IANA time zone such as Europe/Berlin or UTC")
+            return nil
+        }
+        return text
+    }
+
+    /// PATCH semantics for one field: `nil` when absent (leave as is), `.some(nil)` when null (clear), else
+    /// `.some(value)`. A value that fails validation is recorded as a problem, so ``validate()`` throws before use.
+    mutating func patch<T>(_ key: String, _ read: (inout JSONBody) -> T?) -> T?? {
+        guard has(key) else { return nil }
+        if case .null? = values[key] { return .some(nil) }
+        return .some(read(&self))
+    }
+
+    static func isDay(_ text: String) -> Bool {
+        let parts = text.split(separator: "-")
+        guard text.count == 10, parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            (1...9999).contains(year), (1...12).contains(month)
+        else { return false }
+        var components = DateComponents()
+        (components.year, components.month, components.day) = (year, month, day)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
+        guard let date = calendar.date(from: components) else { return false }
+        return calendar.component(.day, from: date) == day
     }
 
     static func parseDate(_ text: String) -> Date? {

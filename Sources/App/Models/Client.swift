@@ -1,0 +1,40 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// A customer of a contractor or managed-service provider. Optional: a plant's own maintenance team has none.
+final class Client: Model, VersionedModel, @unchecked Sendable {
+    static let schema = "clients"
+    static let entityType = "client"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organization_id") var organizationID: UUID
+    @Field(key: "name") var name: String
+    @OptionalField(key: "email") var email: String?
+    @OptionalField(key: "phone") var phone: String?
+    @OptionalField(key: "notes") var notes: String?
+    @Field(key: "version") var version: Int
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    static var organizationIDKey: KeyPath<Client, FieldProperty<Client, UUID>> { \.$organizationID }
+
+    init() {}
+
+    struct DTO: Content, Equatable {
+        var id: UUID
+        var name: String
+        var email: String?
+        var phone: String?
+        var notes: String?
+        var version: Int
+        var createdAt: Date?
+        var updatedAt: Date?
+    }
+
+    var dto: DTO {
+        DTO(
+            id: id ?? UUID(), name: name, email: email, phone: phone, notes: notes, version: version, createdAt: createdAt,
+            updatedAt: updatedAt)
+    }
+}

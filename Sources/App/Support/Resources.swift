@@ -1,0 +1,141 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// A tenant-owned row with an optimistic-concurrency version: what the generic handlers below work on.
+protocol VersionedModel: TenantModel {
+    associatedtype DTO: Content
+    var version: Int { get set }
+    var dto: DTO { get }
+    /// The entity name in audit events and messages, e.g. `asset`.
+    static var entityType: String { get }
+}
+
+/// A row that belongs to one site: members limited to some sites see only those rows.
+protocol SiteOwned: VersionedModel {
+    var siteID: UUID { get }
+    static var siteIDKey: KeyPath<Self, FieldProperty<Self, UUID>> { get }
+}
+
+extension Principal {
+    /// Whether a membership limited to some sites reaches `siteID`.
+    func canAccess(siteID: UUID) -> Bool {
+        siteIDs.map { $0.contains(siteID) } ?? true
+    }
+
+    /// A tenant query further limited to the principal's sites.
+    func siteQuery<M: SiteOwned>(_ model: M.Type, on database: any Database) -> QueryBuilder<M> {
+        let query = self.query(model, on: database)
+        if let siteIDs { query.filter(M.siteIDKey ~~ siteIDs) }
+        return query
+    }
+
+    /// The row in this tenant and within the principal's sites, or 404.
+    func findInSite<M: SiteOwned>(_ model: M.Type, _ id: UUID?, on database: any Database) async throws -> M {
+        let found = try await find(model, id, on: database)
+        guard canAccess(siteID: found.siteID) else {
+            throw AppError.notFound("No such \(M.entityType.replacingOccurrences(of: "_", with: " ")).")
+        }
+        return found
+    }
+
+    /// Sites this principal reaches.
+    func sitesQuery(on database: any Database) -> QueryBuilder<Site> {
+        let query = self.query(Site.self, on: database)
+        if let siteIDs { query.filter(\.$id ~~ siteIDs) }
+        return query
+    }
+
+    func findSite(_ id: UUID?, on database: any Database) async throws -> Site {
+        guard let id, canAccess(siteID: id), let site = try await query(Site.self, on: database).filter(\.$id == id).first() else {
+            throw AppError.notFound("No such site.")
+        }
+        return site
+    }
+
+    /// Throws 422 on `field` when the principal may not use `siteID` (absent or outside their sites).
+    func requireSite(_ siteID: UUID, field: String, on database: any Database) async throws {
+        guard canAccess(siteID: siteID), try await query(Site.self, on: database).filter(\.$id == siteID).count() > 0 else {
+            throw AppError.invalid(field, "is not a site of this organization that you can reach")
+        }
+    }
+}
+
+/// The shared shape of create, read, update and delete: tenant scope, ETag/If-Match, one transaction with its
+/// audit event. Controllers validate the body and say what changes; these do the rest the same way every time.
+enum Resources {
+    static func show<M: VersionedModel>(_ model: M, for request: Request) async throws -> Response {
+        try await model.dto.response(version: model.version, for: request)
+    }
+
+    /// Creates `build()`'s row and audits `<entity>.created`; answers 201 with `Location`.
+    static func create<M: VersionedModel>(
+        _ request: Request, path: String, build: @escaping @Sendable (any Database) async throws -> M
+    ) async throws -> Response {
+        let principal = try request.principal
+        let context = try request.auditContext
+        let (dto, id, version) = try await request.write { db -> (M.DTO, UUID, Int) in
+            let model = try await build(db)
+            model.organizationID = principal.organizationID
+            model.version = 1
+            try await model.create(on: db)
+            let id = try model.requireID()
+            try await AuditLog.record(
+                "\(M.entityType).created", entityType: M.entityType, entityID: id, after: model.dto,
+                organizationID: principal.organizationID,
+                context: context, on: db)
+            return (model.dto, id, model.version)
+        }
+        let response = try await dto.response(status: .created, version: version, for: request)
+        response.headers.replaceOrAdd(name: .location, value: "/api/v1/\(path)/\(id)")
+        return response
+    }
+
+    /// Loads the row (`load` applies tenant and site scope), checks `If-Match`, applies the change, bumps the
+    /// version and audits `<entity>.updated` with before and after.
+    static func update<M: VersionedModel>(
+        _ request: Request, load: @escaping @Sendable (any Database) async throws -> M,
+        apply: @escaping @Sendable (M, any Database) async throws -> Void
+    ) async throws -> Response {
+        let principal = try request.principal
+        let context = try request.auditContext
+        let (dto, version) = try await request.write { db -> (M.DTO, Int) in
+            let first = try await load(db)
+            let id = try first.requireID()
+            try await db.lockForUpdate(M.schema, id: id)
+            let model = try await load(db)
+            try ETag.check(request, currentVersion: model.version)
+            let before = model.dto
+            try await apply(model, db)
+            model.version += 1
+            try await model.update(on: db)
+            try await AuditLog.record(
+                "\(M.entityType).updated", entityType: M.entityType, entityID: id, before: before, after: model.dto,
+                organizationID: principal.organizationID, context: context, on: db)
+            return (model.dto, model.version)
+        }
+        return try await dto.response(version: version, for: request)
+    }
+
+    /// Deletes the row after `check` (e.g. "still has children") and audits `<entity>.deleted`.
+    static func delete<M: VersionedModel>(
+        _ request: Request, load: @escaping @Sendable (any Database) async throws -> M,
+        check: @escaping @Sendable (M, any Database) async throws -> Void = { _, _ in }
+    ) async throws -> HTTPStatus {
+        let principal = try request.principal
+        let context = try request.auditContext
+        try await request.write { db in
+            let model = try await load(db)
+            let id = try model.requireID()
+            try await db.lockForUpdate(M.schema, id: id)
+            try ETag.check(request, currentVersion: model.version)
+            try await check(model, db)
+            let before = model.dto
+            try await model.delete(on: db)
+            try await AuditLog.record(
+                "\(M.entityType).deleted", entityType: M.entityType, entityID: id, before: before, organizationID: principal.organizationID,
+                context: context, on: db)
+        }
+        return .noContent
+    }
+}
