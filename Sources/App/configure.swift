@@ -69,6 +69,7 @@ public func configure(_ app: Application, with config: AppConfig) async throws {
     app.passwordHasher = try PasswordHasher(cost: config.bcryptCost, threadPool: app.threadPool)
     app.secretBox = SecretBox(secret: config.secret)
     app.signInLimiter = AddressRateLimiter(limit: config.addressAttemptLimit, window: config.addressWindow)
+    app.events = DomainEventBus()
     app.metrics = AppMetrics(database: config.isPostgres ? "postgresql" : "sqlite")
 
     app.middleware = Middlewares()

@@ -88,6 +88,31 @@ struct PermissionMatrixTests {
         case .readingsCreate:
             let meter = try await app.makeMeter(tenant)
             return try await app.send(.POST, "/api/v1/meters/\(meter)/readings", token: token, json: ["value": 12.5]).status
+        case .teamsWrite:
+            return try await app.send(.POST, "/api/v1/teams", token: token, json: ["name": "Night shift"]).status
+        case .failureCodesWrite:
+            return try await app.send(
+                .POST, "/api/v1/failure-codes", token: token,
+                json: ["category": "problem", "code": "P\(UUID().uuidString.prefix(5))", "description": "Bearing noise"]
+            ).status
+        case .workOrdersRead:
+            return try await app.send(.GET, "/api/v1/work-orders", token: token).status
+        case .workOrdersCreate:
+            let site = try await app.makeSite(tenant)
+            return try await app.send(.POST, "/api/v1/work-orders", token: token, json: ["title": "Fix it", "siteId": site.uuidString])
+                .status
+        case .workOrdersUpdate:
+            let order = try await app.makeWorkOrder(tenant)
+            return try await app.send(.PATCH, "/api/v1/work-orders/\(order)", token: token, json: ["priority": "high"]).status
+        case .workOrdersDelete:
+            let order = try await app.makeWorkOrder(tenant)
+            return try await app.send(.DELETE, "/api/v1/work-orders/\(order)", token: token).status
+        case .workOrdersManage:
+            let order = try await app.makeWorkOrder(tenant)
+            return try await app.send(.POST, "/api/v1/work-orders/\(order)/cancel", token: token, json: ["reason": "duplicate"]).status
+        case .workOrdersWork:
+            let order = try await app.makeWorkOrder(tenant)
+            return try await app.send(.POST, "/api/v1/work-orders/\(order)/start", token: token).status
         }
     }
 

@@ -26,7 +26,13 @@ struct TenantIsolationTests {
             let location = try await app.send(
                 .POST, "/api/v1/locations", token: first.token, json: ["siteId": site.uuidString, "name": "Hall 1"]
             ).json()["id"].uuid()
+            let team = try await app.send(.POST, "/api/v1/teams", token: first.token, json: ["name": "Crew"]).json()["id"].uuid()
+            let failureCode = try await app.send(
+                .POST, "/api/v1/failure-codes", token: first.token, json: ["category": "cause", "code": "C1", "description": "Wear"]
+            ).json()["id"].uuid()
+            let workOrder = try await app.makeWorkOrder(first, json: ["assetId": asset.uuidString])
             let firstTenantIDs: [String: UUID] = [
+                "teamID": team, "failureCodeID": failureCode, "workOrderID": workOrder,
                 "userID": member.id, "apiKeyID": keyID, "auditEventID": eventID, "siteID": site, "assetID": asset, "meterID": meter,
                 "clientID": client, "locationID": location,
             ]
@@ -46,7 +52,7 @@ struct TenantIsolationTests {
                 #expect(response.status == .notFound, "\(route.method) \(path) answered \(response.status.code) to another tenant")
                 walked += 1
             }
-            #expect(walked >= 25)
+            #expect(walked >= 39)
             // Nothing of the first tenant changed.
             let stillThere = try await app.send(.GET, "/api/v1/users/\(member.id)", token: first.token)
             #expect(stillThere.status == .ok)

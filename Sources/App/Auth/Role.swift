@@ -38,6 +38,16 @@ enum Permission: String, Codable, CaseIterable, Sendable, Comparable {
     case assetsDelete = "assets:delete"
     case metersWrite = "meters:write"
     case readingsCreate = "readings:create"
+    case teamsWrite = "teams:write"
+    case failureCodesWrite = "failure-codes:write"
+    case workOrdersRead = "work-orders:read"
+    case workOrdersCreate = "work-orders:create"
+    case workOrdersUpdate = "work-orders:update"
+    case workOrdersDelete = "work-orders:delete"
+    /// Act as a manager in the work-order state machine: approve, reopen, cancel, and work any order.
+    case workOrdersManage = "work-orders:manage"
+    /// Work the orders one is assigned to: start, hold, resume, complete, log time and parts.
+    case workOrdersWork = "work-orders:work"
 
     static func < (lhs: Permission, rhs: Permission) -> Bool { lhs.rawValue < rhs.rawValue }
 }
@@ -67,6 +77,14 @@ enum PermissionMatrix {
         .assetsDelete: [.owner, .admin, .manager],
         .metersWrite: [.owner, .admin, .manager],
         .readingsCreate: [.owner, .admin, .manager, .technician],
+        .teamsWrite: [.owner, .admin, .manager],
+        .failureCodesWrite: [.owner, .admin, .manager],
+        .workOrdersRead: [.owner, .admin, .manager, .technician, .viewer],
+        .workOrdersCreate: [.owner, .admin, .manager, .technician],
+        .workOrdersUpdate: [.owner, .admin, .manager],
+        .workOrdersDelete: [.owner, .admin, .manager],
+        .workOrdersManage: [.owner, .admin, .manager],
+        .workOrdersWork: [.owner, .admin, .manager, .technician],
     ]
 
     static func permissions(of role: Role) -> Set<Permission> {

@@ -98,7 +98,7 @@ struct AssetController: RouteCollection {
                 }
                 asset.siteID = siteID
             }
-            if case .some(.some(let tag)) = tag, tag != asset.tag {
+            if case .some(.some(let tag)) = tag, tag != asset.$tag.value {
                 let taken = try await principal.query(Asset.self, on: db).filter(\.$tag == tag).count() > 0
                 if taken { problems.append(FieldProblem(field: "tag", message: "is already used by another asset")) }
                 asset.tag = tag

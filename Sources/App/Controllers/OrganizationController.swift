@@ -22,8 +22,21 @@ struct OrganizationController: RouteCollection {
         let principal = try request.principal
         try principal.require(.organizationUpdate)
         var body = try JSONBody(request)
-        body.rejectUnknown(allowed: ["name"])
+        body.rejectUnknown(allowed: ["name", "settings"])
         let name = body.string("name", maxLength: 200)
+        var settings = JSONBody(values: [:])
+        if let raw = body.rawValue("settings") {
+            if case .object(let object) = raw {
+                settings = JSONBody(values: object)
+                settings.rejectUnknown(allowed: ["requireFailureCodes", "allowNegativeStock", "publicRequests"])
+            } else {
+                body.add("settings", "must be an object")
+            }
+        }
+        let requireFailureCodes = settings.bool("requireFailureCodes")
+        let allowNegativeStock = settings.bool("allowNegativeStock")
+        let publicRequests = settings.bool("publicRequests")
+        for problem in settings.problems { body.add("settings." + problem.field, problem.message) }
         try body.validate()
         let context = try request.auditContext
         let organizationID = principal.organizationID
@@ -35,6 +48,9 @@ struct OrganizationController: RouteCollection {
             try ETag.check(request, currentVersion: organization.version)
             let before = organization.dto
             if let name { organization.name = name }
+            if let requireFailureCodes { organization.requireFailureCodes = requireFailureCodes }
+            if let allowNegativeStock { organization.allowNegativeStock = allowNegativeStock }
+            if let publicRequests { organization.publicRequests = publicRequests }
             organization.version += 1
             try await organization.update(on: db)
             try await AuditLog.record(

@@ -18,5 +18,11 @@ extension Application {
         migrations.add(CreateLocation())
         migrations.add(CreateAsset())
         migrations.add(CreateMeter())
+        // 003: work orders
+        migrations.add(UpdateOrganizationAddSettings())
+        migrations.add(CreateCounter())
+        migrations.add(CreateTeam())
+        migrations.add(CreateFailureCode())
+        migrations.add(CreateWorkOrder())
     }
 }

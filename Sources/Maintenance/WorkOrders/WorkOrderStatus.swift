@@ -38,3 +38,26 @@ public enum TransitionRequirement: String, Sendable, Equatable, Codable {
     /// Holding, reopening and cancelling say why.
     case reason
 }
+
+/// How urgent a work order is.
+public enum WorkOrderPriority: String, Sendable, CaseIterable, Codable, Comparable {
+    case none, low, medium, high, critical
+
+    /// Position from `none` (0) to `critical` (4), for sorting and comparing.
+    public var rank: Int {
+        switch self {
+        case .none: 0
+        case .low: 1
+        case .medium: 2
+        case .high: 3
+        case .critical: 4
+        }
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// What kind of work a work order is.
+public enum WorkOrderType: String, Sendable, CaseIterable, Codable {
+    case corrective, preventive, inspection, emergency, request
+}

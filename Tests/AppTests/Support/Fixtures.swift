@@ -34,4 +34,13 @@ extension Application {
         #expect(response.status == .created, "meter: \(response.body.string)")
         return try response.json()["id"].uuid()
     }
+
+    func makeWorkOrder(_ tenant: Tenant, json extra: [String: Any] = [:]) async throws -> UUID {
+        var json: [String: Any] = ["title": "Replace belt"]
+        if extra["assetId"] == nil && extra["siteId"] == nil { json["siteId"] = try await makeSite(tenant).uuidString }
+        json.merge(extra) { $1 }
+        let response = try await send(.POST, "/api/v1/work-orders", token: tenant.token, json: json)
+        #expect(response.status == .created, "work order: \(response.body.string)")
+        return try response.json()["id"].uuid()
+    }
 }

@@ -1,0 +1,145 @@
+import Fluent
+import Maintenance
+import Vapor
+
+/// The writable fields of a work order; absent fields are left alone on update, `null` clears optional ones.
+struct WorkOrderInput: Sendable {
+    static let fields: Set<String> = [
+        "title", "description", "type", "priority", "siteId", "assetId", "locationId", "teamId", "assigneeIds", "dueAt",
+        "estimatedMinutes", "faultCodes", "source",
+    ]
+
+    var title: String?
+    var description: String??
+    var type: WorkOrderType?
+    var priority: WorkOrderPriority?
+    var siteID: UUID?
+    var assetID: UUID??
+    var locationID: UUID??
+    var teamID: UUID??
+    var assigneeIDs: [UUID]?
+    var dueAt: Date??
+    var estimatedMinutes: Int??
+    var faultCodes: [String]?
+    var source: WorkOrder.Source?
+
+    init(_ request: Request, creating: Bool) throws {
+        var body = try JSONBody(request)
+        try self.init(body: &body, creating: creating)
+    }
+
+    init(body: inout JSONBody, creating: Bool) throws {
+        body.rejectUnknown(allowed: creating ? Self.fields : Self.fields.subtracting(["source", "siteId"]))
+        title = body.string("title", required: creating, maxLength: 200)
+        description = body.patch("description") { $0.string("description", maxLength: 10_000) }
+        type = body.enumValue("type", WorkOrderType.self)
+        priority = body.enumValue("priority", WorkOrderPriority.self)
+        siteID = creating ? body.uuid("siteId") : nil
+        assetID = body.patch("assetId") { $0.uuid("assetId") }
+        locationID = body.patch("locationId") { $0.uuid("locationId") }
+        teamID = body.patch("teamId") { $0.uuid("teamId") }
+        assigneeIDs = body.uuidArray("assigneeIds", maxCount: 50)
+        dueAt = body.patch("dueAt") { $0.date("dueAt") }
+        estimatedMinutes = body.patch("estimatedMinutes") { $0.int("estimatedMinutes", range: 0...100_000) }
+        faultCodes = body.stringArray("faultCodes", maxCount: 20)
+        if let source = body.enumValue("source", WorkOrder.Source.self) {
+            // pm and request orders are made by the PM job and by approving a request, never posted directly.
+            if source == .pm || source == .request {
+                body.add("source", "cannot be \(source.rawValue): those work orders come from PM schedules and requests")
+            }
+            self.source = source
+        }
+        if creating, !body.has("siteId"), !body.has("assetId") {
+            body.add("siteId", "is required when no assetId is given")
+        }
+        try body.validate()
+    }
+
+    /// Applies the fields, checking every reference against the tenant and the principal's sites.
+    func apply(to workOrder: WorkOrder, principal: Principal, on db: any Database) async throws {
+        var problems: [FieldProblem] = []
+        if let title { workOrder.title = title }
+        if let description { workOrder.details = description }
+        if let type { workOrder.type = type }
+        if let priority { workOrder.priority = priority }
+        if let siteID, workOrder.id == nil {
+            do { try await principal.requireSite(siteID, field: "siteId", on: db) } catch AppError.validation(let found) {
+                problems += found
+            }
+            workOrder.siteID = siteID
+        }
+        if let assetID {
+            if let assetID {
+                if let asset = try? await principal.findInSite(Asset.self, assetID, on: db) {
+                    if workOrder.id == nil, siteID == nil { workOrder.siteID = asset.siteID }
+                    if asset.siteID != workOrder.siteID {
+                        problems.append(FieldProblem(field: "assetId", message: "is at another site than the work order"))
+                    }
+                } else {
+                    problems.append(FieldProblem(field: "assetId", message: "is not an asset you can reach"))
+                }
+            }
+            workOrder.assetID = assetID
+        }
+        if let locationID {
+            if let locationID {
+                let location = try? await principal.findInSite(Location.self, locationID, on: db)
+                if location?.siteID != workOrder.siteID {
+                    problems.append(FieldProblem(field: "locationId", message: "is not a location at the work order's site"))
+                }
+            }
+            workOrder.locationID = locationID
+        }
+        if let teamID {
+            if let teamID, (try? await principal.find(Team.self, teamID, on: db)) == nil {
+                problems.append(FieldProblem(field: "teamId", message: "is not a team of this organization"))
+            }
+            workOrder.teamID = teamID
+        }
+        if let assigneeIDs {
+            let unique = Array(NSOrderedSet(array: assigneeIDs).compactMap { $0 as? UUID })
+            let members = try await principal.query(Membership.self, on: db).filter(\.$user.$id ~~ unique).all()
+            let known = Set(members.map { $0.$user.id })
+            for (index, id) in unique.enumerated() where !known.contains(id) {
+                problems.append(FieldProblem(field: "assigneeIds[\(index)]", message: "is not a member of this organization"))
+            }
+            for member in members where !(member.siteIDs.map { $0.contains(workOrder.siteID) } ?? true) {
+                problems.append(FieldProblem(field: "assigneeIds", message: "\(member.$user.id) cannot reach this work order's site"))
+            }
+            workOrder.assigneeIDs = unique
+        }
+        if let dueAt { workOrder.dueAt = dueAt }
+        if let estimatedMinutes { workOrder.estimatedMinutes = estimatedMinutes }
+        if let faultCodes { workOrder.faultCodes = faultCodes.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        if !problems.isEmpty { throw AppError.validation(problems) }
+    }
+}
+
+/// Work-order operations shared by the API, requests, the PM job and text drafts.
+enum WorkOrders {
+    /// A new work order with the next number, audited. Call inside ``Vapor/Request/write(_:)``.
+    static func create(
+        input: WorkOrderInput, source: WorkOrder.Source, principal: Principal, context: AuditContext, on db: any Database,
+        configure: (WorkOrder) -> Void = { _ in }
+    ) async throws -> WorkOrder {
+        let workOrder = WorkOrder()
+        workOrder.organizationID = principal.organizationID
+        workOrder.title = ""
+        workOrder.type = .corrective
+        workOrder.priority = .medium
+        workOrder.status = .open
+        workOrder.source = source
+        workOrder.assigneeIDs = []
+        workOrder.createdByUserID = principal.userID
+        workOrder.version = 1
+        workOrder.siteID = input.siteID ?? UUID()
+        try await input.apply(to: workOrder, principal: principal, on: db)
+        configure(workOrder)
+        workOrder.number = try await Counter.next("work_order", organizationID: principal.organizationID, on: db)
+        try await workOrder.create(on: db)
+        try await AuditLog.record(
+            "work_order.created", entityType: WorkOrder.entityType, entityID: workOrder.id, after: workOrder.dto,
+            organizationID: principal.organizationID, context: context, on: db)
+        return workOrder
+    }
+}

@@ -1,0 +1,76 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// One entry of the organization's failure-code catalogue: a problem ("bearing noise"), a cause ("lubrication
+/// failure") or a remedy ("replaced bearing"), optionally for one kind of asset.
+final class FailureCode: Model, VersionedModel, @unchecked Sendable {
+    static let schema = "failure_codes"
+    static let entityType = "failure_code"
+
+    enum Category: String, Codable, CaseIterable, Sendable { case problem, cause, remedy }
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organization_id") var organizationID: UUID
+    @Field(key: "category") var category: Category
+    @Field(key: "code") var code: String
+    @Field(key: "description") var details: String
+    /// `nil`: for every kind of asset.
+    @OptionalField(key: "asset_kind") var assetKind: Asset.Kind?
+    @Field(key: "version") var version: Int
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    static var organizationIDKey: KeyPath<FailureCode, FieldProperty<FailureCode, UUID>> { \.$organizationID }
+
+    init() {}
+
+    struct DTO: Content, Equatable {
+        var id: UUID
+        var category: Category
+        var code: String
+        var description: String
+        var assetKind: Asset.Kind?
+        var version: Int
+        var createdAt: Date?
+        var updatedAt: Date?
+    }
+
+    var dto: DTO {
+        DTO(
+            id: id ?? UUID(), category: category, code: code, description: details, assetKind: assetKind, version: version,
+            createdAt: createdAt, updatedAt: updatedAt)
+    }
+}
+
+/// Per-organization sequences (work-order numbers, purchase-order numbers). Taken inside the transaction that
+/// uses the number, with the row locked, so numbers never repeat and never skip on a rollback.
+final class Counter: Model, @unchecked Sendable {
+    static let schema = "counters"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organization_id") var organizationID: UUID
+    @Field(key: "name") var name: String
+    @Field(key: "value") var value: Int
+
+    init() {}
+
+    static func next(_ name: String, organizationID: UUID, on db: any Database) async throws -> Int {
+        if let counter = try await Counter.query(on: db).filter(\.$organizationID == organizationID).filter(\.$name == name).first(),
+            let id = counter.id
+        {
+            try await db.lockForUpdate(schema, id: id)
+            guard let fresh = try await Counter.find(id, on: db) else { throw AppError.conflict("The \(name) counter vanished; retry.") }
+            fresh.value += 1
+            try await fresh.update(on: db)
+            return fresh.value
+        }
+        let counter = Counter()
+        counter.organizationID = organizationID
+        counter.name = name
+        counter.value = 1
+        // A concurrent first use on PostgreSQL trips the unique index; the loser retries as a 409.
+        try await counter.create(on: db)
+        return 1
+    }
+}
