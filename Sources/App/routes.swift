@@ -21,4 +21,5 @@ func routes(_ app: Application) throws {
     try api.register(collection: TeamController())
     try api.register(collection: FailureCodeController())
     try api.register(collection: WorkOrderController())
+    try api.register(collection: WorkOrderEntryController())
 }

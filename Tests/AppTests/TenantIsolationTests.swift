@@ -31,7 +31,15 @@ struct TenantIsolationTests {
                 .POST, "/api/v1/failure-codes", token: first.token, json: ["category": "cause", "code": "C1", "description": "Wear"]
             ).json()["id"].uuid()
             let workOrder = try await app.makeWorkOrder(first, json: ["assetId": asset.uuidString])
+            let labor = try await app.send(.POST, "/api/v1/work-orders/\(workOrder)/labor", token: first.token, json: ["minutes": 30])
+                .json()["id"].uuid()
+            let cost = try await app.send(
+                .POST, "/api/v1/work-orders/\(workOrder)/costs", token: first.token, json: ["description": "Crane", "amount": 120]
+            ).json()["id"].uuid()
+            let downtime = try await app.send(.POST, "/api/v1/work-orders/\(workOrder)/downtime", token: first.token, json: [:])
+                .json()["id"].uuid()
             let firstTenantIDs: [String: UUID] = [
+                "laborEntryID": labor, "costID": cost, "downtimeID": downtime,
                 "teamID": team, "failureCodeID": failureCode, "workOrderID": workOrder,
                 "userID": member.id, "apiKeyID": keyID, "auditEventID": eventID, "siteID": site, "assetID": asset, "meterID": meter,
                 "clientID": client, "locationID": location,
@@ -52,7 +60,7 @@ struct TenantIsolationTests {
                 #expect(response.status == .notFound, "\(route.method) \(path) answered \(response.status.code) to another tenant")
                 walked += 1
             }
-            #expect(walked >= 39)
+            #expect(walked >= 49)
             // Nothing of the first tenant changed.
             let stillThere = try await app.send(.GET, "/api/v1/users/\(member.id)", token: first.token)
             #expect(stillThere.status == .ok)

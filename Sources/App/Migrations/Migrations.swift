@@ -24,5 +24,7 @@ extension Application {
         migrations.add(CreateTeam())
         migrations.add(CreateFailureCode())
         migrations.add(CreateWorkOrder())
+        // 004: what work orders record
+        migrations.add(CreateWorkOrderEntries())
     }
 }

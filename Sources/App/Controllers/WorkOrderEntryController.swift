@@ -1,0 +1,283 @@
+import Fluent
+import Maintenance
+import Vapor
+
+/// What a work order records as it is worked: `/work-orders/{id}/labor`, `/costs`, `/comments`, `/downtime`.
+struct WorkOrderEntryController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let order = routes.grouped("work-orders", ":workOrderID")
+        order.get("labor", use: Self.listLabor)
+        order.post("labor", use: Self.logLabor)
+        order.delete("labor", ":laborEntryID", use: Self.deleteLabor)
+        order.get("costs", use: Self.listCosts)
+        order.post("costs", use: Self.addCost)
+        order.delete("costs", ":costID", use: Self.deleteCost)
+        order.get("comments", use: Self.listComments)
+        order.post("comments", use: Self.addComment)
+        order.get("downtime", use: Self.listDowntime)
+        order.post("downtime", use: Self.startDowntime)
+        order.patch("downtime", ":downtimeID", use: Self.updateDowntime)
+    }
+
+    /// The work order, if the principal may record work on it: managers always; people who work orders when
+    /// assigned (directly or by team). Cancelled orders take nothing more.
+    static func workable(_ request: Request, on db: any Database, assignedOnly: Bool = true) async throws -> WorkOrder {
+        let principal = try request.principal
+        try principal.require(.workOrdersRead)
+        let workOrder = try await principal.findInSite(WorkOrder.self, request.pathID("workOrderID"), on: db)
+        guard workOrder.status != .cancelled else { throw AppError.conflict("This work order is cancelled.") }
+        if principal.can(.workOrdersManage) { return workOrder }
+        try principal.require(.workOrdersWork)
+        guard assignedOnly else { return workOrder }
+        var members: [UUID] = []
+        if let teamID = workOrder.teamID, let team = try await Team.find(teamID, on: db) { members = team.memberIDs }
+        guard let userID = principal.userID, workOrder.assigneeIDs.contains(userID) || members.contains(userID) else {
+            throw AppError.forbidden("Only managers and the people assigned to this work order may record work on it.")
+        }
+        return workOrder
+    }
+
+    static func readable(_ request: Request) async throws -> WorkOrder {
+        let principal = try request.principal
+        try principal.require(.workOrdersRead)
+        return try await principal.findInSite(WorkOrder.self, request.pathID("workOrderID"), on: request.db)
+    }
+
+    /// Adds `entry` under the work order and audits it, in one transaction.
+    static func add<M: TenantModel, DTO: Content>(
+        _ request: Request, action: String, entityType: String, assignedOnly: Bool = true, dto: @escaping @Sendable (M) -> DTO,
+        build: @escaping @Sendable (WorkOrder, any Database) async throws -> M
+    ) async throws -> Response {
+        let principal = try request.principal
+        let context = try request.auditContext
+        _ = try await workable(request, on: request.db, assignedOnly: assignedOnly)
+        let created = try await request.write { db -> DTO in
+            let workOrder = try await workable(request, on: db, assignedOnly: assignedOnly)
+            let entry = try await build(workOrder, db)
+            entry.organizationID = principal.organizationID
+            try await entry.create(on: db)
+            try await AuditLog.record(
+                action, entityType: entityType, entityID: entry.id, after: dto(entry), organizationID: principal.organizationID,
+                context: context, on: db)
+            return dto(entry)
+        }
+        return try await created.encodeResponse(status: .created, for: request)
+    }
+
+    /// Removes an entry of the work order and audits it.
+    static func remove<M: TenantModel, DTO: Content>(
+        _ request: Request, _ type: M.Type, parameter: String, action: String, entityType: String, dto: @escaping @Sendable (M) -> DTO,
+        belongs: @escaping @Sendable (M, UUID) -> Bool
+    ) async throws -> HTTPStatus {
+        let principal = try request.principal
+        let context = try request.auditContext
+        let entryID = try request.pathID(parameter)
+        try await request.write { db in
+            let workOrder = try await workable(request, on: db)
+            let entry = try await principal.find(M.self, entryID, on: db)
+            guard belongs(entry, try workOrder.requireID()) else {
+                throw AppError.notFound("No such \(entityType.replacingOccurrences(of: "_", with: " ")).")
+            }
+            try await entry.delete(on: db)
+            try await AuditLog.record(
+                action, entityType: entityType, entityID: entryID, before: dto(entry), organizationID: principal.organizationID,
+                context: context, on: db)
+        }
+        return .noContent
+    }
+
+    static let laborSort: [SortField<LaborEntry>] = [SortField("performedAt", "performed_at") { .date($0.performedAt) }]
+    static let costSort: [SortField<WorkOrderCost>] = [SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) }]
+    static let commentSort: [SortField<Comment>] = [SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) }]
+    static let downtimeSort: [SortField<Downtime>] = [SortField("startedAt", "started_at") { .date($0.startedAt) }]
+
+    @Sendable static func listLabor(_ request: Request) async throws -> Response {
+        let workOrder = try await readable(request)
+        let query = try request.principal.query(LaborEntry.self, on: request.db).filter(\.$workOrderID == (try workOrder.requireID()))
+        return try await Listing.respond(request, query: query, sortFields: laborSort, defaultSort: "performedAt", filename: "labor") {
+            $0.dto
+        }
+    }
+
+    @Sendable static func logLabor(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        // The work order is found (or 404) before the body is judged: another tenant learns nothing.
+        _ = try await readable(request)
+        var body = try JSONBody(request)
+        body.rejectUnknown(allowed: ["minutes", "hourlyRate", "note", "performedAt", "userId"])
+        let minutes = body.int("minutes", required: true, range: 1...(24 * 60))
+        let rate = body.double("hourlyRate", range: 0...100_000) ?? 0
+        let note = body.string("note", maxLength: 2000)
+        let performedAt = body.date("performedAt") ?? Date()
+        let userID = body.uuid("userId") ?? principal.userID
+        if userID == nil { body.add("userId", "is required when an API key logs time") }
+        if let other = userID, other != principal.userID, !principal.can(.workOrdersManage) {
+            body.add("userId", "only managers may log time for someone else")
+        }
+        try body.validate()
+        guard let minutes, let userID else { throw AppError.validation(body.problems) }
+        return try await add(request, action: "labor.logged", entityType: "labor_entry", dto: { $0.dto }) { workOrder, db in
+            if try await principal.query(Membership.self, on: db).filter(\.$user.$id == userID).count() == 0 {
+                throw AppError.invalid("userId", "is not a member of this organization")
+            }
+            let entry = LaborEntry()
+            entry.workOrderID = try workOrder.requireID()
+            entry.userID = userID
+            entry.minutes = minutes
+            entry.hourlyRate = rate
+            // Rounded to cents when logged, so totals add up the same way everywhere.
+            entry.cost = (Double(minutes) / 60 * rate * 100).rounded() / 100
+            entry.note = note
+            entry.performedAt = performedAt
+            return entry
+        }
+    }
+
+    @Sendable static func deleteLabor(_ request: Request) async throws -> HTTPStatus {
+        try await remove(
+            request, LaborEntry.self, parameter: "laborEntryID", action: "labor.deleted", entityType: "labor_entry", dto: { $0.dto }
+        ) {
+            $0.workOrderID == $1
+        }
+    }
+
+    @Sendable static func listCosts(_ request: Request) async throws -> Response {
+        let workOrder = try await readable(request)
+        let query = try request.principal.query(WorkOrderCost.self, on: request.db).filter(\.$workOrderID == (try workOrder.requireID()))
+        return try await Listing.respond(request, query: query, sortFields: costSort, defaultSort: "createdAt", filename: "costs") {
+            $0.dto
+        }
+    }
+
+    @Sendable static func addCost(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        // The work order is found (or 404) before the body is judged: another tenant learns nothing.
+        _ = try await readable(request)
+        var body = try JSONBody(request)
+        body.rejectUnknown(allowed: ["description", "amount"])
+        let description = body.string("description", required: true, maxLength: 500)
+        let amount = body.double("amount", required: true, range: -1e9...1e9)
+        try body.validate()
+        guard let description, let amount else { throw AppError.validation(body.problems) }
+        return try await add(request, action: "cost.added", entityType: "work_order_cost", dto: { $0.dto }) { workOrder, _ in
+            let cost = WorkOrderCost()
+            cost.workOrderID = try workOrder.requireID()
+            cost.details = description
+            cost.amount = amount
+            cost.createdByUserID = principal.userID
+            return cost
+        }
+    }
+
+    @Sendable static func deleteCost(_ request: Request) async throws -> HTTPStatus {
+        try await remove(
+            request, WorkOrderCost.self, parameter: "costID", action: "cost.deleted", entityType: "work_order_cost", dto: { $0.dto }
+        ) {
+            $0.workOrderID == $1
+        }
+    }
+
+    @Sendable static func listComments(_ request: Request) async throws -> Response {
+        let workOrder = try await readable(request)
+        let query = try request.principal.query(Comment.self, on: request.db).filter(\.$workOrderID == (try workOrder.requireID()))
+        return try await Listing.respond(request, query: query, sortFields: commentSort, defaultSort: "createdAt", filename: "comments") {
+            $0.dto
+        }
+    }
+
+    @Sendable static func addComment(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        // The work order is found (or 404) before the body is judged: another tenant learns nothing.
+        _ = try await readable(request)
+        var body = try JSONBody(request)
+        body.rejectUnknown(allowed: ["body"])
+        let text = body.string("body", required: true, maxLength: 10_000)
+        try body.validate()
+        guard let text else { throw AppError.validation(body.problems) }
+        // Anyone who works orders may comment on one, assigned or not: questions come from everywhere.
+        return try await add(request, action: "comment.added", entityType: "comment", assignedOnly: false, dto: { $0.dto }) {
+            workOrder, _ in
+            let comment = Comment()
+            comment.workOrderID = try workOrder.requireID()
+            comment.authorUserID = principal.userID
+            comment.body = text
+            return comment
+        }
+    }
+
+    @Sendable static func listDowntime(_ request: Request) async throws -> Response {
+        let workOrder = try await readable(request)
+        let query = try request.principal.query(Downtime.self, on: request.db).filter(\.$workOrderID == (try workOrder.requireID()))
+        return try await Listing.respond(request, query: query, sortFields: downtimeSort, defaultSort: "startedAt", filename: "downtime") {
+            $0.dto
+        }
+    }
+
+    @Sendable static func startDowntime(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        // The work order is found (or 404) before the body is judged: another tenant learns nothing.
+        _ = try await readable(request)
+        var body = try JSONBody(request)
+        body.rejectUnknown(allowed: ["assetId", "startedAt", "endedAt", "reason"])
+        let assetID = body.uuid("assetId")
+        let startedAt = body.date("startedAt") ?? Date()
+        let endedAt = body.date("endedAt")
+        let reason = body.string("reason", maxLength: 1000)
+        if let endedAt, endedAt < startedAt { body.add("endedAt", "is before startedAt") }
+        try body.validate()
+        return try await add(request, action: "downtime.recorded", entityType: "downtime", dto: { $0.dto }) { workOrder, db in
+            guard let assetID = assetID ?? workOrder.assetID else {
+                throw AppError.invalid("assetId", "is required: this work order has no asset")
+            }
+            let asset = try await principal.findInSite(Asset.self, assetID, on: db)
+            let downtime = Downtime()
+            downtime.workOrderID = try workOrder.requireID()
+            downtime.assetID = assetID
+            downtime.startedAt = startedAt
+            downtime.endedAt = endedAt
+            downtime.reason = reason
+            if endedAt == nil, asset.status.isUp {
+                // An open span means the asset is down now; the asset says so until the span ends.
+                asset.status = .down
+                asset.version += 1
+                try await asset.update(on: db)
+            }
+            return downtime
+        }
+    }
+
+    @Sendable static func updateDowntime(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        // The work order is found (or 404) before the body is judged: another tenant learns nothing.
+        _ = try await readable(request)
+        let context = try request.auditContext
+        let downtimeID = try request.pathID("downtimeID")
+        var body = try JSONBody(request)
+        body.rejectUnknown(allowed: ["endedAt", "reason"])
+        let endedAt = body.date("endedAt", required: true)
+        let reason = body.string("reason", maxLength: 1000)
+        try body.validate()
+        guard let endedAt else { throw AppError.validation(body.problems) }
+        let dto = try await request.write { db -> Downtime.DTO in
+            let workOrder = try await workable(request, on: db)
+            let downtime = try await principal.find(Downtime.self, downtimeID, on: db)
+            guard downtime.workOrderID == workOrder.id else { throw AppError.notFound("No such downtime.") }
+            guard endedAt >= downtime.startedAt else { throw AppError.invalid("endedAt", "is before the downtime started") }
+            let before = downtime.dto
+            downtime.endedAt = endedAt
+            if let reason { downtime.reason = reason }
+            try await downtime.update(on: db)
+            let stillOpen = try await Downtime.query(on: db).filter(\.$assetID == downtime.assetID).filter(\.$endedAt == nil).count()
+            if stillOpen == 0, let asset = try await Asset.find(downtime.assetID, on: db), asset.status == .down {
+                asset.status = .operational
+                asset.version += 1
+                try await asset.update(on: db)
+            }
+            try await AuditLog.record(
+                "downtime.ended", entityType: "downtime", entityID: downtimeID, before: before, after: downtime.dto,
+                organizationID: principal.organizationID, context: context, on: db)
+            return downtime.dto
+        }
+        return try await dto.encodeResponse(for: request)
+    }
+}
