@@ -22,4 +22,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: FailureCodeController())
     try api.register(collection: WorkOrderController())
     try api.register(collection: WorkOrderEntryController())
+    try api.register(collection: WorkOrderPartsController())
+    try api.register(collection: PartController())
+    try api.register(collection: PurchaseOrderController())
 }

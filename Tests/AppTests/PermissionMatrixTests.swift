@@ -113,6 +113,27 @@ struct PermissionMatrixTests {
         case .workOrdersWork:
             let order = try await app.makeWorkOrder(tenant)
             return try await app.send(.POST, "/api/v1/work-orders/\(order)/start", token: token).status
+        case .partsRead:
+            return try await app.send(.GET, "/api/v1/parts", token: token).status
+        case .partsWrite:
+            return try await app.send(
+                .POST, "/api/v1/parts", token: token, json: ["number": "P-\(UUID().uuidString.prefix(6))", "name": "Belt"]
+            ).status
+        case .stockAdjust:
+            let stock = try await app.makeStock(tenant, quantity: 0)
+            return try await app.send(
+                .POST, "/api/v1/stock-levels/\(stock.level)/movements", token: token,
+                json: ["kind": "receive", "quantity": 5, "reason": "delivery"]
+            ).status
+        case .purchaseOrdersRead:
+            return try await app.send(.GET, "/api/v1/purchase-orders", token: token).status
+        case .purchaseOrdersWrite:
+            let vendor = try await app.send(.POST, "/api/v1/vendors", token: tenant.token, json: ["name": "Acme Supply"]).json()["id"]
+                .string()
+            return try await app.send(.POST, "/api/v1/purchase-orders", token: token, json: ["vendorId": vendor]).status
+        case .purchaseOrdersApprove:
+            let order = try await app.makeSubmittedPurchaseOrder(tenant)
+            return try await app.send(.POST, "/api/v1/purchase-orders/\(order.order)/approve", token: token).status
         }
     }
 

@@ -38,7 +38,17 @@ struct TenantIsolationTests {
             ).json()["id"].uuid()
             let downtime = try await app.send(.POST, "/api/v1/work-orders/\(workOrder)/downtime", token: first.token, json: [:])
                 .json()["id"].uuid()
+            let stock = try await app.makeStock(first, quantity: 5, minimum: 10)
+            let purchase = try await app.makeSubmittedPurchaseOrder(first)
+            let vendor = try await app.send(.POST, "/api/v1/vendors", token: first.token, json: ["name": "V"]).json()["id"].uuid()
+            let reservation = try await app.send(
+                .POST, "/api/v1/work-orders/\(workOrder)/reservations", token: first.token,
+                json: ["stockLevelId": stock.level.uuidString, "quantity": 1]
+            ).json()["id"].uuid()
+            let alert = try await app.send(.GET, "/api/v1/alerts", token: first.token).json()["items"][0]["id"].uuid()
             let firstTenantIDs: [String: UUID] = [
+                "partID": stock.part, "stockLevelID": stock.level, "purchaseOrderID": purchase.order, "lineID": purchase.line,
+                "vendorID": vendor, "reservationID": reservation, "alertID": alert,
                 "laborEntryID": labor, "costID": cost, "downtimeID": downtime,
                 "teamID": team, "failureCodeID": failureCode, "workOrderID": workOrder,
                 "userID": member.id, "apiKeyID": keyID, "auditEventID": eventID, "siteID": site, "assetID": asset, "meterID": meter,
@@ -60,7 +70,7 @@ struct TenantIsolationTests {
                 #expect(response.status == .notFound, "\(route.method) \(path) answered \(response.status.code) to another tenant")
                 walked += 1
             }
-            #expect(walked >= 49)
+            #expect(walked >= 70)
             // Nothing of the first tenant changed.
             let stillThere = try await app.send(.GET, "/api/v1/users/\(member.id)", token: first.token)
             #expect(stillThere.status == .ok)

@@ -48,6 +48,13 @@ enum Permission: String, Codable, CaseIterable, Sendable, Comparable {
     case workOrdersManage = "work-orders:manage"
     /// Work the orders one is assigned to: start, hold, resume, complete, log time and parts.
     case workOrdersWork = "work-orders:work"
+    case partsRead = "parts:read"
+    case partsWrite = "parts:write"
+    /// Receive, adjust, count and transfer stock outside work orders.
+    case stockAdjust = "stock:adjust"
+    case purchaseOrdersRead = "purchase-orders:read"
+    case purchaseOrdersWrite = "purchase-orders:write"
+    case purchaseOrdersApprove = "purchase-orders:approve"
 
     static func < (lhs: Permission, rhs: Permission) -> Bool { lhs.rawValue < rhs.rawValue }
 }
@@ -85,6 +92,12 @@ enum PermissionMatrix {
         .workOrdersDelete: [.owner, .admin, .manager],
         .workOrdersManage: [.owner, .admin, .manager],
         .workOrdersWork: [.owner, .admin, .manager, .technician],
+        .partsRead: [.owner, .admin, .manager, .technician, .viewer],
+        .partsWrite: [.owner, .admin, .manager],
+        .stockAdjust: [.owner, .admin, .manager],
+        .purchaseOrdersRead: [.owner, .admin, .manager, .viewer],
+        .purchaseOrdersWrite: [.owner, .admin, .manager],
+        .purchaseOrdersApprove: [.owner, .admin],
     ]
 
     static func permissions(of role: Role) -> Set<Permission> {

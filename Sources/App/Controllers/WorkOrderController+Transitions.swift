@@ -73,6 +73,11 @@ extension WorkOrderController {
                 "work_order.\(action.rawValue)", entityType: WorkOrder.entityType, entityID: id, before: before, after: workOrder.dto,
                 organizationID: principal.organizationID, context: context, on: db)
             if action == .complete { try await PMCompletion.workOrderCompleted(workOrder, on: db) }
+            if to.isFinal {
+                // A finished order needs nothing held for it any more.
+                let held = try await Reservation.query(on: db).filter(\.$workOrderID == id).all()
+                try await WorkOrderPartsController.releaseAll(held, on: db)
+            }
             return (workOrder.dto, from)
         }
         var events = [

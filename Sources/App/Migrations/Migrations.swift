@@ -26,5 +26,7 @@ extension Application {
         migrations.add(CreateWorkOrder())
         // 004: what work orders record
         migrations.add(CreateWorkOrderEntries())
+        // 005: parts, stock and purchasing
+        migrations.add(CreateInventory())
     }
 }

@@ -43,4 +43,42 @@ extension Application {
         #expect(response.status == .created, "work order: \(response.body.string)")
         return try response.json()["id"].uuid()
     }
+
+    /// A part with a stock level (a location at a new site) holding `quantity`.
+    func makeStock(_ tenant: Tenant, quantity: Double, minimum: Double = 0, partJSON: [String: Any] = [:]) async throws
+        -> (part: UUID, level: UUID, location: UUID)
+    {
+        let site = try await makeSite(tenant)
+        let location = try await send(.POST, "/api/v1/locations", token: tenant.token, json: ["siteId": site.uuidString, "name": "Stores"])
+            .json()["id"].uuid()
+        var json: [String: Any] = ["number": "P-\(UUID().uuidString.prefix(6))", "name": "V-belt", "unitCost": 12.5]
+        json.merge(partJSON) { $1 }
+        let part = try await send(.POST, "/api/v1/parts", token: tenant.token, json: json).json()["id"].uuid()
+        let level = try await send(
+            .POST, "/api/v1/stock-levels", token: tenant.token,
+            json: ["partId": part.uuidString, "locationId": location.uuidString, "minimum": minimum]
+        ).json()["id"].uuid()
+        if quantity > 0 {
+            let received = try await send(
+                .POST, "/api/v1/stock-levels/\(level)/movements", token: tenant.token,
+                json: ["kind": "receive", "quantity": quantity, "reason": "opening stock"])
+            #expect(received.status == .created, "receive: \(received.body.string)")
+        }
+        return (part, level, location)
+    }
+
+    func makeSubmittedPurchaseOrder(_ tenant: Tenant) async throws -> (order: UUID, line: UUID, level: UUID) {
+        let stock = try await makeStock(tenant, quantity: 0)
+        let vendor = try await send(.POST, "/api/v1/vendors", token: tenant.token, json: ["name": "Acme Supply"]).json()["id"].string()
+        let created = try await send(
+            .POST, "/api/v1/purchase-orders", token: tenant.token,
+            json: [
+                "vendorId": vendor, "lines": [["partId": stock.part.uuidString, "locationId": stock.location.uuidString, "quantity": 10]],
+            ])
+        #expect(created.status == .created, "purchase order: \(created.body.string)")
+        let order = try created.json()["id"].uuid()
+        let line = try created.json()["lines"][0]["id"].uuid()
+        #expect(try await send(.POST, "/api/v1/purchase-orders/\(order)/submit", token: tenant.token).status == .ok)
+        return (order, line, stock.level)
+    }
 }

@@ -1,0 +1,197 @@
+import Fluent
+import Vapor
+
+/// `/work-orders/{id}/parts` and `/reservations`: parts used on a work order, taken from stock in the same
+/// transaction, and parts held for it.
+struct WorkOrderPartsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let order = routes.grouped("work-orders", ":workOrderID")
+        order.get("parts", use: Self.list)
+        order.post("parts", use: Self.issue)
+        order.post("parts", "return", use: Self.giveBack)
+        order.get("reservations", use: Self.listReservations)
+        order.post("reservations", use: Self.reserve)
+        order.delete("reservations", ":reservationID", use: Self.release)
+    }
+
+    static let sortFields: [SortField<StockMovement>] = [SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) }]
+    static let reservationSort: [SortField<Reservation>] = [SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) }]
+
+    @Sendable static func list(_ request: Request) async throws -> Response {
+        let workOrder = try await WorkOrderEntryController.readable(request)
+        let query = try request.principal.query(StockMovement.self, on: request.db).filter(\.$workOrderID == (try workOrder.requireID()))
+        return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "createdAt", filename: "parts-used") {
+            $0.dto
+        }
+    }
+
+    static func input(_ request: Request) throws -> (levelID: UUID, quantity: Double) {
+        var body = try JSONBody(request)
+        body.rejectUnknown(allowed: ["stockLevelId", "quantity"])
+        let levelID = body.uuid("stockLevelId", required: true)
+        let quantity = body.double("quantity", required: true, range: 0.000_001...1e9)
+        try body.validate()
+        guard let levelID, let quantity else { throw AppError.validation(body.problems) }
+        return (levelID, quantity)
+    }
+
+    /// Takes parts from stock for the work order: its own reservation on that stock is used first; beyond it,
+    /// only what is not reserved for other orders may be taken.
+    @Sendable static func issue(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        _ = try await WorkOrderEntryController.readable(request)
+        let (levelID, quantity) = try input(request)
+        let context = try request.auditContext
+        let (movement, events) = try await request.write { db -> (StockMovement.DTO, [DomainEvent]) in
+            let workOrder = try await WorkOrderEntryController.workable(request, on: db)
+            let workOrderID = try workOrder.requireID()
+            try await db.lockForUpdate(StockLevel.schema, id: levelID)
+            let level = try await stockLevel(levelID, principal: principal, on: db)
+            let reservations = try await Reservation.query(on: db).filter(\.$stockLevelID == levelID).filter(\.$workOrderID == workOrderID)
+                .all()
+            let ownReserved = reservations.reduce(0) { $0 + $1.quantity }
+            let fromReserved = min(ownReserved, quantity)
+            let allowNegative = try await Organization.find(principal.organizationID, on: db)?.allowNegativeStock ?? false
+            if !allowNegative, quantity - fromReserved > level.available + 1e-9 {
+                throw AppError.conflict(
+                    "Only \(max(0, level.available).formatted()) available here (\(level.reserved.formatted()) reserved for other work); \(quantity.formatted()) cannot be issued."
+                )
+            }
+            try await consume(fromReserved, of: reservations, on: db)
+            let unitCost = try await Part.find(level.partID, on: db)?.unitCost
+            let outcome = try await Stock.apply(
+                .init(
+                    kind: .issue, quantity: -quantity, reason: "Issued to \(WorkOrder.displayNumber(workOrder.number))", unitCost: unitCost,
+                    workOrderID: workOrderID, fromReserved: fromReserved),
+                to: levelID, principal: principal, context: context, on: db)
+            let events =
+                outcome.becameLow ? [DomainEvent(.stockLow, organizationID: principal.organizationID, entityID: levelID)] : []
+            return (outcome.movement.dto, events)
+        }
+        request.application.events.publish(events)
+        return try await movement.encodeResponse(status: .created, for: request)
+    }
+
+    /// Puts unused parts back; never more than the work order took from that stock.
+    @Sendable static func giveBack(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        _ = try await WorkOrderEntryController.readable(request)
+        let (levelID, quantity) = try input(request)
+        let context = try request.auditContext
+        let movement = try await request.write { db -> StockMovement.DTO in
+            let workOrder = try await WorkOrderEntryController.workable(request, on: db)
+            let workOrderID = try workOrder.requireID()
+            _ = try await stockLevel(levelID, principal: principal, on: db)
+            let taken = try await StockMovement.query(on: db).filter(\.$workOrderID == workOrderID).filter(\.$kind ~~ [.issue, .return])
+                .all()
+            guard let level = try await StockLevel.find(levelID, on: db) else { throw AppError.notFound("No such stock level.") }
+            let net = -taken.filter { $0.partID == level.partID && $0.locationID == level.locationID }.reduce(0) { $0 + $1.quantity }
+            guard quantity <= net + 1e-9 else {
+                throw AppError.invalid("quantity", "is more than this work order took from this stock (\(net.formatted()))")
+            }
+            let unitCost = try await Part.find(level.partID, on: db)?.unitCost
+            return try await Stock.apply(
+                .init(
+                    kind: .return, quantity: quantity, reason: "Returned from \(WorkOrder.displayNumber(workOrder.number))",
+                    unitCost: unitCost,
+                    workOrderID: workOrderID),
+                to: levelID, principal: principal, context: context, on: db
+            ).movement.dto
+        }
+        return try await movement.encodeResponse(status: .created, for: request)
+    }
+
+    @Sendable static func listReservations(_ request: Request) async throws -> Response {
+        let workOrder = try await WorkOrderEntryController.readable(request)
+        let query = try request.principal.query(Reservation.self, on: request.db).filter(\.$workOrderID == (try workOrder.requireID()))
+        return try await Listing.respond(
+            request, query: query, sortFields: reservationSort, defaultSort: "createdAt", filename: "reservations"
+        ) {
+            $0.dto
+        }
+    }
+
+    @Sendable static func reserve(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        _ = try await WorkOrderEntryController.readable(request)
+        let (levelID, quantity) = try input(request)
+        let context = try request.auditContext
+        let reservation = try await request.write { db -> Reservation.DTO in
+            let workOrder = try await WorkOrderEntryController.workable(request, on: db)
+            guard !workOrder.status.isFinal else { throw AppError.conflict("A \(workOrder.status.rawValue) work order reserves nothing.") }
+            try await db.lockForUpdate(StockLevel.schema, id: levelID)
+            let level = try await stockLevel(levelID, principal: principal, on: db)
+            guard quantity <= level.available + 1e-9 else {
+                throw AppError.conflict("Only \(max(0, level.available).formatted()) available to reserve here.")
+            }
+            level.reserved += quantity
+            level.version += 1
+            try await level.update(on: db)
+            let reservation = Reservation()
+            reservation.organizationID = principal.organizationID
+            reservation.stockLevelID = levelID
+            reservation.workOrderID = try workOrder.requireID()
+            reservation.quantity = quantity
+            try await reservation.create(on: db)
+            try await AuditLog.record(
+                "reservation.created", entityType: "reservation", entityID: reservation.id, after: reservation.dto,
+                organizationID: principal.organizationID, context: context, on: db)
+            return reservation.dto
+        }
+        return try await reservation.encodeResponse(status: .created, for: request)
+    }
+
+    @Sendable static func release(_ request: Request) async throws -> HTTPStatus {
+        let principal = try request.principal
+        _ = try await WorkOrderEntryController.readable(request)
+        let reservationID = try request.pathID("reservationID")
+        let context = try request.auditContext
+        try await request.write { db in
+            let workOrder = try await WorkOrderEntryController.workable(request, on: db)
+            let reservation = try await principal.find(Reservation.self, reservationID, on: db)
+            guard reservation.workOrderID == workOrder.id else { throw AppError.notFound("No such reservation.") }
+            try await releaseAll([reservation], on: db)
+            try await AuditLog.record(
+                "reservation.released", entityType: "reservation", entityID: reservationID, before: reservation.dto,
+                organizationID: principal.organizationID, context: context, on: db)
+        }
+        return .noContent
+    }
+
+    static func stockLevel(_ id: UUID, principal: Principal, on db: any Database) async throws -> StockLevel {
+        do {
+            return try await PartController.level(id, principal: principal, on: db)
+        } catch AppError.notFound {
+            throw AppError.invalid("stockLevelId", "is not a stock level you can reach")
+        }
+    }
+
+    /// Uses up `quantity` of the given reservations, oldest first (the stock level's `reserved` is lowered by
+    /// the caller's movement).
+    static func consume(_ quantity: Double, of reservations: [Reservation], on db: any Database) async throws {
+        var left = quantity
+        for reservation in reservations.sorted(by: { ($0.createdAt ?? .distantPast) < ($1.createdAt ?? .distantPast) }) where left > 1e-9 {
+            let used = min(left, reservation.quantity)
+            left -= used
+            if reservation.quantity - used < 1e-9 {
+                try await reservation.delete(on: db)
+            } else {
+                reservation.quantity -= used
+                try await reservation.update(on: db)
+            }
+        }
+    }
+
+    /// Drops reservations and gives their quantity back to the stock's available figure.
+    static func releaseAll(_ reservations: [Reservation], on db: any Database) async throws {
+        for reservation in reservations {
+            try await db.lockForUpdate(StockLevel.schema, id: reservation.stockLevelID)
+            if let level = try await StockLevel.find(reservation.stockLevelID, on: db) {
+                level.reserved = max(0, level.reserved - reservation.quantity)
+                level.version += 1
+                try await level.update(on: db)
+            }
+            try await reservation.delete(on: db)
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// The stock rules: every change is a ledger movement, quantities never go below zero unless the organization
+/// allows it, and falling below the minimum raises an alert and drafts a purchase order.
+enum Stock {
+    struct Change: Sendable {
+        var kind: StockMovement.Kind
+        /// Signed change; for a count, the counted quantity.
+        var quantity: Double
+        var reason: String
+        var unitCost: Double?
+        var workOrderID: UUID?
+        var purchaseOrderID: UUID?
+        /// For an issue against a reservation: how much of the reservation it uses up.
+        var fromReserved: Double = 0
+    }
+
+    struct Outcome: Sendable {
+        var movement: StockMovement
+        var level: StockLevel
+        /// The level crossed below its minimum with this change.
+        var becameLow: Bool
+    }
+
+    /// Applies one change to a stock level, locked for the transaction, and writes its movement and audit event.
+    static func apply(
+        _ change: Change, to levelID: UUID, principal: Principal, context: AuditContext, on db: any Database
+    ) async throws -> Outcome {
+        try await db.lockForUpdate(StockLevel.schema, id: levelID)
+        let level = try await principal.find(StockLevel.self, levelID, on: db)
+        guard let organization = try await Organization.find(principal.organizationID, on: db) else {
+            throw AppError.notFound("No such organization.")
+        }
+        let wasLow = level.isLow
+        let delta = change.kind == .count ? change.quantity - level.quantity : change.quantity
+        let after = level.quantity + delta
+        // Float noise (0.1 + 0.2) must not refuse taking the last 0.3 m of cable.
+        if after < -1e-9, !organization.allowNegativeStock {
+            throw AppError.conflict(
+                "Only \(level.quantity.formatted()) in stock here; \(abs(delta).formatted()) cannot be taken (stock may not go below zero)."
+            )
+        }
+        let before = level.dto
+        level.quantity = abs(after) < 1e-9 ? 0 : after
+        level.reserved = max(0, level.reserved - change.fromReserved)
+        level.version += 1
+        try await level.update(on: db)
+        let movement = StockMovement()
+        movement.organizationID = principal.organizationID
+        movement.partID = level.partID
+        movement.locationID = level.locationID
+        movement.kind = change.kind
+        movement.quantity = delta
+        movement.balanceAfter = level.quantity
+        movement.unitCost = change.unitCost
+        movement.workOrderID = change.workOrderID
+        movement.purchaseOrderID = change.purchaseOrderID
+        movement.userID = principal.userID
+        movement.reason = change.reason
+        try await movement.create(on: db)
+        try await AuditLog.record(
+            "stock.\(change.kind.rawValue)", entityType: StockLevel.entityType, entityID: levelID, before: before, after: level.dto,
+            organizationID: principal.organizationID, context: context, on: db)
+        // Low after this change and nobody told yet (it crossed now, or it was set up below its minimum).
+        let alreadyAlerted = try await Alert.query(on: db).filter(\.$entityID == levelID).filter(\.$status == .open).count() > 0
+        let becameLow = level.isLow && !alreadyAlerted
+        if becameLow { try await raiseLowStock(level, principal: principal, context: context, on: db) }
+        if wasLow && !level.isLow { try await resolveLowStock(level, on: db) }
+        return Outcome(movement: movement, level: level, becameLow: becameLow)
+    }
+
+    /// Opens a low-stock alert and, when the part has a preferred vendor and no open order for it, drafts a
+    /// purchase order for the reorder quantity (or enough to reach the maximum, or the minimum).
+    static func raiseLowStock(_ level: StockLevel, principal: Principal, context: AuditContext, on db: any Database) async throws {
+        let levelID = try level.requireID()
+        guard let part = try await Part.find(level.partID, on: db) else { return }
+        let alert = Alert()
+        alert.organizationID = principal.organizationID
+        alert.kind = .stockLow
+        alert.status = .open
+        alert.entityID = levelID
+        alert.message = "\(part.number) \(part.name): \(level.quantity.formatted()) \(part.unit) left, minimum \(level.minimum.formatted())"
+        try await alert.create(on: db)
+        guard let vendorID = part.preferredVendorID else { return }
+        let openOrders = try await PurchaseOrder.query(on: db).filter(\.$organizationID == principal.organizationID)
+            .filter(\.$status ~~ [.draft, .submitted, .approved, .partiallyReceived]).all().compactMap(\.id)
+        let alreadyOrdered = try await PurchaseOrderLine.query(on: db).filter(\.$purchaseOrderID ~~ openOrders)
+            .filter(\.$partID == level.partID).filter(\.$locationID == level.locationID).count()
+        guard alreadyOrdered == 0 else { return }
+        let quantity = level.reorderQuantity ?? max((level.maximum ?? level.minimum) - level.quantity, 1)
+        let order = PurchaseOrder()
+        order.organizationID = principal.organizationID
+        order.number = try await Counter.next("purchase_order", organizationID: principal.organizationID, on: db)
+        order.vendorID = vendorID
+        order.status = .draft
+        order.automatic = true
+        order.notes = "Drafted because \(part.number) fell below its minimum."
+        order.version = 1
+        try await order.create(on: db)
+        let line = PurchaseOrderLine()
+        line.organizationID = principal.organizationID
+        line.purchaseOrderID = try order.requireID()
+        line.partID = level.partID
+        line.locationID = level.locationID
+        line.quantity = quantity
+        line.unitCost = part.unitCost
+        line.receivedQuantity = 0
+        try await line.create(on: db)
+        try await AuditLog.record(
+            "purchase_order.drafted", entityType: PurchaseOrder.entityType, entityID: order.id, after: order.dto,
+            organizationID: principal.organizationID, context: context, on: db)
+    }
+
+    static func resolveLowStock(_ level: StockLevel, on db: any Database) async throws {
+        try await Alert.query(on: db).filter(\.$entityID == (try level.requireID())).filter(\.$status == .open)
+            .set(\.$status, to: .resolved).set(\.$resolvedAt, to: Date()).update()
+    }
+}
