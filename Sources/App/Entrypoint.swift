@@ -37,6 +37,7 @@ public enum Millwright {
             }
             if command == "serve" {
                 try await FirstRun.bootstrapIfEmpty(app, address: Self.serveAddress(app.environment.arguments))
+                app.lifecycle.use(PMScheduler(interval: .seconds(Int64(config.pmInterval))))
             }
             try await app.execute()
         } catch {

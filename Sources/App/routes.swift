@@ -25,4 +25,5 @@ func routes(_ app: Application) throws {
     try api.register(collection: WorkOrderPartsController())
     try api.register(collection: PartController())
     try api.register(collection: PurchaseOrderController())
+    try api.register(collection: PMScheduleController())
 }

@@ -9,6 +9,8 @@ struct Principal: Sendable {
         case accessToken
         case apiKey(id: UUID, name: String)
         case session
+        /// Millwright itself (the PM job), acting for an organization.
+        case system(String)
     }
 
     let organizationID: UUID
@@ -23,6 +25,13 @@ struct Principal: Sendable {
 
     func can(_ permission: Permission) -> Bool { permissions.contains(permission) }
 
+    /// Millwright acting for an organization, with every permission and no site limit.
+    static func system(_ name: String, organizationID: UUID) -> Principal {
+        Principal(
+            organizationID: organizationID, userID: nil, email: nil, role: nil, permissions: Set(Permission.allCases), siteIDs: nil,
+            credential: .system(name))
+    }
+
     /// Throws 403 unless the principal holds `permission`.
     func require(_ permission: Permission) throws {
         guard can(permission) else {
@@ -33,6 +42,7 @@ struct Principal: Sendable {
     var auditActor: AuditActor {
         switch credential {
         case .apiKey(let id, let name): AuditActor(type: .apiKey, id: id, label: "api-key:\(name)")
+        case .system(let name): AuditActor(type: .system, id: nil, label: name)
         case .accessToken, .session: AuditActor(type: .user, id: userID, label: email ?? "unknown")
         }
     }

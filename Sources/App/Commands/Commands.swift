@@ -10,6 +10,7 @@ extension Application {
         asyncCommands.use(AuditCommand(), as: "audit")
         asyncCommands.use(BackupCommand(), as: "backup")
         asyncCommands.use(RestoreCommand(), as: "restore")
+        asyncCommands.use(PMCommand(), as: "pm")
     }
 
     /// The organization named by `--org`: its id, or its exact name when that is unique.

@@ -37,6 +37,8 @@ public struct AppConfig: Sendable {
     public var secureCookies = false
     /// bcrypt work factor: 12 takes ~250 ms on a server core, slow enough to hinder guessing a stolen hash.
     public var bcryptCost = 12
+    /// How often the server checks PM schedules for due work (seconds).
+    public var pmInterval: TimeInterval = 60
     /// Timeout of outbound HTTP calls (connectors, webhooks, LLM providers).
     public var outboundTimeout: TimeInterval = 30
 

@@ -43,6 +43,8 @@ struct MeController: RouteCollection {
         case .apiKey(let id, let name):
             apiKey = .init(id: id, name: name)
             credential = "apiKey"
+        case .system(let name):
+            credential = name
         case .accessToken, .session:
             if let userID = principal.userID, let found = try await User.find(userID, on: request.db) {
                 user = .init(id: userID, email: found.email, name: found.name, mustChangePassword: found.mustChangePassword)

@@ -23,6 +23,9 @@ struct WorkOrderInput: Sendable {
     var faultCodes: [String]?
     var source: WorkOrder.Source?
 
+    /// An empty input, for work orders the system makes (PM, requests); set the fields directly.
+    init() {}
+
     init(_ request: Request, creating: Bool) throws {
         var body = try JSONBody(request)
         try self.init(body: &body, creating: creating)

@@ -72,7 +72,7 @@ extension WorkOrderController {
             try await AuditLog.record(
                 "work_order.\(action.rawValue)", entityType: WorkOrder.entityType, entityID: id, before: before, after: workOrder.dto,
                 organizationID: principal.organizationID, context: context, on: db)
-            if action == .complete { try await PMCompletion.workOrderCompleted(workOrder, on: db) }
+            if action == .complete { try await PMCompletion.workOrderCompleted(workOrder, context: context, on: db) }
             if to.isFinal {
                 // A finished order needs nothing held for it any more.
                 let held = try await Reservation.query(on: db).filter(\.$workOrderID == id).all()
@@ -142,9 +142,4 @@ extension TransitionError {
                 })
         }
     }
-}
-
-/// What completing a work order does beyond its own row. PM schedules hook in here when they arrive.
-enum PMCompletion {
-    static func workOrderCompleted(_ workOrder: WorkOrder, on db: any Database) async throws {}
 }

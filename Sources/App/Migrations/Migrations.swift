@@ -28,5 +28,7 @@ extension Application {
         migrations.add(CreateWorkOrderEntries())
         // 005: parts, stock and purchasing
         migrations.add(CreateInventory())
+        // 006: preventive maintenance
+        migrations.add(CreatePMSchedule())
     }
 }

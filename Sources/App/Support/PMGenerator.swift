@@ -1,0 +1,146 @@
+import Fluent
+import Foundation
+import Maintenance
+import NIOConcurrencyHelpers
+import Vapor
+
+/// Turns due PM schedules into work orders, exactly once per due point.
+enum PMGenerator {
+    static let actorName = "pm-scheduler"
+
+    /// Checks every active schedule of every organization and creates the work orders that are due at `now`.
+    /// Returns the ids of the work orders it created. Safe to run concurrently and repeatedly.
+    @discardableResult
+    static func run(_ app: Application, now: Date = Date()) async throws -> [UUID] {
+        var created: [UUID] = []
+        let schedules = try await PMSchedule.query(on: app.db).filter(\.$active == true).all()
+        for schedule in schedules {
+            do {
+                if let id = try await generateIfDue(schedule, app: app, now: now) { created.append(id) }
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                // Another replica (or an overlapping run) made this due point's work order first.
+                continue
+            } catch {
+                app.logger.error(
+                    "PM generation failed", metadata: ["pm-schedule": .string(schedule.id?.uuidString ?? ""), "error": .string("\(error)")])
+            }
+        }
+        if !created.isEmpty { app.logger.info("PM job created \(created.count) work order(s)") }
+        return created
+    }
+
+    static func generateIfDue(_ schedule: PMSchedule, app: Application, now: Date) async throws -> UUID? {
+        let scheduleID = try schedule.requireID()
+        guard let site = try await Site.find(schedule.siteID, on: app.db) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: site.timeZone) ?? .gmt
+        let reading = try await schedule.meterID.asyncFlatMap { try await Meter.find($0, on: app.db)?.lastValue }
+        guard
+            PMCalendar.shouldGenerate(due: schedule.due, leadDays: schedule.leadDays, now: now, currentReading: reading, calendar: calendar)
+        else { return nil }
+        let key = PMGeneration.key(for: schedule.due)
+        if try await PMGeneration.query(on: app.db).filter(\.$scheduleID == scheduleID).filter(\.$dueKey == key).count() > 0 { return nil }
+        let principal = Principal.system(actorName, organizationID: schedule.organizationID)
+        let context = AuditContext(actor: principal.auditActor, requestID: nil, clientAddress: nil)
+        let workOrder = try await app.write { db -> WorkOrder in
+            var input = WorkOrderInput()
+            input.title = schedule.title
+            input.description = .some(schedule.details)
+            input.type = schedule.type
+            input.priority = schedule.priority
+            input.siteID = schedule.siteID
+            input.assetID = .some(schedule.assetID)
+            input.teamID = .some(schedule.teamID)
+            input.assigneeIDs = schedule.assigneeIDs
+            input.estimatedMinutes = .some(schedule.estimatedMinutes)
+            // Due at the calendar date; a meter-only PM is due as soon as it is generated.
+            input.dueAt = .some(schedule.nextDueAt ?? now)
+            let workOrder = try await WorkOrders.create(input: input, source: .pm, principal: principal, context: context, on: db) {
+                $0.pmScheduleID = scheduleID
+                $0.pmDueAt = schedule.nextDueAt ?? now
+            }
+            let generation = PMGeneration()
+            generation.organizationID = schedule.organizationID
+            generation.scheduleID = scheduleID
+            generation.dueKey = key
+            generation.workOrderID = try workOrder.requireID()
+            try await generation.create(on: db)
+            return workOrder
+        }
+        let id = try workOrder.requireID()
+        app.events.publish([
+            DomainEvent(.pmGenerated, organizationID: schedule.organizationID, entityID: scheduleID, data: ["workOrderId": id.uuidString]),
+            DomainEvent(.workOrderCreated, organizationID: schedule.organizationID, entityID: id, data: ["number": workOrder.dto.number]),
+        ])
+        return id
+    }
+}
+
+/// What completing a work order does beyond its own row: a PM work order moves its schedule on.
+enum PMCompletion {
+    static func workOrderCompleted(_ workOrder: WorkOrder, context: AuditContext, on db: any Database) async throws {
+        guard let scheduleID = workOrder.pmScheduleID else { return }
+        try await db.lockForUpdate(PMSchedule.schema, id: scheduleID)
+        guard let schedule = try await PMSchedule.find(scheduleID, on: db), let trigger = schedule.trigger,
+            let site = try await Site.find(schedule.siteID, on: db)
+        else { return }
+        // Completing an older PM order (after the schedule already moved on) changes nothing.
+        guard workOrder.pmDueAt == nil || schedule.nextDueAt == nil || workOrder.pmDueAt == schedule.nextDueAt else { return }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: site.timeZone) ?? .gmt
+        let reading = try await schedule.meterID.asyncFlatMap { try await Meter.find($0, on: db)?.lastValue }
+        let before = schedule.dto
+        let next = PMCalendar.nextDue(
+            trigger: trigger, previous: schedule.due, completedAt: workOrder.completedAt ?? Date(), readingAtCompletion: reading,
+            calendar: calendar)
+        schedule.nextDueAt = next.date
+        schedule.nextDueReading = next.reading
+        schedule.version += 1
+        try await schedule.update(on: db)
+        try await AuditLog.record(
+            "pm_schedule.advanced", entityType: PMSchedule.entityType, entityID: scheduleID, before: before, after: schedule.dto,
+            organizationID: schedule.organizationID, context: context, on: db)
+    }
+}
+
+/// Runs the PM job every `interval` while the server runs; stops with the app.
+final class PMScheduler: LifecycleHandler, Sendable {
+    let interval: Duration
+    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+    init(interval: Duration) {
+        self.interval = interval
+    }
+
+    func didBootAsync(_ application: Application) async throws {
+        let interval = interval
+        task.withLockedValue {
+            $0 = Task {
+                while !Task.isCancelled {
+                    do {
+                        try await PMGenerator.run(application)
+                    } catch {
+                        application.logger.error("PM job failed: \(error)")
+                    }
+                    try? await Task.sleep(for: interval)
+                }
+            }
+        }
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        let running = task.withLockedValue { task in
+            defer { task = nil }
+            return task
+        }
+        running?.cancel()
+        await running?.value
+    }
+}
+
+extension Optional {
+    func asyncFlatMap<U>(_ transform: (Wrapped) async throws -> U?) async throws -> U? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

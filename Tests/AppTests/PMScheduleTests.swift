@@ -1,0 +1,150 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import App
+
+@Suite("Preventive maintenance")
+struct PMScheduleTests {
+    static func date(_ text: String) -> Date { JSONBody.parseDate(text)! }
+
+    static func makeSchedule(_ app: Application, _ tenant: Tenant, asset: UUID, json: [String: Any]) async throws -> UUID {
+        var body: [String: Any] = ["assetId": asset.uuidString, "title": "Grease conveyor bearings"]
+        body.merge(json) { $1 }
+        let response = try await app.send(.POST, "/api/v1/pm-schedules", token: tenant.token, json: body)
+        #expect(response.status == .created, "schedule: \(response.body.string)")
+        return try response.json()["id"].uuid()
+    }
+
+    @Test func aDueCalendarScheduleMakesExactlyOneWorkOrderLeadDaysEarly() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let asset = try await app.makeAsset(tenant)
+            let technician = try await app.addMember(to: tenant, role: .technician)
+            let schedule = try await Self.makeSchedule(
+                app, tenant, asset: asset,
+                json: [
+                    "calendar": ["every": 1, "unit": "week"], "nextDueAt": "2026-12-10T08:00:00Z", "leadDays": 3,
+                    "assigneeIds": [technician.id.uuidString], "priority": "high",
+                ])
+            #expect(try await PMGenerator.run(app, now: Self.date("2026-12-06T12:00:00Z")).isEmpty)
+            let created = try await PMGenerator.run(app, now: Self.date("2026-12-07T09:00:00Z"))
+            #expect(created.count == 1)
+            // Again, as after a restart: nothing new.
+            #expect(try await PMGenerator.run(app, now: Self.date("2026-12-08T09:00:00Z")).isEmpty)
+            let order = try await app.send(.GET, "/api/v1/work-orders/\(created[0])", token: tenant.token).json()
+            #expect(order["source"].stringValue == "pm")
+            #expect(order["type"].stringValue == "preventive")
+            #expect(order["priority"].stringValue == "high")
+            #expect(try order["pmScheduleId"].uuid() == schedule)
+            #expect(try order["assigneeIds"][0].uuid() == technician.id)
+            #expect(order["dueAt"].stringValue == "2026-12-10T08:00:00Z")
+        }
+    }
+
+    @Test func completingThePMWorkOrderMovesTheNextDueDateByItsRule() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let asset = try await app.makeAsset(tenant)
+            let schedule = try await Self.makeSchedule(
+                app, tenant, asset: asset, json: ["calendar": ["every": 1, "unit": "month"], "nextDueAt": "2027-01-31T08:00:00Z"])
+            // Generated (the job's clock is told it is the due day) and done early, before the due date.
+            let created = try await PMGenerator.run(app, now: Self.date("2027-01-31T08:00:00Z"))
+            let done = try await app.send(
+                .POST, "/api/v1/work-orders/\(created[0])/complete", token: tenant.token, json: ["resolutionNote": "greased"])
+            #expect(done.status == .ok)
+            let moved = try await app.send(.GET, "/api/v1/pm-schedules/\(schedule)", token: tenant.token).json()
+            #expect(moved["nextDueAt"].stringValue == "2027-02-28T08:00:00Z")
+            // The next occurrence is a new due point, so it is generated once more.
+            #expect(try await PMGenerator.run(app, now: Self.date("2027-02-28T09:00:00Z")).count == 1)
+        }
+    }
+
+    @Test func aMeterScheduleComesDueWhenTheReadingGetsThere() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let asset = try await app.makeAsset(tenant)
+            let meter = try await app.makeMeter(tenant, asset: asset)
+            _ = try await app.send(.POST, "/api/v1/meters/\(meter)/readings", token: tenant.token, json: ["value": 1000])
+            let schedule = try await Self.makeSchedule(
+                app, tenant, asset: asset, json: ["meter": ["meterId": meter.uuidString, "every": 250]])
+            #expect(
+                try await app.send(.GET, "/api/v1/pm-schedules/\(schedule)", token: tenant.token).json()["nextDueReading"].value as? Double
+                    == 1250)
+            _ = try await app.send(.POST, "/api/v1/meters/\(meter)/readings", token: tenant.token, json: ["value": 1200])
+            #expect(try await PMGenerator.run(app).isEmpty)
+            _ = try await app.send(.POST, "/api/v1/meters/\(meter)/readings", token: tenant.token, json: ["value": 1262])
+            let created = try await PMGenerator.run(app)
+            #expect(created.count == 1)
+            _ = try await app.send(
+                .POST, "/api/v1/work-orders/\(created[0])/complete", token: tenant.token, json: ["resolutionNote": "oil changed"])
+            #expect(
+                try await app.send(.GET, "/api/v1/pm-schedules/\(schedule)", token: tenant.token).json()["nextDueReading"].value as? Double
+                    == 1512)
+        }
+    }
+
+    @Test func concurrentRunsStillMakeOneWorkOrder() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let asset = try await app.makeAsset(tenant)
+            _ = try await Self.makeSchedule(
+                app, tenant, asset: asset, json: ["calendar": ["every": 1, "unit": "day"], "nextDueAt": "2026-01-01T00:00:00Z"])
+            let counts = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<4 { group.addTask { try await PMGenerator.run(app).count } }
+                return try await group.reduce(0, +)
+            }
+            #expect(counts == 1)
+            #expect(try await WorkOrder.query(on: app.db).filter(\.$source == .pm).count() == 1)
+        }
+    }
+
+    @Test func badSchedulesListEveryProblem() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let asset = try await app.makeAsset(tenant)
+            let noTrigger = try await app.send(
+                .POST, "/api/v1/pm-schedules", token: tenant.token, json: ["assetId": asset.uuidString, "title": "x"])
+            #expect(try noTrigger.problemFields() == ["calendar"])
+            let bad = try await app.send(
+                .POST, "/api/v1/pm-schedules", token: tenant.token,
+                json: ["assetId": asset.uuidString, "title": "x", "calendar": ["every": 0, "unit": "fortnight"], "type": "emergency"])
+            #expect(try bad.problemFields() == ["calendar.every", "calendar.unit", "type"])
+            let otherMeter = try await app.makeMeter(tenant)
+            let wrongMeter = try await app.send(
+                .POST, "/api/v1/pm-schedules", token: tenant.token,
+                json: ["assetId": asset.uuidString, "title": "x", "meter": ["meterId": otherMeter.uuidString, "every": 10]])
+            #expect(try wrongMeter.problemFields() == ["meter.meterId"])
+        }
+    }
+
+    @Test func complianceCountsTwentyPercentGraceCappedAt28Days() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let asset = try await app.makeAsset(tenant)
+            // Every 10 days: 2 days of grace.
+            _ = try await Self.makeSchedule(
+                app, tenant, asset: asset, json: ["calendar": ["every": 10, "unit": "day"], "nextDueAt": "2026-03-01T00:00:00Z"])
+            let first = try await PMGenerator.run(app, now: Self.date("2026-03-01T00:00:00Z"))
+            let firstOrder = try #require(try await WorkOrder.find(first[0], on: app.db))
+            firstOrder.status = .completed
+            firstOrder.completedAt = Self.date("2026-03-02T23:00:00Z")
+            try await firstOrder.update(on: app.db)
+            try await PMCompletion.workOrderCompleted(firstOrder, context: .cli("test"), on: app.db)
+            let second = try await PMGenerator.run(app, now: Self.date("2026-03-13T00:00:00Z"))
+            let secondOrder = try #require(try await WorkOrder.find(second[0], on: app.db))
+            secondOrder.status = .completed
+            secondOrder.completedAt = Self.date("2026-03-15T01:00:00Z")
+            try await secondOrder.update(on: app.db)
+            let report = try await app.send(
+                .GET, "/api/v1/pm-schedules/compliance?from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z", token: tenant.token
+            ).json()
+            #expect(report["due"].intValue == 2)
+            #expect(report["completedOnTime"].intValue == 1)
+            #expect(report["completedLate"].intValue == 1)
+            #expect(report["compliance"].value as? Double == 0.5)
+        }
+    }
+}
