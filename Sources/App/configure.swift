@@ -69,6 +69,7 @@ public func configure(_ app: Application, with config: AppConfig) async throws {
     app.passwordHasher = try PasswordHasher(cost: config.bcryptCost, threadPool: app.threadPool)
     app.secretBox = SecretBox(secret: config.secret)
     app.signInLimiter = AddressRateLimiter(limit: config.addressAttemptLimit, window: config.addressWindow)
+    app.publicRequestLimiter = AddressRateLimiter(limit: config.publicRequestLimit, window: 3600)
     app.events = DomainEventBus()
     app.metrics = AppMetrics(database: config.isPostgres ? "postgresql" : "sqlite")
 
@@ -76,7 +77,7 @@ public func configure(_ app: Application, with config: AppConfig) async throws {
     app.middleware.use(RequestIDMiddleware())
     app.middleware.use(MetricsMiddleware())
     app.middleware.use(ProblemMiddleware())
-    app.middleware.use(BodyLimitMiddleware(limit: config.maxBodySize))
+    app.middleware.use(BodyLimitMiddleware(limit: config.maxBodySize, uploadLimit: config.maxAttachmentSize))
 
     try routes(app)
     app.registerCommands()

@@ -6,6 +6,7 @@ func routes(_ app: Application) throws {
     try app.grouped(app.sessions.middleware).register(collection: WebController())
 
     let api = app.grouped("api", "v1").grouped(Authenticator())
+    try api.register(collection: AttachmentController(maxSize: app.config.maxAttachmentSize))
     try api.register(collection: OpenAPIController())
     try api.register(collection: AuthController())
     try api.register(collection: MeController())
@@ -26,4 +27,6 @@ func routes(_ app: Application) throws {
     try api.register(collection: PartController())
     try api.register(collection: PurchaseOrderController())
     try api.register(collection: PMScheduleController())
+    try api.register(collection: RequestController())
+    try api.register(collection: PublicRequestController(maxUploadSize: app.config.maxAttachmentSize))
 }

@@ -131,6 +131,19 @@ struct PermissionMatrixTests {
             let vendor = try await app.send(.POST, "/api/v1/vendors", token: tenant.token, json: ["name": "Acme Supply"]).json()["id"]
                 .string()
             return try await app.send(.POST, "/api/v1/purchase-orders", token: token, json: ["vendorId": vendor]).status
+        case .requestsCreate:
+            let site = try await app.makeSite(tenant)
+            return try await app.send(
+                .POST, "/api/v1/requests", token: token, json: ["title": "Leak in hall 2", "siteId": site.uuidString]
+            ).status
+        case .requestsManage:
+            let site = try await app.makeSite(tenant)
+            let created = try await app.send(
+                .POST, "/api/v1/requests", token: tenant.token, json: ["title": "Noise", "siteId": site.uuidString])
+            return try await app.send(
+                .POST, "/api/v1/requests/\(try created.json()["id"].string())/decline", token: token, json: ["reason": "dup"]
+            )
+            .status
         case .purchaseOrdersApprove:
             let order = try await app.makeSubmittedPurchaseOrder(tenant)
             return try await app.send(.POST, "/api/v1/purchase-orders/\(order.order)/approve", token: token).status

@@ -53,7 +53,13 @@ struct TenantIsolationTests {
                     "nextDueAt": "2030-01-01T08:00:00Z",
                 ]
             ).json()["id"].uuid()
+            let maintenanceRequest = try await app.send(
+                .POST, "/api/v1/requests", token: first.token, json: ["title": "Door sticks", "assetId": asset.uuidString]
+            ).json()["id"].uuid()
+            let attachment = try await app.upload("/api/v1/work-orders/\(workOrder)/attachments", token: first.token, bytes: jpegBytes)
+                .json()["id"].uuid()
             let firstTenantIDs: [String: UUID] = [
+                "requestID": maintenanceRequest, "attachmentID": attachment,
                 "pmScheduleID": schedule,
                 "partID": stock.part, "stockLevelID": stock.level, "purchaseOrderID": purchase.order, "lineID": purchase.line,
                 "vendorID": vendor, "reservationID": reservation, "alertID": alert,
@@ -78,7 +84,7 @@ struct TenantIsolationTests {
                 #expect(response.status == .notFound, "\(route.method) \(path) answered \(response.status.code) to another tenant")
                 walked += 1
             }
-            #expect(walked >= 72)
+            #expect(walked >= 85)
             // Nothing of the first tenant changed.
             let stillThere = try await app.send(.GET, "/api/v1/users/\(member.id)", token: first.token)
             #expect(stillThere.status == .ok)

@@ -36,4 +36,12 @@ extension Application {
         get { storage[AddressRateLimiterKey.self] ?? AddressRateLimiter(limit: 30, window: 300) }
         set { storage[AddressRateLimiterKey.self] = newValue }
     }
+
+    private struct PublicRequestLimiterKey: StorageKey { typealias Value = AddressRateLimiter }
+
+    /// Public (QR-link) requests per client address.
+    var publicRequestLimiter: AddressRateLimiter {
+        get { storage[PublicRequestLimiterKey.self] ?? AddressRateLimiter(limit: 10, window: 3600) }
+        set { storage[PublicRequestLimiterKey.self] = newValue }
+    }
 }

@@ -55,6 +55,10 @@ enum Permission: String, Codable, CaseIterable, Sendable, Comparable {
     case purchaseOrdersRead = "purchase-orders:read"
     case purchaseOrdersWrite = "purchase-orders:write"
     case purchaseOrdersApprove = "purchase-orders:approve"
+    /// Submit requests and see one's own.
+    case requestsCreate = "requests:create"
+    /// See every request, approve and decline them.
+    case requestsManage = "requests:manage"
 
     static func < (lhs: Permission, rhs: Permission) -> Bool { lhs.rawValue < rhs.rawValue }
 }
@@ -98,6 +102,8 @@ enum PermissionMatrix {
         .purchaseOrdersRead: [.owner, .admin, .manager, .viewer],
         .purchaseOrdersWrite: [.owner, .admin, .manager],
         .purchaseOrdersApprove: [.owner, .admin],
+        .requestsCreate: [.owner, .admin, .manager, .technician, .requester],
+        .requestsManage: [.owner, .admin, .manager],
     ]
 
     static func permissions(of role: Role) -> Set<Permission> {

@@ -37,6 +37,10 @@ public struct AppConfig: Sendable {
     public var secureCookies = false
     /// bcrypt work factor: 12 takes ~250 ms on a server core, slow enough to hinder guessing a stolen hash.
     public var bcryptCost = 12
+    /// Largest photo or file attached to a work order or request.
+    public var maxAttachmentSize = 10 * 1024 * 1024
+    /// Public (QR-link) requests one client address may submit per hour.
+    public var publicRequestLimit = 10
     /// How often the server checks PM schedules for due work (seconds).
     public var pmInterval: TimeInterval = 60
     /// Timeout of outbound HTTP calls (connectors, webhooks, LLM providers).

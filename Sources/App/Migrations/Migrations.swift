@@ -30,5 +30,7 @@ extension Application {
         migrations.add(CreateInventory())
         // 006: preventive maintenance
         migrations.add(CreatePMSchedule())
+        // 007: requests and attachments
+        migrations.add(CreateRequest())
     }
 }

@@ -6,8 +6,11 @@ import Vapor
 /// collected, and a `Content-Length` that announces too much, so the client learns early.
 struct BodyLimitMiddleware: AsyncMiddleware {
     var limit: Int
+    /// Uploads (`…/attachments`) may be larger.
+    var uploadLimit: Int
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let limit = request.url.path.hasSuffix("/attachments") ? max(self.limit, uploadLimit) + 64 * 1024 : self.limit
         let announced = request.headers.first(name: .contentLength).flatMap(Int.init) ?? 0
         let collected = request.body.data?.readableBytes ?? 0
         if max(announced, collected) > limit {

@@ -81,4 +81,23 @@ extension Application {
         #expect(try await send(.POST, "/api/v1/purchase-orders/\(order)/submit", token: tenant.token).status == .ok)
         return (order, line, stock.level)
     }
+
+    /// Posts `bytes` as the `file` part of a multipart/form-data body.
+    func upload(_ path: String, token: String?, bytes: [UInt8], filename: String = "photo.jpg", contentType: String = "image/jpeg")
+        async throws -> TestingHTTPResponse
+    {
+        let boundary = "millwright-test-boundary"
+        var body = ByteBuffer()
+        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\n")
+        body.writeString("Content-Type: \(contentType)\r\n\r\n")
+        body.writeBytes(bytes)
+        body.writeString("\r\n--\(boundary)--\r\n")
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        if let token { headers.bearerAuthorization = .init(token: token) }
+        return try await testing().sendRequest(.POST, path, headers: headers, body: body)
+    }
 }
+
+/// The first bytes of a JPEG, enough for the type check.
+let jpegBytes: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10] + Array("JFIF".utf8) + [UInt8](repeating: 0x42, count: 64)

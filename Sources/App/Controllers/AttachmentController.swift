@@ -1,0 +1,96 @@
+import Fluent
+import Vapor
+
+/// Photos and files on work orders and requests, and `GET /attachments/{id}/content` to fetch one.
+struct AttachmentController: RouteCollection {
+    /// Largest upload; the multipart envelope gets a little room beyond it.
+    var maxSize: Int
+
+    func boot(routes: any RoutesBuilder) throws {
+        let body = HTTPBodyStreamStrategy.collect(maxSize: ByteCount(value: maxSize + 64 * 1024))
+        routes.get("work-orders", ":workOrderID", "attachments", use: Self.listForWorkOrder)
+        routes.on(.POST, "work-orders", ":workOrderID", "attachments", body: body, use: Self.attachToWorkOrder)
+        routes.get("requests", ":requestID", "attachments", use: Self.listForRequest)
+        routes.on(.POST, "requests", ":requestID", "attachments", body: body, use: Self.attachToRequest)
+        routes.get("attachments", ":attachmentID", "content", use: Self.content)
+    }
+
+    static let sortFields: [SortField<Attachment>] = [SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) }]
+
+    @Sendable static func listForWorkOrder(_ request: Request) async throws -> Response {
+        let workOrder = try await WorkOrderEntryController.readable(request)
+        let query = try request.principal.query(Attachment.self, on: request.db).filter(\.$workOrderID == (try workOrder.requireID()))
+        return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "createdAt", filename: "attachments") {
+            $0.dto
+        }
+    }
+
+    @Sendable static func listForRequest(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        let found = try await RequestController.visible(request.pathID("requestID"), principal: principal, on: request.db)
+        let query = principal.query(Attachment.self, on: request.db).filter(\.$requestID == (try found.requireID()))
+        return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "createdAt", filename: "attachments") {
+            $0.dto
+        }
+    }
+
+    @Sendable static func attachToWorkOrder(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        _ = try await WorkOrderEntryController.readable(request)
+        let upload = try AttachmentStore.readUpload(request)
+        return try await add(request, upload: upload, principal: principal) { db, attachment in
+            // Photos come from anyone who works orders, assigned or not.
+            attachment.workOrderID = try await WorkOrderEntryController.workable(request, on: db, assignedOnly: false).requireID()
+        }
+    }
+
+    @Sendable static func attachToRequest(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        let id = try request.pathID("requestID")
+        _ = try await RequestController.visible(id, principal: principal, on: request.db)
+        let upload = try AttachmentStore.readUpload(request)
+        return try await add(request, upload: upload, principal: principal) { db, attachment in
+            attachment.requestID = try await RequestController.visible(id, principal: principal, on: db).requireID()
+        }
+    }
+
+    static func add(
+        _ request: Request, upload: (filename: String, contentType: String, bytes: [UInt8]), principal: Principal,
+        link: @escaping @Sendable (any Database, Attachment) async throws -> Void
+    ) async throws -> Response {
+        let context = try request.auditContext
+        let dataDirectory = request.application.config.dataDirectory
+        let dto = try await request.write { db -> Attachment.DTO in
+            let attachment = try AttachmentStore.store(
+                upload, organizationID: principal.organizationID, userID: principal.userID, dataDirectory: dataDirectory)
+            try await link(db, attachment)
+            try await attachment.create(on: db)
+            try await AuditLog.record(
+                "attachment.added", entityType: "attachment", entityID: attachment.id, after: attachment.dto,
+                organizationID: principal.organizationID, context: context, on: db)
+            return attachment.dto
+        }
+        return try await dto.encodeResponse(status: .created, for: request)
+    }
+
+    /// The file, if the principal may read what it is attached to.
+    @Sendable static func content(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        let attachment = try await principal.find(Attachment.self, request.pathID("attachmentID"), on: request.db)
+        if let workOrderID = attachment.workOrderID {
+            try principal.require(.workOrdersRead)
+            _ = try await principal.findInSite(WorkOrder.self, workOrderID, on: request.db)
+        } else if let requestID = attachment.requestID {
+            _ = try await RequestController.visible(requestID, principal: principal, on: request.db)
+        } else {
+            throw AppError.notFound("No such attachment.")
+        }
+        let data = try AttachmentStore.contents(of: attachment, dataDirectory: request.application.config.dataDirectory)
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: attachment.contentType)
+        headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        let safeName = attachment.filename.filter { $0.isLetter || $0.isNumber || "._- ".contains($0) }
+        headers.replaceOrAdd(name: .contentDisposition, value: "inline; filename=\"\(safeName.isEmpty ? "file" : safeName)\"")
+        return Response(status: .ok, headers: headers, body: .init(data: data))
+    }
+}
