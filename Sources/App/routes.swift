@@ -28,5 +28,6 @@ func routes(_ app: Application) throws {
     try api.register(collection: PurchaseOrderController())
     try api.register(collection: PMScheduleController())
     try api.register(collection: RequestController())
+    try api.register(collection: ChecklistController())
     try api.register(collection: PublicRequestController(maxUploadSize: app.config.maxAttachmentSize))
 }

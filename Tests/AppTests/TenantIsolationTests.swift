@@ -58,7 +58,16 @@ struct TenantIsolationTests {
             ).json()["id"].uuid()
             let attachment = try await app.upload("/api/v1/work-orders/\(workOrder)/attachments", token: first.token, bytes: jpegBytes)
                 .json()["id"].uuid()
+            let template = try await app.send(
+                .POST, "/api/v1/checklist-templates", token: first.token,
+                json: ["name": "Round", "items": [["kind": "subtask", "label": "Look"]]]
+            ).json()["id"].uuid()
+            let task = try await app.send(
+                .POST, "/api/v1/work-orders/\(workOrder)/tasks", token: first.token, json: ["templateId": template.uuidString]
+            )
+            .json()[0]["id"].uuid()
             let firstTenantIDs: [String: UUID] = [
+                "checklistTemplateID": template, "taskID": task,
                 "requestID": maintenanceRequest, "attachmentID": attachment,
                 "pmScheduleID": schedule,
                 "partID": stock.part, "stockLevelID": stock.level, "purchaseOrderID": purchase.order, "lineID": purchase.line,
@@ -84,7 +93,7 @@ struct TenantIsolationTests {
                 #expect(response.status == .notFound, "\(route.method) \(path) answered \(response.status.code) to another tenant")
                 walked += 1
             }
-            #expect(walked >= 85)
+            #expect(walked >= 90)
             // Nothing of the first tenant changed.
             let stillThere = try await app.send(.GET, "/api/v1/users/\(member.id)", token: first.token)
             #expect(stillThere.status == .ok)

@@ -55,12 +55,13 @@ struct PMScheduleController: RouteCollection {
         var teamID: UUID??
         var estimatedMinutes: Int??
         var active: Bool?
+        var checklistTemplateID: UUID??
 
         init(_ request: Request, creating: Bool) throws {
             var body = try JSONBody(request)
             body.rejectUnknown(allowed: [
                 "assetId", "title", "description", "type", "priority", "calendar", "meter", "leadDays", "nextDueAt", "nextDueReading",
-                "assigneeIds", "teamId", "estimatedMinutes", "active",
+                "assigneeIds", "teamId", "estimatedMinutes", "active", "checklistTemplateId",
             ])
             assetID = creating ? body.uuid("assetId", required: true) : nil
             if !creating, body.has("assetId") { body.add("assetId", "cannot change: make a new schedule for another asset") }
@@ -78,6 +79,7 @@ struct PMScheduleController: RouteCollection {
             teamID = body.patch("teamId") { $0.uuid("teamId") }
             estimatedMinutes = body.patch("estimatedMinutes") { $0.int("estimatedMinutes", range: 0...100_000) }
             active = body.bool("active")
+            checklistTemplateID = body.patch("checklistTemplateId") { $0.uuid("checklistTemplateId") }
             if creating, (calendar ?? nil) == nil, (meter ?? nil) == nil, body.problems.isEmpty {
                 body.add("calendar", "or meter is required: a schedule needs a calendar interval, a meter interval, or both")
             }
@@ -168,6 +170,12 @@ struct PMScheduleController: RouteCollection {
             }
             if let estimatedMinutes { schedule.estimatedMinutes = estimatedMinutes }
             if let active { schedule.active = active }
+            if let checklistTemplateID {
+                if let templateID = checklistTemplateID, (try? await principal.find(ChecklistTemplate.self, templateID, on: db)) == nil {
+                    problems.append(FieldProblem(field: "checklistTemplateId", message: "is not a checklist template of this organization"))
+                }
+                schedule.checklistTemplateID = checklistTemplateID
+            }
             if schedule.trigger == nil {
                 problems.append(FieldProblem(field: "calendar", message: "or meter must remain: a schedule needs one"))
             }

@@ -50,6 +50,12 @@ extension WorkOrderController {
             let before = workOrder.dto
             if action == .complete {
                 try await checkFailureCodes(codes, principal: principal, on: db)
+                let open = try await WorkOrderTask.query(on: db).filter(\.$workOrderID == id).filter(\.$result == .pending).all()
+                    .filter { $0.spec.required }
+                if !open.isEmpty {
+                    throw AppError.invalid(
+                        "tasks", "\(open.count) required checklist item(s) are not done: \(open.map(\.spec.label).joined(separator: "; "))")
+                }
                 workOrder.problemCodeID = codes.problem ?? workOrder.problemCodeID
                 workOrder.causeCodeID = codes.cause ?? workOrder.causeCodeID
                 workOrder.remedyCodeID = codes.remedy ?? workOrder.remedyCodeID

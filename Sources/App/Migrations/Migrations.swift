@@ -32,5 +32,7 @@ extension Application {
         migrations.add(CreatePMSchedule())
         // 007: requests and attachments
         migrations.add(CreateRequest())
+        // 008: checklists
+        migrations.add(CreateChecklists())
     }
 }

@@ -30,6 +30,8 @@ final class PMSchedule: Model, SiteOwned, @unchecked Sendable {
     @OptionalField(key: "team_id") var teamID: UUID?
     @OptionalField(key: "estimated_minutes") var estimatedMinutes: Int?
     @Field(key: "active") var active: Bool
+    /// Its tasks are copied onto each generated work order.
+    @OptionalField(key: "checklist_template_id") var checklistTemplateID: UUID?
     @Field(key: "version") var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
@@ -82,6 +84,7 @@ final class PMSchedule: Model, SiteOwned, @unchecked Sendable {
         var teamId: UUID?
         var estimatedMinutes: Int?
         var active: Bool
+        var checklistTemplateId: UUID?
         var version: Int
         var createdAt: Date?
         var updatedAt: Date?
@@ -93,7 +96,8 @@ final class PMSchedule: Model, SiteOwned, @unchecked Sendable {
         return DTO(
             id: id ?? UUID(), siteId: siteID, assetId: assetID, title: title, description: details, type: type, priority: priority,
             calendar: calendar, meter: meter, leadDays: leadDays, nextDueAt: nextDueAt, nextDueReading: nextDueReading,
-            assigneeIds: assigneeIDs, teamId: teamID, estimatedMinutes: estimatedMinutes, active: active, version: version,
+            assigneeIds: assigneeIDs, teamId: teamID, estimatedMinutes: estimatedMinutes, active: active,
+            checklistTemplateId: checklistTemplateID, version: version,
             createdAt: createdAt, updatedAt: updatedAt)
     }
 }

@@ -59,6 +59,9 @@ enum PMGenerator {
                 $0.pmScheduleID = scheduleID
                 $0.pmDueAt = schedule.nextDueAt ?? now
             }
+            if let templateID = schedule.checklistTemplateID, let template = try await ChecklistTemplate.find(templateID, on: db) {
+                _ = try await ChecklistController.append(template.items, to: workOrder, on: db)
+            }
             let generation = PMGeneration()
             generation.organizationID = schedule.organizationID
             generation.scheduleID = scheduleID

@@ -1,0 +1,271 @@
+import Fluent
+import Maintenance
+import Vapor
+
+/// `/checklist-templates` and `/work-orders/{id}/tasks`: checklists and their results.
+struct ChecklistController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let templates = routes.grouped("checklist-templates")
+        templates.get(use: Self.listTemplates)
+        templates.post(use: Self.createTemplate)
+        templates.get(":checklistTemplateID", use: Self.showTemplate)
+        templates.patch(":checklistTemplateID", use: Self.updateTemplate)
+        templates.delete(":checklistTemplateID", use: Self.deleteTemplate)
+        let tasks = routes.grouped("work-orders", ":workOrderID", "tasks")
+        tasks.get(use: Self.listTasks)
+        tasks.post(use: Self.addTasks)
+        tasks.patch(":taskID", use: Self.record)
+        tasks.post(":taskID", "follow-up", use: Self.followUp)
+    }
+
+    static let templateSort: [SortField<ChecklistTemplate>] = [SortField("name", "name") { .string($0.name) }]
+    static let taskSort: [SortField<WorkOrderTask>] = [SortField("position", "position") { .int($0.position) }]
+
+    @Sendable static func listTemplates(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        try principal.require(.workOrdersRead)
+        return try await Listing.respond(
+            request, query: principal.query(ChecklistTemplate.self, on: request.db), sortFields: templateSort, defaultSort: "name",
+            filename: "checklist-templates"
+        ) { $0.dto }
+    }
+
+    @Sendable static func showTemplate(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        try principal.require(.workOrdersRead)
+        return try await Resources.show(
+            try await principal.find(ChecklistTemplate.self, request.pathID("checklistTemplateID"), on: request.db), for: request)
+    }
+
+    static func templateInput(_ request: Request, creating: Bool) throws -> (name: String?, items: [TaskSpec]?) {
+        var body = try JSONBody(request)
+        body.rejectUnknown(allowed: ["name", "items"])
+        let name = body.string("name", required: creating)
+        var items: [TaskSpec]?
+        if let raw = body.rawValue("items") {
+            if case .array(let values) = raw, (1...200).contains(values.count) {
+                var problems: [FieldProblem] = []
+                items = values.enumerated().compactMap { TaskSpec.read($0.element, field: "items[\($0.offset)]", into: &problems) }
+                for problem in problems { body.add(problem.field, problem.message) }
+            } else {
+                body.add("items", "must be an array of 1 to 200 items")
+            }
+        } else if creating {
+            body.add("items", "is required")
+        }
+        try body.validate()
+        return (name, items)
+    }
+
+    @Sendable static func createTemplate(_ request: Request) async throws -> Response {
+        try request.principal.require(.workOrdersManage)
+        let (name, items) = try templateInput(request, creating: true)
+        return try await Resources.create(request, path: "checklist-templates") { _ in
+            let template = ChecklistTemplate()
+            template.name = name ?? ""
+            template.itemsJSON = try AuditLog.snapshot(items ?? [])
+            return template
+        }
+    }
+
+    @Sendable static func updateTemplate(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        try principal.require(.workOrdersManage)
+        let id = try request.pathID("checklistTemplateID")
+        _ = try await principal.find(ChecklistTemplate.self, id, on: request.db)
+        let (name, items) = try templateInput(request, creating: false)
+        return try await Resources.update(request, load: { try await principal.find(ChecklistTemplate.self, id, on: $0) }) { template, _ in
+            if let name { template.name = name }
+            if let items { template.itemsJSON = try AuditLog.snapshot(items) }
+        }
+    }
+
+    @Sendable static func deleteTemplate(_ request: Request) async throws -> HTTPStatus {
+        let principal = try request.principal
+        try principal.require(.workOrdersManage)
+        let id = try request.pathID("checklistTemplateID")
+        return try await Resources.delete(request, load: { try await principal.find(ChecklistTemplate.self, id, on: $0) })
+    }
+
+    @Sendable static func listTasks(_ request: Request) async throws -> Response {
+        let workOrder = try await WorkOrderEntryController.readable(request)
+        let query = try request.principal.query(WorkOrderTask.self, on: request.db).filter(\.$workOrderID == (try workOrder.requireID()))
+        return try await Listing.respond(request, query: query, sortFields: taskSort, defaultSort: "position", filename: "tasks") { $0.dto }
+    }
+
+    /// Copies tasks onto a work order, after its existing ones. Meter tasks must name a meter of its asset.
+    static func append(_ specs: [TaskSpec], to workOrder: WorkOrder, on db: any Database) async throws -> [WorkOrderTask] {
+        let workOrderID = try workOrder.requireID()
+        var problems: [FieldProblem] = []
+        for (index, spec) in specs.enumerated() where spec.kind == .meterReading {
+            let meter = try await spec.meterId.asyncFlatMap { try await Meter.find($0, on: db) }
+            if meter == nil || meter?.assetID != workOrder.assetID || meter?.organizationID != workOrder.organizationID {
+                problems.append(FieldProblem(field: "items[\(index)].meterId", message: "is not a meter of the work order's asset"))
+            }
+        }
+        if !problems.isEmpty { throw AppError.validation(problems) }
+        let start = (try await WorkOrderTask.query(on: db).filter(\.$workOrderID == workOrderID).max(\.$position) ?? 0) + 1
+        var created: [WorkOrderTask] = []
+        for (offset, spec) in specs.enumerated() {
+            let task = WorkOrderTask()
+            task.organizationID = workOrder.organizationID
+            task.workOrderID = workOrderID
+            task.position = start + offset
+            task.specJSON = try AuditLog.snapshot(spec)
+            task.result = .pending
+            try await task.create(on: db)
+            created.append(task)
+        }
+        return created
+    }
+
+    /// `POST /work-orders/{id}/tasks` with `{templateId}` or `{items: [...]}`.
+    @Sendable static func addTasks(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        _ = try await WorkOrderEntryController.readable(request)
+        var body = try JSONBody(request)
+        body.rejectUnknown(allowed: ["templateId", "items"])
+        let templateID = body.uuid("templateId")
+        var items: [TaskSpec] = []
+        if case .array(let values)? = body.rawValue("items") {
+            var problems: [FieldProblem] = []
+            items = values.enumerated().compactMap { TaskSpec.read($0.element, field: "items[\($0.offset)]", into: &problems) }
+            for problem in problems { body.add(problem.field, problem.message) }
+        } else if body.has("items") {
+            body.add("items", "must be an array")
+        }
+        if templateID == nil, items.isEmpty, body.problems.isEmpty { body.add("templateId", "or items is required") }
+        try body.validate()
+        let context = try request.auditContext
+        let extra = items
+        let created = try await request.write { db -> [WorkOrderTask.DTO] in
+            let workOrder = try await WorkOrderEntryController.workable(request, on: db)
+            guard !workOrder.status.isFinal else {
+                throw AppError.conflict("A \(workOrder.status.rawValue) work order takes no new tasks.")
+            }
+            var specs = extra
+            if let templateID {
+                guard let template = try? await principal.find(ChecklistTemplate.self, templateID, on: db) else {
+                    throw AppError.invalid("templateId", "is not a checklist template of this organization")
+                }
+                specs = template.items + specs
+            }
+            let tasks = try await append(specs, to: workOrder, on: db)
+            try await AuditLog.record(
+                "tasks.added", entityType: WorkOrder.entityType, entityID: workOrder.id, after: tasks.map(\.dto),
+                organizationID: principal.organizationID, context: context, on: db)
+            return tasks.map(\.dto)
+        }
+        return try await created.encodeResponse(status: .created, for: request)
+    }
+
+    /// Records a task's result: `done`, `value`, `text`, `result` (pass/flag/fail) or `choice`, by kind. A number
+    /// outside its limits is flagged; a meter task records a real reading (monotonic rules apply).
+    @Sendable static func record(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        _ = try await WorkOrderEntryController.readable(request)
+        let taskID = try request.pathID("taskID")
+        var body = try JSONBody(request)
+        body.rejectUnknown(allowed: ["done", "value", "text", "result", "choice"])
+        let done = body.bool("done")
+        let value = body.double("value")
+        let text = body.string("text", maxLength: 4000)
+        let result = body.enumValue("result", WorkOrderTask.Result.self)
+        let choice = body.string("choice", maxLength: 200)
+        try body.validate()
+        let context = try request.auditContext
+        let dto = try await request.write { db -> WorkOrderTask.DTO in
+            let workOrder = try await WorkOrderEntryController.workable(request, on: db)
+            guard !workOrder.status.isFinal else {
+                throw AppError.conflict("A \(workOrder.status.rawValue) work order's checklist is closed.")
+            }
+            let task = try await principal.find(WorkOrderTask.self, taskID, on: db)
+            guard task.workOrderID == workOrder.id else { throw AppError.notFound("No such task.") }
+            let before = task.dto
+            let spec = task.spec
+            switch spec.kind {
+            case .subtask:
+                guard let done else { throw AppError.invalid("done", "is required for a subtask") }
+                task.result = done ? .done : .pending
+            case .text:
+                guard let text else { throw AppError.invalid("text", "is required for a text task") }
+                task.text = text
+                task.result = .done
+            case .number, .meterReading:
+                guard let value else { throw AppError.invalid("value", "is required for a \(spec.kind.rawValue) task") }
+                let outside = (spec.minimum.map { value < $0 } ?? false) || (spec.maximum.map { value > $0 } ?? false)
+                task.value = value
+                task.result = outside ? .flag : .done
+                if spec.kind == .meterReading, let meterID = spec.meterId {
+                    try await db.lockForUpdate(Meter.schema, id: meterID)
+                    guard let meter = try await Meter.find(meterID, on: db) else {
+                        throw AppError.invalid("value", "has no meter to record")
+                    }
+                    let reading = try await MeterReadings.record(
+                        value: value, at: Date(), on: meter, userID: principal.userID, workOrderID: workOrder.id, source: "checklist",
+                        db: db)
+                    task.meterReadingID = reading.id
+                }
+            case .passFlagFail:
+                guard let result, [.pass, .flag, .fail].contains(result) else {
+                    throw AppError.invalid("result", "must be pass, flag or fail")
+                }
+                task.result = result
+                task.text = text ?? task.text
+            case .multipleChoice:
+                guard let choice, spec.choices?.contains(choice) == true else {
+                    throw AppError.invalid("choice", "must be one of \((spec.choices ?? []).joined(separator: ", "))")
+                }
+                task.choice = choice
+                task.result = .done
+            }
+            task.completedByUserID = task.result == .pending ? nil : principal.userID
+            task.completedAt = task.result == .pending ? nil : Date()
+            try await task.update(on: db)
+            try await AuditLog.record(
+                "task.recorded", entityType: "work_order_task", entityID: taskID, before: before, after: task.dto,
+                organizationID: principal.organizationID, context: context, on: db)
+            return task.dto
+        }
+        return try await dto.encodeResponse(for: request)
+    }
+
+    /// `POST /work-orders/{id}/tasks/{taskId}/follow-up`: a failed or flagged item opens a corrective work order on
+    /// the same asset, linked to its parent.
+    @Sendable static func followUp(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        _ = try await WorkOrderEntryController.readable(request)
+        try principal.require(.workOrdersCreate)
+        let taskID = try request.pathID("taskID")
+        let context = try request.auditContext
+        let workOrderDTO = try await request.write { db -> WorkOrder.DTO in
+            let parent = try await principal.findInSite(WorkOrder.self, request.pathID("workOrderID"), on: db)
+            let task = try await principal.find(WorkOrderTask.self, taskID, on: db)
+            guard task.workOrderID == parent.id else { throw AppError.notFound("No such task.") }
+            guard task.result == .fail || task.result == .flag else {
+                throw AppError.conflict("Only a failed or flagged item opens a follow-up work order.")
+            }
+            guard task.followUpWorkOrderID == nil else { throw AppError.conflict("This item already has a follow-up work order.") }
+            var input = WorkOrderInput()
+            input.title = "Follow-up: \(task.spec.label)"
+            input.description = .some("Raised from \(WorkOrder.displayNumber(parent.number)): \(task.text ?? task.spec.label)")
+            input.type = .corrective
+            input.priority = task.result == .fail ? .high : .medium
+            input.siteID = parent.siteID
+            input.assetID = .some(parent.assetID)
+            let child = try await WorkOrders.create(
+                input: input, source: parent.source == .pm ? .pm : .manual, principal: principal, context: context, on: db
+            ) {
+                $0.parentWorkOrderID = parent.id
+            }
+            task.followUpWorkOrderID = child.id
+            try await task.update(on: db)
+            return child.dto
+        }
+        request.application.events.publish(
+            DomainEvent(
+                .workOrderCreated, organizationID: principal.organizationID, entityID: workOrderDTO.id,
+                data: ["number": workOrderDTO.number]))
+        return try await workOrderDTO.response(status: .created, version: workOrderDTO.version, for: request)
+    }
+}
