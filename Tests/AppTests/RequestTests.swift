@@ -116,6 +116,15 @@ struct RequestTests {
             #expect(content.headers.contentType?.description.hasPrefix("application/pdf") == true)
             #expect(content.body.string.hasPrefix("%PDF-1.7"))
             #expect(try await app.send(.GET, try pdf.json()["url"].string()).status == .unauthorized)
+            // A manual on the asset itself.
+            let asset = try await app.makeAsset(tenant)
+            let manual = try await app.upload(
+                "/api/v1/assets/\(asset)/attachments", token: tenant.token, bytes: Array("%PDF-1.4 manual".utf8), filename: "manual.pdf")
+            #expect(manual.status == .created)
+            #expect(try manual.json()["assetId"].uuid() == asset)
+            let viewer = try await app.addMember(to: tenant, role: .viewer)
+            #expect(try await app.send(.GET, "/api/v1/assets/\(asset)/attachments", token: viewer.token).json()["items"].array.count == 1)
+            #expect(try await app.upload("/api/v1/assets/\(asset)/attachments", token: viewer.token, bytes: jpegBytes).status == .forbidden)
         }
     }
 }

@@ -12,6 +12,8 @@ struct AttachmentController: RouteCollection {
         routes.on(.POST, "work-orders", ":workOrderID", "attachments", body: body, use: Self.attachToWorkOrder)
         routes.get("requests", ":requestID", "attachments", use: Self.listForRequest)
         routes.on(.POST, "requests", ":requestID", "attachments", body: body, use: Self.attachToRequest)
+        routes.get("assets", ":assetID", "attachments", use: Self.listForAsset)
+        routes.on(.POST, "assets", ":assetID", "attachments", body: body, use: Self.attachToAsset)
         routes.get("attachments", ":attachmentID", "content", use: Self.content)
     }
 
@@ -31,6 +33,28 @@ struct AttachmentController: RouteCollection {
         let query = principal.query(Attachment.self, on: request.db).filter(\.$requestID == (try found.requireID()))
         return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "createdAt", filename: "attachments") {
             $0.dto
+        }
+    }
+
+    @Sendable static func listForAsset(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        try principal.require(.assetsRead)
+        let asset = try await principal.findInSite(Asset.self, request.pathID("assetID"), on: request.db)
+        let query = principal.query(Attachment.self, on: request.db).filter(\.$assetID == (try asset.requireID()))
+        return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "createdAt", filename: "attachments") {
+            $0.dto
+        }
+    }
+
+    @Sendable static func attachToAsset(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        try principal.require(.assetsRead)
+        let id = try request.pathID("assetID")
+        _ = try await principal.findInSite(Asset.self, id, on: request.db)
+        try principal.require(.assetsWrite)
+        let upload = try AttachmentStore.readUpload(request)
+        return try await add(request, upload: upload, principal: principal) { db, attachment in
+            attachment.assetID = try await principal.findInSite(Asset.self, id, on: db).requireID()
         }
     }
 
@@ -82,6 +106,9 @@ struct AttachmentController: RouteCollection {
             _ = try await principal.findInSite(WorkOrder.self, workOrderID, on: request.db)
         } else if let requestID = attachment.requestID {
             _ = try await RequestController.visible(requestID, principal: principal, on: request.db)
+        } else if let assetID = attachment.assetID {
+            try principal.require(.assetsRead)
+            _ = try await principal.findInSite(Asset.self, assetID, on: request.db)
         } else {
             throw AppError.notFound("No such attachment.")
         }

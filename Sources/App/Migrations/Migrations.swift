@@ -34,5 +34,7 @@ extension Application {
         migrations.add(CreateRequest())
         // 008: checklists
         migrations.add(CreateChecklists())
+        // 009: documents and photos on assets
+        migrations.add(UpdateAttachmentAddAsset())
     }
 }

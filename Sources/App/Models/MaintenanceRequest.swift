@@ -68,6 +68,8 @@ final class Attachment: Model, TenantModel, @unchecked Sendable {
     @Field(key: "organization_id") var organizationID: UUID
     @OptionalField(key: "work_order_id") var workOrderID: UUID?
     @OptionalField(key: "request_id") var requestID: UUID?
+    /// Manuals, wiring diagrams and photos of the asset itself.
+    @OptionalField(key: "asset_id") var assetID: UUID?
     @Field(key: "filename") var filename: String
     @Field(key: "content_type") var contentType: String
     @Field(key: "size") var size: Int
@@ -86,6 +88,7 @@ final class Attachment: Model, TenantModel, @unchecked Sendable {
         var id: UUID
         var workOrderId: UUID?
         var requestId: UUID?
+        var assetId: UUID?
         var filename: String
         var contentType: String
         var size: Int
@@ -98,7 +101,8 @@ final class Attachment: Model, TenantModel, @unchecked Sendable {
     var dto: DTO {
         let id = self.id ?? UUID()
         return DTO(
-            id: id, workOrderId: workOrderID, requestId: requestID, filename: filename, contentType: contentType, size: size,
+            id: id, workOrderId: workOrderID, requestId: requestID, assetId: assetID, filename: filename, contentType: contentType,
+            size: size,
             sha256: sha256,
             uploadedByUserId: uploadedByUserID, url: "/api/v1/attachments/\(id)/content", createdAt: createdAt)
     }
