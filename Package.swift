@@ -25,10 +25,12 @@ let package = Package(
             dependencies: [.target(name: "App")]
         ),
         .target(name: "Maintenance"),
+        .target(name: "QRCode"),
         .target(
             name: "App",
             dependencies: [
                 .target(name: "Maintenance"),
+                .target(name: "QRCode"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -46,9 +48,15 @@ let package = Package(
             dependencies: [.target(name: "Maintenance")]
         ),
         .testTarget(
+            name: "QRCodeTests",
+            dependencies: [.target(name: "QRCode")],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
             name: "AppTests",
             dependencies: [
                 .target(name: "App"),
+                .target(name: "QRCode"),
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),

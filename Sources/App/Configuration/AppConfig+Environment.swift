@@ -10,6 +10,7 @@ extension AppConfig {
     /// - `MILLWRIGHT_SECRET`: at least 32 characters; generated into the data directory when absent.
     /// - `LOG_LEVEL`: trace, debug, info, notice, warning, error or critical (default info).
     /// - `MILLWRIGHT_SECURE_COOKIES`: `true` behind HTTPS.
+    /// - `MILLWRIGHT_PUBLIC_URL`: the address printed in QR-label links (default: the address of the request).
     public static func load(environment: [String: String]) throws -> AppConfig {
         var problems: [(String, String)] = []
         func value(_ key: String) -> String? {
@@ -59,6 +60,15 @@ extension AppConfig {
             }
         }
 
+        var publicURL: String?
+        if let raw = value("MILLWRIGHT_PUBLIC_URL") {
+            if let url = URLComponents(string: raw), ["http", "https"].contains(url.scheme), url.host?.isEmpty == false {
+                publicURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+            } else {
+                problems.append(("MILLWRIGHT_PUBLIC_URL", "must be an http:// or https:// URL such as https://mw.example.com"))
+            }
+        }
+
         var secret: [UInt8] = []
         if let raw = value("MILLWRIGHT_SECRET") {
             if raw.utf8.count < 32 {
@@ -77,6 +87,7 @@ extension AppConfig {
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
         var config = AppConfig(database: database, dataDirectory: dataDirectory, secret: secret, logLevel: logLevel)
         config.secureCookies = secureCookies
+        config.publicURL = publicURL
         return config
     }
 

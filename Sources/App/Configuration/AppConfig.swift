@@ -37,6 +37,9 @@ public struct AppConfig: Sendable {
     public var secureCookies = false
     /// bcrypt work factor: 12 takes ~250 ms on a server core, slow enough to hinder guessing a stolen hash.
     public var bcryptCost = 12
+    /// The address people reach Millwright at (`https://mw.example.com`), for links printed on QR labels.
+    /// When unset, links use the address of the request that makes the label.
+    public var publicURL: String?
     /// Largest photo or file attached to a work order or request.
     public var maxAttachmentSize = 10 * 1024 * 1024
     /// Public (QR-link) requests one client address may submit per hour.

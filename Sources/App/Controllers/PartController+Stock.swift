@@ -135,18 +135,8 @@ extension PartController {
                 guard (try? await principal.findInSite(Location.self, destination, on: db)) != nil else {
                     throw AppError.invalid("toLocationId", "is not a location you can reach")
                 }
-                var target = try await StockLevel.query(on: db).filter(\.$partID == source.partID).filter(\.$locationID == destination)
-                    .first()
-                if target == nil {
-                    let created = StockLevel()
-                    created.organizationID = principal.organizationID
-                    created.partID = source.partID
-                    created.locationID = destination
-                    (created.quantity, created.reserved, created.minimum, created.version) = (0, 0, 0, 1)
-                    try await created.create(on: db)
-                    target = created
-                }
-                guard let target else { throw AppError.conflict("The destination stock level could not be made.") }
+                let target = try await Stock.level(
+                    part: source.partID, location: destination, organizationID: principal.organizationID, on: db)
                 results.append(
                     try await Stock.apply(
                         .init(kind: .transferIn, quantity: quantity, reason: reason), to: try target.requireID(), principal: principal,

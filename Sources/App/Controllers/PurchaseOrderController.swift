@@ -362,7 +362,8 @@ struct PurchaseOrderController: RouteCollection {
                 }
                 line.receivedQuantity += quantity
                 try await line.update(on: db)
-                let level = try await levelFor(part: line.partID, location: line.locationID, principal: principal, on: db)
+                let level = try await Stock.level(
+                    part: line.partID, location: line.locationID, organizationID: principal.organizationID, on: db)
                 _ = try await Stock.apply(
                     .init(
                         kind: .receive, quantity: quantity, reason: "Received on \(order.dto.number)", unitCost: line.unitCost,
@@ -381,19 +382,5 @@ struct PurchaseOrderController: RouteCollection {
             return (after, order.version)
         }
         return try await detail.response(version: version, for: request)
-    }
-
-    /// The stock level of a part at a location, made on first receipt.
-    static func levelFor(part: UUID, location: UUID, principal: Principal, on db: any Database) async throws -> StockLevel {
-        if let level = try await StockLevel.query(on: db).filter(\.$partID == part).filter(\.$locationID == location).first() {
-            return level
-        }
-        let level = StockLevel()
-        level.organizationID = principal.organizationID
-        level.partID = part
-        level.locationID = location
-        (level.quantity, level.reserved, level.minimum, level.version) = (0, 0, 0, 1)
-        try await level.create(on: db)
-        return level
     }
 }

@@ -71,6 +71,20 @@ enum Stock {
         return Outcome(movement: movement, level: level, becameLow: becameLow)
     }
 
+    /// The stock level of a part at a location, made empty on first use (a receipt, a transfer).
+    static func level(part: UUID, location: UUID, organizationID: UUID, on db: any Database) async throws -> StockLevel {
+        if let level = try await StockLevel.query(on: db).filter(\.$partID == part).filter(\.$locationID == location).first() {
+            return level
+        }
+        let level = StockLevel()
+        level.organizationID = organizationID
+        level.partID = part
+        level.locationID = location
+        (level.quantity, level.reserved, level.minimum, level.version) = (0, 0, 0, 1)
+        try await level.create(on: db)
+        return level
+    }
+
     /// Opens a low-stock alert and, when the part has a preferred vendor and no open order for it, drafts a
     /// purchase order for the reorder quantity (or enough to reach the maximum, or the minimum).
     static func raiseLowStock(_ level: StockLevel, principal: Principal, context: AuditContext, on db: any Database) async throws {
