@@ -3,7 +3,9 @@ import Vapor
 /// Registers every route. API routes live under `/api/v1`; the OpenAPI document lists exactly these.
 func routes(_ app: Application) throws {
     try app.register(collection: HealthController())
-    try app.grouped(app.sessions.middleware).register(collection: WebController())
+    let web = app.grouped(app.sessions.middleware)
+    try web.register(collection: WebController())
+    try web.register(collection: WebAssetController())
 
     let api = app.grouped("api", "v1").grouped(Authenticator())
     try api.register(collection: AttachmentController(maxSize: app.config.maxAttachmentSize))

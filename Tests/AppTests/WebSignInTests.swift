@@ -87,3 +87,57 @@ struct WebSignInTests {
         }
     }
 }
+
+@Suite("QR link pages")
+struct WebAssetPageTests {
+    @Test func theRequestFormTakesARequestKeepsInputOnErrorsAndIsHiddenWhenPublicRequestsAreOff() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let asset = try await app.makeAsset(tenant, tag: "BLR-1", name: "Boiler")
+            let path = "/assets/\(asset.uuidString.lowercased())/request"
+            #expect(try await app.send(.GET, path).status == .notFound)
+            _ = try await app.send(.PATCH, "/api/v1/organization", token: tenant.token, json: ["settings": ["publicRequests": true]])
+            let page = try await app.send(.GET, path)
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("Report a problem with Boiler"))
+            let cookie = try #require(page.headers.setCookie?["millwright-session"]?.string)
+            let marker = "name=\"csrfToken\" value=\""
+            let start = try #require(page.body.string.range(of: marker)).upperBound
+            let csrf = String(page.body.string[start...].prefix { $0 != "\"" })
+
+            let forged = try await WebSignInTests.post(app, path, cookie: cookie, form: ["title": "Leak", "csrfToken": "nope"])
+            #expect(forged.status == .forbidden)
+            let invalid = try await WebSignInTests.post(
+                app, path, cookie: cookie, form: ["title": "", "contactEmail": "not-an-address", "csrfToken": csrf])
+            #expect(invalid.status == .unprocessableEntity)
+            #expect(invalid.body.string.contains("id=\"title-error\""))
+            #expect(invalid.body.string.contains("id=\"contactEmail-error\""))
+            #expect(invalid.body.string.contains("value=\"not-an-address\""))
+            let sent = try await WebSignInTests.post(
+                app, path, cookie: cookie, form: ["title": "No hot water", "description": "Since 6am", "csrfToken": csrf])
+            #expect(sent.status == .created)
+            #expect(sent.body.string.contains("id=\"status-link\""))
+            let pending = try await app.send(.GET, "/api/v1/requests?status=pending", token: tenant.token).json()["items"].array
+            #expect(pending.compactMap(\.["title"].stringValue) == ["No hot water"])
+            #expect(try pending[0]["assetId"].uuid() == asset)
+        }
+    }
+
+    @Test func theAssetPageIsForSignedInMembersWhoCanSeeTheAsset() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let asset = try await app.makeAsset(tenant, tag: "CNV-03", name: "Conveyor 3")
+            let anonymous = try await app.send(.GET, "/assets/\(asset)")
+            #expect(anonymous.status == .seeOther)
+            let (cookie, csrf, _) = try await WebSignInTests.openSignIn(app)
+            _ = try await WebSignInTests.post(
+                app, "/sign-in", cookie: cookie, form: ["email": tenant.ownerEmail, "password": tenant.ownerPassword, "csrfToken": csrf])
+            var headers = HTTPHeaders()
+            headers.cookie = ["millwright-session": .init(string: cookie)]
+            let page = try await app.send(.GET, "/assets/\(asset)", headers: headers)
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("CNV-03"))
+            #expect(try await app.send(.GET, "/assets/\(UUID())", headers: headers).status == .notFound)
+        }
+    }
+}

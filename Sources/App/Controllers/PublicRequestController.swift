@@ -61,10 +61,24 @@ struct PublicRequestController: RouteCollection {
 
     @Sendable static func submit(_ request: Request) async throws -> Response {
         let (asset, organization) = try await publicAsset(request, on: request.db)
+        try await checkRate(request)
+        let input = try RequestController.Input(request, isPublic: true)
+        let (status, token) = try await create(input, asset: asset, organization: organization, request: request)
+        return try await Submitted(request: status, statusToken: token).encodeResponse(status: .created, for: request)
+    }
+
+    /// Public submissions per client address; a 429 with Retry-After beyond the limit.
+    static func checkRate(_ request: Request) async throws {
         if let wait = await request.application.publicRequestLimiter.attempt(from: request.clientAddress ?? "unknown") {
             throw AppError.tooManyRequests("Too many requests from this address. Try again in \(wait) seconds.", retryAfter: wait)
         }
-        let input = try RequestController.Input(request, isPublic: true)
+    }
+
+    /// Records a request from someone without an account, with a status token returned once. Shared by the API
+    /// and the QR link's web form.
+    static func create(_ input: RequestController.Input, asset: Asset, organization: Organization, request: Request) async throws
+        -> (PublicStatus, token: String)
+    {
         let token = Secrets.randomToken(length: 32)
         let organizationID = try organization.requireID()
         let context = AuditContext(
@@ -89,7 +103,7 @@ struct PublicRequestController: RouteCollection {
                 organizationID: organizationID, context: context, on: db)
             return publicStatus(maintenanceRequest)
         }
-        return try await Submitted(request: status, statusToken: token).encodeResponse(status: .created, for: request)
+        return (status, token)
     }
 
     static func publicStatus(_ request: MaintenanceRequest) -> PublicStatus {

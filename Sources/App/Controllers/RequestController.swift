@@ -58,6 +58,10 @@ struct RequestController: RouteCollection {
 
         init(_ request: Request, isPublic: Bool) throws {
             var body = try JSONBody(request)
+            try self.init(body: &body, isPublic: isPublic)
+        }
+
+        init(body: inout JSONBody, isPublic: Bool) throws {
             body.rejectUnknown(
                 allowed: isPublic
                     ? ["title", "description", "contactName", "contactEmail"] : ["title", "description", "assetId", "siteId"])
