@@ -36,5 +36,7 @@ extension Application {
         migrations.add(CreateChecklists())
         // 009: documents and photos on assets
         migrations.add(UpdateAttachmentAddAsset())
+        // 010: indexes for the common lookups
+        migrations.add(AddLookupIndexes())
     }
 }
