@@ -59,8 +59,7 @@ struct WorkOrderController: RouteCollection {
             query.filter(\.$dueAt < Date()).filter(\.$status !~ [.completed, .cancelled])
         }
         if let text = request.query[String.self, at: "q"], !text.isEmpty { query.filter(\.$title ~~ text) }
-        // Assignee filtering happens after the fact on SQLite-and-PostgreSQL-portable terms: arrays are JSON on
-        // one and native on the other, so the id is matched as text in both.
+        // Assignees are a UUID array: native on PostgreSQL, JSON text on SQLite; filterContains matches both.
         var assignee: UUID?
         if let raw = request.query[String.self, at: "assigneeId"] {
             if raw == "me" {
