@@ -9,6 +9,7 @@ struct WorkOrderController: RouteCollection {
         let workOrders = routes.grouped("work-orders")
         workOrders.get(use: Self.list)
         workOrders.post(use: Self.create)
+        workOrders.post("from-text", use: Self.fromText)
         workOrders.get(":workOrderID", use: Self.show)
         workOrders.patch(":workOrderID", use: Self.update)
         workOrders.delete(":workOrderID", use: Self.delete)
