@@ -26,17 +26,21 @@ public func configure(_ app: Application, with config: AppConfig) async throws {
     app.logger.logLevel = config.logLevel
     try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
 
+    // Under a burst of writes to one organization (they queue on its audit chain), a request may wait for a
+    // connection a while; past this it is answered 503 with Retry-After rather than left hanging.
+    let poolTimeout = TimeAmount.seconds(30)
     switch config.database {
     case .sqlite(let path):
-        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: poolTimeout), as: .sqlite)
         app.writeGate = WriteGate(serialising: true)
     case .sqliteMemory:
-        app.databases.use(.sqlite(.memory), as: .sqlite)
+        app.databases.use(.sqlite(.memory, connectionPoolTimeout: poolTimeout), as: .sqlite)
         app.writeGate = WriteGate(serialising: true)
     case .postgres(let url, let searchPath):
         var postgres = try SQLPostgresConfiguration(url: url)
         if let searchPath { postgres.searchPath = [searchPath] }
-        app.databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: 4), as: .psql)
+        app.databases.use(
+            .postgres(configuration: postgres, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: poolTimeout), as: .psql)
         app.writeGate = WriteGate(serialising: false)
     }
     if case .sqlite = config.database {

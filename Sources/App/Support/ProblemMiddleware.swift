@@ -1,3 +1,4 @@
+import AsyncKit
 import Fluent
 import Vapor
 
@@ -24,6 +25,10 @@ struct ProblemMiddleware: AsyncMiddleware {
         case let error as any DatabaseError where error.isConstraintFailure:
             // Two writers raced past the same uniqueness check; the loser learns it plainly.
             return AppError.conflict("This conflicts with a record that already exists.").problem(requestId: requestId).0.response()
+        case is ConnectionPoolTimeoutError:
+            request.logger.error("No database connection became free in time")
+            return AppError.serviceUnavailable("The server is busy; try again in a few seconds.").problem(requestId: requestId).0
+                .response(headers: ["Retry-After": "5"])
         case let error as DecodingError:
             return AppError.badRequest("The request body could not be read.", [error.fieldProblem])
                 .problem(requestId: requestId).0.response()

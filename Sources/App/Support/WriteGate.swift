@@ -92,10 +92,15 @@ extension Database {
         }
     }
 
-    /// Locks one row until the transaction ends (PostgreSQL `SELECT … FOR UPDATE`). On SQLite the write gate
-    /// already holds every other writer off, so there is nothing to do.
+    /// Locks one row until the transaction ends (PostgreSQL `SELECT … FOR NO KEY UPDATE`). On SQLite the write
+    /// gate already holds every other writer off, so there is nothing to do.
+    ///
+    /// `NO KEY UPDATE`, not `UPDATE`: inserting a row that references the locked one (an audit event or a
+    /// membership referencing its organization) takes a `KEY SHARE` lock on it, which `FOR UPDATE` would block —
+    /// and a writer holding the organization while waiting for the audit chain would deadlock against one holding
+    /// the chain while inserting such a row.
     func lockForUpdate(_ schema: String, idColumn: String = "id", id: UUID) async throws {
         guard dialectKind == .postgres else { return }
-        try await sql.raw("SELECT 1 FROM \(ident: schema) WHERE \(ident: idColumn) = \(bind: id) FOR UPDATE").run()
+        try await sql.raw("SELECT 1 FROM \(ident: schema) WHERE \(ident: idColumn) = \(bind: id) FOR NO KEY UPDATE").run()
     }
 }
