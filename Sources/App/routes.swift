@@ -21,6 +21,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: LocationController())
     try api.register(collection: AssetController())
     try api.register(collection: AssetLabelController())
+    try api.register(collection: CustomFieldController())
     try api.register(collection: MeterController())
     try api.register(collection: TeamController())
     try api.register(collection: FailureCodeController())

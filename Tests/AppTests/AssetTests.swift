@@ -14,6 +14,11 @@ struct AssetTests {
             let location = try await app.send(
                 .POST, "/api/v1/locations", token: tenant.token, json: ["siteId": site.uuidString, "name": "Line 2"]
             ).json()["id"].uuid()
+            for field in [
+                ["key": "ratedKw", "label": "Rated power (kW)", "type": "number"], ["key": "panel", "label": "Panel", "type": "text"],
+            ] {
+                #expect(try await app.send(.POST, "/api/v1/custom-fields", token: tenant.token, json: field).status == .created)
+            }
             let created = try await app.send(
                 .POST, "/api/v1/assets", token: tenant.token,
                 json: [
@@ -122,6 +127,47 @@ struct AssetTests {
             #expect(lines[1].contains(",D-1,\"Drive, main\",drive,"))
             #expect(lines[2].contains(",P-1,\"'=HYPERLINK(\"\"http://evil\"\")\",machine,"))
             #expect(try await app.send(.GET, "/api/v1/assets?format=xml", token: tenant.token).status == .badRequest)
+        }
+    }
+}
+
+@Suite("Custom fields")
+struct CustomFieldTests {
+    @Test func assetValuesAreCheckedAgainstTheOrganizationsDefinitions() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let site = try await app.makeSite(tenant)
+            let definitions: [[String: Any]] = [
+                ["key": "ratedKw", "label": "Rated power", "type": "number", "required": true],
+                ["key": "ipRating", "label": "IP rating", "type": "select", "options": ["IP54", "IP65"]],
+                ["key": "lastOverhaul", "label": "Last overhaul", "type": "date"],
+                ["key": "atex", "label": "ATEX zone", "type": "boolean"],
+            ]
+            for definition in definitions {
+                #expect(try await app.send(.POST, "/api/v1/custom-fields", token: tenant.token, json: definition).status == .created)
+            }
+            let badDefinition = try await app.send(
+                .POST, "/api/v1/custom-fields", token: tenant.token, json: ["key": "9x", "type": "select"])
+            #expect(try badDefinition.problemFields() == ["key", "label", "options"])
+            let wrong = try await app.send(
+                .POST, "/api/v1/assets", token: tenant.token,
+                json: [
+                    "siteId": site.uuidString, "tag": "M-1", "name": "Motor",
+                    "customFields": ["ipRating": "IP99", "lastOverhaul": "2024-13-01", "atex": "yes", "colour": "blue"],
+                ])
+            #expect(
+                try wrong.problemFields() == [
+                    "customFields.atex", "customFields.colour", "customFields.ipRating", "customFields.lastOverhaul",
+                    "customFields.ratedKw",
+                ])
+            let right = try await app.send(
+                .POST, "/api/v1/assets", token: tenant.token,
+                json: [
+                    "siteId": site.uuidString, "tag": "M-1", "name": "Motor",
+                    "customFields": ["ratedKw": 7.5, "ipRating": "IP65", "lastOverhaul": "2024-03-01", "atex": false],
+                ])
+            #expect(right.status == .created)
+            #expect(try right.json()["customFields"]["ipRating"].stringValue == "IP65")
         }
     }
 }

@@ -115,6 +115,11 @@ struct AssetController: RouteCollection {
             if let purchaseCost { asset.purchaseCost = purchaseCost }
             if let description { asset.details = description }
             if let customFields { asset.customFields = customFields }
+            if asset.id == nil || customFields != nil {
+                var values: [String: JSONValue] = [:]
+                if case .object(let object)? = JSONValue.parse(asset.customFields) { values = object }
+                try await CustomFieldController.validate(values, principal: principal, on: db)
+            }
             if let locationID {
                 if let id = locationID {
                     let location = try await Location.query(on: db).filter(\.$id == id).filter(
@@ -179,7 +184,8 @@ struct AssetController: RouteCollection {
 }
 
 extension JSONBody {
-    /// An object of custom field values (text, numbers, true/false, null), stored as canonical JSON.
+    /// An object of custom field values, stored as canonical JSON; `null` drops a value. The values are checked
+    /// against the organization's definitions (`/custom-fields`) when applied.
     mutating func customFields(_ key: String) -> String? {
         guard has(key) else { return nil }
         var values: [String: JSONValue] = [:]
@@ -190,11 +196,10 @@ extension JSONBody {
         }
         for (name, value) in object {
             switch value {
-            case .string(let text) where text.count <= 1000: values[name] = value
-            case .number, .bool, .null: values[name] = value
-            default: add("\(key).\(name)", "must be text (up to 1000 characters), a number, true/false or null")
+            case .string, .number, .bool: values[name] = value
+            case .null: break
+            default: add("\(key).\(name)", "must be text, a number or true/false")
             }
-            if name.count > 64 { add("\(key).\(name)", "has a name longer than 64 characters") }
         }
         return try? AuditLog.snapshot(values)
     }

@@ -71,7 +71,9 @@ struct RequestController: RouteCollection {
             siteID = isPublic ? nil : body.uuid("siteId")
             contactName = isPublic ? body.string("contactName", maxLength: 200) : nil
             contactEmail = isPublic ? body.email("contactEmail") : nil
-            if !isPublic, !body.has("assetId"), !body.has("siteId") { body.add("siteId", "is required when no assetId is given") }
+            if !isPublic, assetID == nil, siteID == nil, !body.problems.contains(where: { $0.field == "siteId" || $0.field == "assetId" }) {
+                body.add("siteId", "is required when no assetId is given")
+            }
             try body.validate()
             self.title = title ?? ""
         }

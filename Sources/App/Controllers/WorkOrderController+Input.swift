@@ -52,7 +52,10 @@ struct WorkOrderInput: Sendable {
             }
             self.source = source
         }
-        if creating, !body.has("siteId"), !body.has("assetId") {
+        // Either may be sent as null; what matters is that one of them names something.
+        if creating, siteID == nil, (assetID ?? nil) == nil,
+            !body.problems.contains(where: { $0.field == "siteId" || $0.field == "assetId" })
+        {
             body.add("siteId", "is required when no assetId is given")
         }
         try body.validate()

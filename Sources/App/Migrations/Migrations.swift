@@ -38,5 +38,7 @@ extension Application {
         migrations.add(UpdateAttachmentAddAsset())
         // 010: indexes for the common lookups
         migrations.add(AddLookupIndexes())
+        // 011: typed custom fields
+        migrations.add(CreateCustomField())
     }
 }

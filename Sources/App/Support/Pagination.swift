@@ -6,6 +6,15 @@ import Vapor
 struct Page<Item: Content>: Content {
     var items: [Item]
     var nextCursor: String?
+
+    enum CodingKeys: String, CodingKey { case items, nextCursor }
+
+    /// `nextCursor` is always present, `null` on the last page, as the API conventions promise.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(items, forKey: .items)
+        try container.encode(nextCursor, forKey: .nextCursor)
+    }
 }
 
 /// A column a list may be sorted by (`?sort=name` or `?sort=-name`), and how to read it from a row for the cursor.

@@ -24,7 +24,9 @@ struct ProblemMiddleware: AsyncMiddleware {
             return problem.response(headers: headers)
         case let error as any DatabaseError where error.isConstraintFailure:
             // Two writers raced past the same uniqueness check; the loser learns it plainly.
-            return AppError.conflict("This conflicts with a record that already exists.").problem(requestId: requestId).0.response()
+            return AppError.conflict(
+                "This conflicts with the stored records (a duplicate, or a reference to something that is gone); read them again and retry."
+            ).problem(requestId: requestId).0.response()
         case is ConnectionPoolTimeoutError:
             request.logger.error("No database connection became free in time")
             return AppError.serviceUnavailable("The server is busy; try again in a few seconds.").problem(requestId: requestId).0
