@@ -214,13 +214,7 @@ struct PurchaseOrderController: RouteCollection {
             let order = try await draft(request, on: db)
             let before = try await makeDetail(order, on: db)
             try await addLine(line, to: try order.requireID(), field: "", principal: principal, on: db)
-            order.version += 1
-            try await order.update(on: db)
-            let after = try await makeDetail(order, on: db)
-            try await AuditLog.record(
-                "purchase_order.line_added", entityType: PurchaseOrder.entityType, entityID: order.id, before: before, after: after,
-                organizationID: principal.organizationID, context: context, on: db)
-            return (after, order.version)
+            return try await save(order, action: "line_added", before: before, principal: principal, context: context, on: db)
         }
         return try await detail.response(status: .created, version: version, for: request)
     }
@@ -237,15 +231,22 @@ struct PurchaseOrderController: RouteCollection {
             guard line.purchaseOrderID == order.id else { throw AppError.notFound("No such line on this order.") }
             let before = try await makeDetail(order, on: db)
             try await line.delete(on: db)
-            order.version += 1
-            try await order.update(on: db)
-            let after = try await makeDetail(order, on: db)
-            try await AuditLog.record(
-                "purchase_order.line_removed", entityType: PurchaseOrder.entityType, entityID: order.id, before: before, after: after,
-                organizationID: principal.organizationID, context: context, on: db)
-            return (after, order.version)
+            return try await save(order, action: "line_removed", before: before, principal: principal, context: context, on: db)
         }
         return try await detail.response(version: version, for: request)
+    }
+
+    /// Bumps the version, saves, and audits `purchase_order.<action>` with the order (and lines) before and after.
+    static func save(
+        _ order: PurchaseOrder, action: String, before: Detail, principal: Principal, context: AuditContext, on db: any Database
+    ) async throws -> (Detail, Int) {
+        order.version += 1
+        try await order.update(on: db)
+        let after = try await makeDetail(order, on: db)
+        try await AuditLog.record(
+            "purchase_order.\(action)", entityType: PurchaseOrder.entityType, entityID: order.id, before: before, after: after,
+            organizationID: principal.organizationID, context: context, on: db)
+        return (after, order.version)
     }
 
     /// The status moves of a purchase order other than receiving.
@@ -297,13 +298,7 @@ struct PurchaseOrderController: RouteCollection {
             }
             let before = try await makeDetail(order, on: db)
             order.status = action.to
-            order.version += 1
-            try await order.update(on: db)
-            let after = try await makeDetail(order, on: db)
-            try await AuditLog.record(
-                "purchase_order.\(action.rawValue)", entityType: PurchaseOrder.entityType, entityID: id, before: before, after: after,
-                organizationID: principal.organizationID, context: context, on: db)
-            return (after, order.version)
+            return try await save(order, action: "\(action.rawValue)", before: before, principal: principal, context: context, on: db)
         }
         return try await detail.response(version: version, for: request)
     }
@@ -373,13 +368,7 @@ struct PurchaseOrderController: RouteCollection {
             if !problems.isEmpty { throw AppError.validation(problems) }
             let lines = try await PurchaseOrderLine.query(on: db).filter(\.$purchaseOrderID == id).all()
             order.status = lines.allSatisfy { $0.receivedQuantity + 1e-9 >= $0.quantity } ? .received : .partiallyReceived
-            order.version += 1
-            try await order.update(on: db)
-            let after = try await makeDetail(order, on: db)
-            try await AuditLog.record(
-                "purchase_order.received", entityType: PurchaseOrder.entityType, entityID: id, before: before, after: after,
-                organizationID: principal.organizationID, context: context, on: db)
-            return (after, order.version)
+            return try await save(order, action: "received", before: before, principal: principal, context: context, on: db)
         }
         return try await detail.response(version: version, for: request)
     }
