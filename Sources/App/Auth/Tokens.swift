@@ -35,9 +35,9 @@ enum Tokens {
     static let refreshPrefix = "rt_"
 
     /// A new access token, and a refresh token in `family` (a new family at sign-in).
-    static func issue(user: User, membership: Membership, family: UUID = UUID(), request: Request, on db: any Database)
-        async throws -> TokenResponse
-    {
+    static func issue(
+        user: User, membership: Membership, family: UUID = UUID(), familyExpiresAt: Date? = nil, request: Request, on db: any Database
+    ) async throws -> TokenResponse {
         let config = request.application.config
         let userID = try user.requireID()
         let now = Date()
@@ -47,7 +47,8 @@ enum Tokens {
             jti: .init(value: UUID().uuidString))
         let accessToken = try await request.application.jwt.keys.sign(payload)
         let refreshToken = refreshPrefix + Secrets.randomToken(length: 48)
-        let expiresAt = now.addingTimeInterval(config.refreshTokenLifetime)
+        // The lifetime covers the whole sign-in: rotating a token does not extend it.
+        let expiresAt = familyExpiresAt ?? now.addingTimeInterval(config.refreshTokenLifetime)
         try await RefreshToken(
             organizationID: membership.organizationID, userID: userID, familyID: family,
             tokenHash: Secrets.sha256Hex(refreshToken), expiresAt: expiresAt
@@ -88,7 +89,9 @@ enum Tokens {
                     .filter(\.$organizationID == token.organizationID).filter(\.$user.$id == token.userID).with(\.$user).first()
             else { return .invalid }
             return .rotated(
-                try await issue(user: membership.user, membership: membership, family: token.familyID, request: request, on: db))
+                try await issue(
+                    user: membership.user, membership: membership, family: token.familyID, familyExpiresAt: token.expiresAt,
+                    request: request, on: db))
         }
         switch outcome {
         case .rotated(let response):

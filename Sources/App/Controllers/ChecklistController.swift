@@ -254,7 +254,7 @@ struct ChecklistController: RouteCollection {
             input.siteID = parent.siteID
             input.assetID = .some(parent.assetID)
             let child = try await WorkOrders.create(
-                input: input, source: parent.source == .pm ? .pm : .manual, principal: principal, context: context, on: db
+                input: input, source: .manual, principal: principal, context: context, on: db
             ) {
                 $0.parentWorkOrderID = parent.id
             }

@@ -44,7 +44,7 @@ struct WebAssetController: RouteCollection {
             var contactEmail: String?
             var csrfToken: String?
         }
-        let form = (try? request.content.decode(Form.self)) ?? Form()
+        let form = WebController.form(Form.self, request) ?? Form()
         let values = [
             "title": form.title ?? "", "description": form.description ?? "", "contactName": form.contactName ?? "",
             "contactEmail": form.contactEmail ?? "",

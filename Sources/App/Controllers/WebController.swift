@@ -29,7 +29,7 @@ struct WebController: RouteCollection {
             var password: String?
             var csrfToken: String?
         }
-        let form = (try? request.content.decode(Form.self)) ?? Form()
+        let form = WebController.form(Form.self, request) ?? Form()
         guard checkCSRF(form.csrfToken, request) else {
             return HTMLPage.signIn(csrfToken: csrfToken(request), email: form.email ?? "", error: "The form expired. Please try again.")
                 .response(status: .forbidden)
@@ -56,10 +56,17 @@ struct WebController: RouteCollection {
 
     @Sendable static func signOut(_ request: Request) async throws -> Response {
         struct Form: Content { var csrfToken: String? }
-        let form = (try? request.content.decode(Form.self)) ?? Form()
+        let form = WebController.form(Form.self, request) ?? Form()
         guard checkCSRF(form.csrfToken, request) else { throw AppError.forbidden("The form expired. Please try again.") }
         request.session.destroy()
         return request.redirect(to: "/", redirectType: .normal)
+    }
+
+    /// A form body, read only when it is `application/x-www-form-urlencoded` (what these pages' forms send):
+    /// other encodings are treated as an empty form, so they fail the CSRF check.
+    static func form<F: Content>(_ type: F.Type, _ request: Request) -> F? {
+        guard request.headers.contentType == .urlEncodedForm else { return nil }
+        return try? request.content.decode(F.self)
     }
 
     /// The member signed in through this session, read fresh from the database.

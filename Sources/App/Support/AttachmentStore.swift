@@ -26,6 +26,7 @@ enum AttachmentStore {
             throw AppError.unsupportedMediaType("Send the file as multipart/form-data in a part named file.")
         }
         struct Upload: Content { var file: File? }
+        try MultipartGuard.check(request)
         let upload: Upload
         do {
             upload = try request.content.decode(Upload.self)

@@ -16,7 +16,7 @@ struct ProblemMiddleware: AsyncMiddleware {
     }
 
     static func response(for error: any Error, request: Request) -> Response {
-        let requestId = request.id
+        let requestId = request.requestID
         switch error {
         case let error as AppError:
             let (problem, headers) = error.problem(requestId: requestId)
