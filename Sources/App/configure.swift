@@ -33,14 +33,13 @@ public func configure(_ app: Application, with config: AppConfig) async throws {
     case .sqlite(let path):
         app.databases.use(.sqlite(.file(path), connectionPoolTimeout: poolTimeout), as: .sqlite)
         app.writeGate = WriteGate(serialising: true)
-    case .sqliteMemory:
-        app.databases.use(.sqlite(.memory, connectionPoolTimeout: poolTimeout), as: .sqlite)
-        app.writeGate = WriteGate(serialising: true)
     case .postgres(let url, let searchPath):
         var postgres = try SQLPostgresConfiguration(url: url)
         if let searchPath { postgres.searchPath = [searchPath] }
         app.databases.use(
-            .postgres(configuration: postgres, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: poolTimeout), as: .psql)
+            .postgres(
+                configuration: postgres, maxConnectionsPerEventLoop: AppConfig.postgresConnectionsPerEventLoop,
+                connectionPoolTimeout: poolTimeout), as: .psql)
         app.writeGate = WriteGate(serialising: false)
     }
     if case .sqlite = config.database {

@@ -185,7 +185,8 @@ struct WorkOrderTests {
         }
     }
 
-    @Test func changesArePublishedAsDomainEvents() async throws {
+    // It waits for published events: a missing one fails on the time limit instead of hanging the run.
+    @Test(.timeLimit(.minutes(1))) func changesArePublishedAsDomainEvents() async throws {
         try await withTestApp { app in
             let tenant = try await app.makeTenant()
             let events = app.events.subscribe()

@@ -12,7 +12,6 @@ struct AuditActor: Sendable, Equatable {
     var id: UUID?
     var label: String
 
-    static let system = AuditActor(type: .system, id: nil, label: "system")
     static func cli(_ command: String) -> AuditActor { AuditActor(type: .system, id: nil, label: "cli:\(command)") }
 }
 

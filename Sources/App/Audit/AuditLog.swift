@@ -9,6 +9,13 @@ struct AuditContext: Sendable {
     var clientAddress: String?
 
     static func cli(_ command: String) -> AuditContext { AuditContext(actor: .cli(command), requestID: nil, clientAddress: nil) }
+
+    /// Someone without an account, through an asset's QR link.
+    static func publicRequest(_ request: Request) -> AuditContext {
+        AuditContext(
+            actor: AuditActor(type: .system, id: nil, label: "public-request"), requestID: request.requestID,
+            clientAddress: request.clientAddress)
+    }
 }
 
 extension Request {

@@ -105,10 +105,12 @@ extension AppConfig {
     }
 
     /// A configuration for tests: short lifetimes stay as in production, the database is the caller's.
-    public static func testing(database: Database = .sqliteMemory) -> AppConfig {
+    /// By default SQLite in a file of the test's own data directory, removed with it.
+    public static func testing(database: Database? = nil) -> AppConfig {
+        let dataDirectory = NSTemporaryDirectory() + "millwright-test-" + UUID().uuidString
         var config = AppConfig(
-            database: database,
-            dataDirectory: NSTemporaryDirectory() + "millwright-test-" + UUID().uuidString,
+            database: database ?? .sqlite(path: dataDirectory + "/test.sqlite"),
+            dataDirectory: dataDirectory,
             secret: Array("test-secret-that-is-long-enough-for-hmac-and-aes".utf8),
             logLevel: .warning
         )

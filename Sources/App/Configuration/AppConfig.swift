@@ -9,11 +9,12 @@ public struct AppConfig: Sendable {
     public enum Database: Sendable, Equatable {
         /// A SQLite file (the embedded default).
         case sqlite(path: String)
-        /// A throw-away SQLite database (tests).
-        case sqliteMemory
         /// PostgreSQL; `searchPath` isolates a test in its own schema.
         case postgres(url: String, searchPath: String? = nil)
     }
+
+    /// PostgreSQL connections per event loop (SQLite always has one).
+    public static let postgresConnectionsPerEventLoop = 4
 
     public var database: Database
     public var dataDirectory: String

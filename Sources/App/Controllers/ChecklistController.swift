@@ -262,10 +262,7 @@ struct ChecklistController: RouteCollection {
             try await task.update(on: db)
             return child.dto
         }
-        request.application.events.publish(
-            DomainEvent(
-                .workOrderCreated, organizationID: principal.organizationID, entityID: workOrderDTO.id,
-                data: ["number": workOrderDTO.number]))
+        request.application.events.publish(.workOrderCreated(workOrderDTO, organizationID: principal.organizationID))
         return try await workOrderDTO.response(status: .created, version: workOrderDTO.version, for: request)
     }
 }

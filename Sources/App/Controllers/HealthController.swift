@@ -35,7 +35,7 @@ struct HealthController: RouteCollection {
         }
         app.metrics.recordDatabase(
             reachable: database == "ok", pingDuration: database == "ok" ? clock.now - start : nil,
-            poolSize: app.config.isPostgres ? 4 * System.coreCount : System.coreCount)
+            poolSize: (app.config.isPostgres ? AppConfig.postgresConnectionsPerEventLoop : 1) * System.coreCount)
         let ready = database == "ok" && pending.isEmpty
         let body = Readiness(status: ready ? "ready" : "not ready", database: database, pendingMigrations: pending)
         return try await body.encodeResponse(status: ready ? .ok : .serviceUnavailable, for: request)

@@ -81,9 +81,7 @@ struct PublicRequestController: RouteCollection {
     {
         let token = Secrets.randomToken(length: 32)
         let organizationID = try organization.requireID()
-        let context = AuditContext(
-            actor: AuditActor(type: .system, id: nil, label: "public-request"), requestID: request.requestID,
-            clientAddress: request.clientAddress)
+        let context = AuditContext.publicRequest(request)
         let status = try await request.write { db -> PublicStatus in
             let maintenanceRequest = MaintenanceRequest()
             maintenanceRequest.organizationID = organizationID
@@ -122,9 +120,7 @@ struct PublicRequestController: RouteCollection {
         guard found.status == .pending else { throw AppError.conflict("This request is already \(found.status.rawValue).") }
         let upload = try AttachmentStore.readUpload(request)
         let dataDirectory = request.application.config.dataDirectory
-        let context = AuditContext(
-            actor: AuditActor(type: .system, id: nil, label: "public-request"), requestID: request.requestID,
-            clientAddress: request.clientAddress)
+        let context = AuditContext.publicRequest(request)
         let dto = try await request.write { db -> Attachment.DTO in
             let attachment = try AttachmentStore.store(
                 upload, organizationID: found.organizationID, userID: nil, dataDirectory: dataDirectory)

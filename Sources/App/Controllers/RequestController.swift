@@ -109,7 +109,7 @@ struct RequestController: RouteCollection {
         try principal.require(.requestsManage)
         let id = try request.pathID("requestID")
         _ = try await visible(id, principal: principal, on: request.db)
-        var body = request.body.data.map { $0.readableBytes > 0 } == true ? try JSONBody(request) : JSONBody(values: [:])
+        var body = try JSONBody.optional(request)
         body.rejectUnknown(allowed: ["priority", "type", "assigneeIds", "teamId", "dueAt"])
         let priority = body.enumValue("priority", WorkOrderPriority.self)
         let type = body.enumValue("type", WorkOrderType.self)
@@ -149,9 +149,7 @@ struct RequestController: RouteCollection {
                 organizationID: principal.organizationID, context: context, on: db)
             return (maintenanceRequest.dto, workOrder.dto)
         }
-        request.application.events.publish(
-            DomainEvent(
-                .workOrderCreated, organizationID: principal.organizationID, entityID: workOrder.id, data: ["number": workOrder.number]))
+        request.application.events.publish(.workOrderCreated(workOrder, organizationID: principal.organizationID))
         return try await dto.response(version: dto.version, for: request)
     }
 
@@ -169,7 +167,7 @@ struct RequestController: RouteCollection {
         if status == .declined { try principal.require(.requestsManage) }
         let id = try request.pathID("requestID")
         _ = try await visible(id, principal: principal, on: request.db)
-        var body = request.body.data.map { $0.readableBytes > 0 } == true ? try JSONBody(request) : JSONBody(values: [:])
+        var body = try JSONBody.optional(request)
         body.rejectUnknown(allowed: ["reason"])
         let reason = body.string("reason", required: status == .declined, maxLength: 2000)
         try body.validate()

@@ -14,7 +14,7 @@ extension WorkOrderController {
         guard principal.can(.workOrdersWork) || principal.can(.workOrdersManage) || action == .cancel else {
             throw AppError.forbidden("This requires the permission work-orders:work.")
         }
-        var body = request.body.data.map { $0.readableBytes > 0 } == true ? try JSONBody(request) : JSONBody(values: [:])
+        var body = try JSONBody.optional(request)
         body.rejectUnknown(allowed: ["reason", "resolutionNote", "problemCodeId", "causeCodeId", "remedyCodeId"])
         let reason = body.string("reason", maxLength: 2000)
         let resolutionNote = body.string("resolutionNote", maxLength: 10_000)

@@ -96,8 +96,7 @@ struct WorkOrderController: RouteCollection {
                 input: input, source: input.source ?? .manual, principal: principal, context: context, on: db)
             return workOrder.dto
         }
-        request.application.events.publish(
-            DomainEvent(.workOrderCreated, organizationID: principal.organizationID, entityID: dto.id, data: ["number": dto.number]))
+        request.application.events.publish(.workOrderCreated(dto, organizationID: principal.organizationID))
         let response = try await dto.response(status: .created, version: dto.version, for: request)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/work-orders/\(dto.id)")
         return response

@@ -20,6 +20,10 @@ struct DomainEvent: Sendable, Codable, Equatable {
     var data: [String: String]
     var occurredAt: Date
 
+    static func workOrderCreated(_ workOrder: WorkOrder.DTO, organizationID: UUID) -> DomainEvent {
+        DomainEvent(.workOrderCreated, organizationID: organizationID, entityID: workOrder.id, data: ["number": workOrder.number])
+    }
+
     init(_ name: Name, organizationID: UUID, entityID: UUID, data: [String: String] = [:]) {
         self.name = name
         self.organizationID = organizationID
@@ -55,13 +59,6 @@ final class DomainEventBus: Sendable {
         return stream
     }
 
-    func finishAll() {
-        let continuations = subscribers.withLockedValue { values in
-            defer { values.removeAll() }
-            return Array(values.values)
-        }
-        for continuation in continuations { continuation.finish() }
-    }
 }
 
 extension Application {

@@ -34,6 +34,11 @@ struct JSONBody {
         values = object
     }
 
+    /// The body when there is one; an action whose body is optional reads an empty object otherwise.
+    static func optional(_ request: Request) throws -> JSONBody {
+        request.body.data.map { $0.readableBytes > 0 } == true ? try JSONBody(request) : JSONBody(values: [:])
+    }
+
     init(values: [String: JSONValue]) {
         self.values = values
     }

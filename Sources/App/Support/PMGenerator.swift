@@ -73,7 +73,7 @@ enum PMGenerator {
         let id = try workOrder.requireID()
         app.events.publish([
             DomainEvent(.pmGenerated, organizationID: schedule.organizationID, entityID: scheduleID, data: ["workOrderId": id.uuidString]),
-            DomainEvent(.workOrderCreated, organizationID: schedule.organizationID, entityID: id, data: ["number": workOrder.dto.number]),
+            .workOrderCreated(workOrder.dto, organizationID: schedule.organizationID),
         ])
         return id
     }

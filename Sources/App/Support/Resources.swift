@@ -102,8 +102,8 @@ enum Resources {
         let (dto, version) = try await request.write { db -> (M.DTO, Int) in
             let first = try await load(db)
             let id = try first.requireID()
-            try await db.lockForUpdate(M.schema, id: id)
-            let model = try await load(db)
+            // On PostgreSQL another writer may have changed the row before the lock; on SQLite nobody could.
+            let model = try await db.lockForUpdate(M.schema, id: id) ? load(db) : first
             try ETag.check(request, currentVersion: model.version)
             let before = model.dto
             try await apply(model, db)

@@ -99,8 +99,11 @@ extension Database {
     /// membership referencing its organization) takes a `KEY SHARE` lock on it, which `FOR UPDATE` would block —
     /// and a writer holding the organization while waiting for the audit chain would deadlock against one holding
     /// the chain while inserting such a row.
-    func lockForUpdate(_ schema: String, idColumn: String = "id", id: UUID) async throws {
-        guard dialectKind == .postgres else { return }
+    /// Returns whether it locked: a row read before the lock must then be read again.
+    @discardableResult
+    func lockForUpdate(_ schema: String, idColumn: String = "id", id: UUID) async throws -> Bool {
+        guard dialectKind == .postgres else { return false }
         try await sql.raw("SELECT 1 FROM \(ident: schema) WHERE \(ident: idColumn) = \(bind: id) FOR NO KEY UPDATE").run()
+        return true
     }
 }

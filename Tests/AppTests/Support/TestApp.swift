@@ -27,9 +27,7 @@ func withTestApp<T>(
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
         config = .testing(database: .postgres(url: url, searchPath: String(name)))
     } else {
-        // A file in the test's own data directory, so teardown removes it with everything else.
         config = .testing()
-        config.database = .sqlite(path: config.dataDirectory + "/test.sqlite")
     }
     adjust(&config)
     var schema: String?
