@@ -27,9 +27,14 @@ let package = Package(
         .target(name: "Maintenance"),
         .target(name: "QRCode"),
         .target(
+            name: "Diagnostics",
+            resources: [.copy("Resources/knowledge")]
+        ),
+        .target(
             name: "App",
             dependencies: [
                 .target(name: "Maintenance"),
+                .target(name: "Diagnostics"),
                 .target(name: "QRCode"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
@@ -46,6 +51,10 @@ let package = Package(
         .testTarget(
             name: "MaintenanceTests",
             dependencies: [.target(name: "Maintenance")]
+        ),
+        .testTarget(
+            name: "DiagnosticsTests",
+            dependencies: [.target(name: "Diagnostics")]
         ),
         .testTarget(
             name: "QRCodeTests",

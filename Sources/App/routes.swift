@@ -33,5 +33,8 @@ func routes(_ app: Application) throws {
     try api.register(collection: PMScheduleController())
     try api.register(collection: RequestController())
     try api.register(collection: ChecklistController())
+    try api.register(collection: DiagnosisController())
+    try api.register(collection: KnowledgeController())
+    try api.register(collection: KnowledgeAtomController())
     try api.register(collection: PublicRequestController(maxUploadSize: app.config.maxAttachmentSize))
 }

@@ -144,6 +144,20 @@ struct PermissionMatrixTests {
                 .POST, "/api/v1/requests/\(try created.json()["id"].string())/decline", token: token, json: ["reason": "dup"]
             )
             .status
+        case .diagnosesRead:
+            return try await app.send(.GET, "/api/v1/diagnoses", token: token).status
+        case .diagnosesCreate:
+            return try await app.send(.POST, "/api/v1/diagnoses", token: token, json: ["query": "PowerFlex 525 F004"]).status
+        case .knowledgeRead:
+            return try await app.send(.GET, "/api/v1/knowledge/families", token: token).status
+        case .knowledgeWrite:
+            return try await app.send(
+                .POST, "/api/v1/knowledge-atoms", token: token,
+                json: [
+                    "key": "k-\(UUID().uuidString.prefix(6).lowercased())", "manufacturer": "Acme", "type": "procedure",
+                    "title": "Reset the hoist", "summary": "Hold reset for five seconds.", "safety": ["level": "info", "notes": []],
+                ]
+            ).status
         case .purchaseOrdersApprove:
             let order = try await app.makeSubmittedPurchaseOrder(tenant)
             return try await app.send(.POST, "/api/v1/purchase-orders/\(order.order)/approve", token: token).status

@@ -69,7 +69,20 @@ struct TenantIsolationTests {
             let customField = try await app.send(
                 .POST, "/api/v1/custom-fields", token: first.token, json: ["key": "panel", "label": "Panel", "type": "text"]
             ).json()["id"].uuid()
+            let diagnosis = try await app.send(
+                .POST, "/api/v1/diagnoses", token: first.token, json: ["query": "PowerFlex 525 F004", "assetId": asset.uuidString]
+            ).json()["id"].uuid()
+            let knowledgeAtom = try await app.send(
+                .POST, "/api/v1/knowledge-atoms", token: first.token,
+                json: [
+                    "key": "line2-f004", "family": "rockwell.powerflex-520", "type": "fault", "title": "F004 on line 2",
+                    "summary": "Always the DC-bus fuse.", "faultCodes": ["F004"], "safety": ["level": "info", "notes": []],
+                ]
+            ).json()["id"].uuid()
+            // Path parameters that are not UUIDs: the first tenant's own atom, by its atom id.
+            let firstTenantNames: [String: String] = ["atomId": "org.line2-f004"]
             let firstTenantIDs: [String: UUID] = [
+                "diagnosisID": diagnosis, "knowledgeAtomID": knowledgeAtom,
                 "customFieldID": customField,
                 "checklistTemplateID": template, "taskID": task,
                 "requestID": maintenanceRequest, "attachmentID": attachment,
@@ -86,7 +99,9 @@ struct TenantIsolationTests {
                 var path = ""
                 for component in route.path {
                     if case .parameter(let name) = component {
-                        let id = try #require(firstTenantIDs[name], "no first-tenant id for :\(name); add one to this test")
+                        let id = try #require(
+                            firstTenantIDs[name]?.uuidString ?? firstTenantNames[name],
+                            "no first-tenant id for :\(name); add one to this test")
                         path += "/\(id)"
                     } else {
                         path += "/\(component)"
@@ -97,7 +112,7 @@ struct TenantIsolationTests {
                 #expect(response.status == .notFound, "\(route.method) \(path) answered \(response.status.code) to another tenant")
                 walked += 1
             }
-            #expect(walked >= 95)
+            #expect(walked >= 104)
             // Nothing of the first tenant changed.
             let stillThere = try await app.send(.GET, "/api/v1/users/\(member.id)", token: first.token)
             #expect(stillThere.status == .ok)

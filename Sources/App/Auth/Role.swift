@@ -59,6 +59,14 @@ enum Permission: String, Codable, CaseIterable, Sendable, Comparable {
     case requestsCreate = "requests:create"
     /// See every request, approve and decline them.
     case requestsManage = "requests:manage"
+    /// See diagnoses: one's own when limited to some sites, all otherwise.
+    case diagnosesRead = "diagnoses:read"
+    /// Ask for a diagnosis and give feedback on one.
+    case diagnosesCreate = "diagnoses:create"
+    /// Browse the knowledge base and the organization's own atoms.
+    case knowledgeRead = "knowledge:read"
+    /// Add, change, import and delete the organization's own atoms.
+    case knowledgeWrite = "knowledge:write"
 
     static func < (lhs: Permission, rhs: Permission) -> Bool { lhs.rawValue < rhs.rawValue }
 }
@@ -104,6 +112,10 @@ enum PermissionMatrix {
         .purchaseOrdersApprove: [.owner, .admin],
         .requestsCreate: [.owner, .admin, .manager, .technician, .requester],
         .requestsManage: [.owner, .admin, .manager],
+        .diagnosesRead: [.owner, .admin, .manager, .technician, .viewer],
+        .diagnosesCreate: [.owner, .admin, .manager, .technician],
+        .knowledgeRead: [.owner, .admin, .manager, .technician, .viewer],
+        .knowledgeWrite: [.owner, .admin, .manager],
     ]
 
     static func permissions(of role: Role) -> Set<Permission> {

@@ -11,6 +11,8 @@ extension Application {
         asyncCommands.use(BackupCommand(), as: "backup")
         asyncCommands.use(RestoreCommand(), as: "restore")
         asyncCommands.use(PMCommand(), as: "pm")
+        asyncCommands.use(DiagnoseCommand(), as: "diagnose")
+        asyncCommands.use(KnowledgeCommand(), as: "kb")
     }
 
     /// The organization named by `--org`: its id, or its exact name when that is unique.

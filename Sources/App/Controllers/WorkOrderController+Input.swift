@@ -31,8 +31,12 @@ struct WorkOrderInput: Sendable {
         try self.init(body: &body, creating: creating)
     }
 
-    init(body: inout JSONBody, creating: Bool) throws {
-        body.rejectUnknown(allowed: creating ? Self.fields : Self.fields.subtracting(["source", "siteId"]))
+    /// - Parameters:
+    ///   - allowSource: whether the body may say where the order came from.
+    init(body: inout JSONBody, creating: Bool, allowSource: Bool = true) throws {
+        var allowed = creating ? Self.fields : Self.fields.subtracting(["source", "siteId"])
+        if !allowSource { allowed.remove("source") }
+        body.rejectUnknown(allowed: allowed)
         title = body.string("title", required: creating, maxLength: 200)
         description = body.patch("description") { $0.string("description", maxLength: 10_000) }
         type = body.enumValue("type", WorkOrderType.self)

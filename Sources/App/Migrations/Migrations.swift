@@ -40,5 +40,7 @@ extension Application {
         migrations.add(AddLookupIndexes())
         // 011: typed custom fields
         migrations.add(CreateCustomField())
+        // 012: diagnostics
+        migrations.add(CreateDiagnostics())
     }
 }

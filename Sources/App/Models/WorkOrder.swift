@@ -45,6 +45,8 @@ final class WorkOrder: Model, SiteOwned, @unchecked Sendable {
     @OptionalField(key: "pm_schedule_id") var pmScheduleID: UUID?
     @OptionalField(key: "pm_due_at") var pmDueAt: Date?
     @OptionalField(key: "parent_work_order_id") var parentWorkOrderID: UUID?
+    /// The diagnosis this work order was made from.
+    @OptionalField(key: "diagnosis_id") var diagnosisID: UUID?
     @Field(key: "version") var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
@@ -88,6 +90,7 @@ final class WorkOrder: Model, SiteOwned, @unchecked Sendable {
         var pmScheduleId: UUID?
         var pmDueAt: Date?
         var parentWorkOrderId: UUID?
+        var diagnosisId: UUID?
         var version: Int
         var createdAt: Date?
         var updatedAt: Date?
@@ -102,7 +105,8 @@ final class WorkOrder: Model, SiteOwned, @unchecked Sendable {
             createdByUserId: createdByUserID, requestedByUserId: requestedByUserID, resolutionNote: resolutionNote,
             statusReason: statusReason, problemCodeId: problemCodeID, causeCodeId: causeCodeID, remedyCodeId: remedyCodeID,
             faultCodes: faultCodes ?? [], startedAt: startedAt, completedAt: completedAt, completedByUserId: completedByUserID,
-            pmScheduleId: pmScheduleID, pmDueAt: pmDueAt, parentWorkOrderId: parentWorkOrderID, version: version, createdAt: createdAt,
+            pmScheduleId: pmScheduleID, pmDueAt: pmDueAt, parentWorkOrderId: parentWorkOrderID, diagnosisId: diagnosisID, version: version,
+            createdAt: createdAt,
             updatedAt: updatedAt)
     }
 }

@@ -43,6 +43,11 @@ struct JSONBody {
         self.values = values
     }
 
+    /// This body with `defaults` for the fields it does not name.
+    func filling(_ defaults: [String: JSONValue]) -> JSONBody {
+        JSONBody(values: values.merging(defaults) { given, _ in given })
+    }
+
     /// The raw value of `key`, unvalidated.
     func rawValue(_ key: String) -> JSONValue? { values[key] }
 
@@ -268,6 +273,17 @@ extension Request {
             throw AppError.badRequest("A query parameter is not valid.", [FieldProblem(field: name, message: "must be a UUID")])
         }
         return id
+    }
+
+    /// A query parameter read as `true` or `false`; anything else is a 400 naming the parameter.
+    func queryBool(_ name: String) throws -> Bool? {
+        guard let raw = query[String.self, at: name] else { return nil }
+        switch raw {
+        case "true": return true
+        case "false": return false
+        default:
+            throw AppError.badRequest("A query parameter is not valid.", [FieldProblem(field: name, message: "must be true or false")])
+        }
     }
 
     func queryDate(_ name: String) throws -> Date? {

@@ -101,3 +101,28 @@ extension Application {
 
 /// The first bytes of a JPEG, enough for the type check.
 let jpegBytes: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10] + Array("JFIF".utf8) + [UInt8](repeating: 0x42, count: 64)
+
+extension Application {
+    /// Posts a multipart/form-data body: text `fields` and, when given, one file part.
+    func sendForm(
+        _ path: String, token: String?, fields: [String: String],
+        file: (name: String, bytes: [UInt8], filename: String, contentType: String)?
+    ) async throws -> TestingHTTPResponse {
+        let boundary = "millwright-test-boundary"
+        var body = ByteBuffer()
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+        }
+        if let file {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.filename)\"\r\n")
+            body.writeString("Content-Type: \(file.contentType)\r\n\r\n")
+            body.writeBytes(file.bytes)
+            body.writeString("\r\n")
+        }
+        body.writeString("--\(boundary)--\r\n")
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        if let token { headers.bearerAuthorization = .init(token: token) }
+        return try await testing().sendRequest(.POST, path, headers: headers, body: body)
+    }
+}

@@ -1,0 +1,166 @@
+import Diagnostics
+import Fluent
+import Foundation
+import Vapor
+
+/// What a diagnosis request asks: typed text, or a photo whose text OCR reads, with optional context.
+struct DiagnosisInput: Sendable {
+    var query: String
+    var assetID: UUID?
+    var manufacturer: String?
+    var family: String?
+    var image: (bytes: [UInt8], contentType: String)?
+
+    static let maxQueryLength = 2000
+
+    /// Reads a JSON body, or a `multipart/form-data` one with an `image` part and the same fields as text parts.
+    static func read(_ request: Request) async throws -> DiagnosisInput {
+        let isMultipart = request.headers.contentType.map { $0.type == "multipart" && $0.subType == "form-data" } ?? false
+        var body: JSONBody
+        var image: (bytes: [UInt8], contentType: String)?
+        if isMultipart {
+            try MultipartGuard.check(request)
+            struct Form: Content {
+                var query: String?
+                var assetId: String?
+                var manufacturer: String?
+                var family: String?
+                var image: File?
+            }
+            let form: Form
+            do {
+                form = try request.content.decode(Form.self)
+            } catch {
+                throw AppError.badRequest(
+                    "The multipart body could not be read.", [FieldProblem(field: "body", message: "could not be read")])
+            }
+            var values: [String: JSONValue] = [:]
+            for (key, value) in [
+                ("query", form.query), ("assetId", form.assetId), ("manufacturer", form.manufacturer), ("family", form.family),
+            ] {
+                if let value, !value.isEmpty { values[key] = .string(value) }
+            }
+            body = JSONBody(values: values)
+            if let file = form.image, file.data.readableBytes > 0 {
+                let limit = request.application.config.maxAttachmentSize
+                let bytes = Array(file.data.readableBytesView)
+                if bytes.count > limit {
+                    throw AppError.payloadTooLarge("The image is larger than the limit of \(limit) bytes.")
+                }
+                switch AttachmentStore.sniff(bytes) {
+                case "image/jpeg"?: image = (bytes, "image/jpeg")
+                case "image/png"?: image = (bytes, "image/png")
+                default: body.add("image", "must be a JPEG or PNG image")
+                }
+            } else {
+                body.add("image", "is required in a multipart request (send JSON for a typed query)")
+            }
+        } else {
+            body = try JSONBody(request)
+            body.rejectUnknown(allowed: ["query", "assetId", "manufacturer", "family"])
+        }
+        let query = body.string("query", required: !isMultipart, maxLength: maxQueryLength)
+        let assetID = body.uuid("assetId")
+        let manufacturer = body.string("manufacturer", maxLength: 100)
+        let family = body.string("family", maxLength: 100)
+        if let query, query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, !body.problems.contains(where: { $0.field == "query" })
+        {
+            body.add("query", "must not be blank")
+        }
+        if let manufacturer, !KnowledgeService.knowsManufacturer(manufacturer) {
+            body.add("manufacturer", "is not a manufacturer of the knowledge base")
+        }
+        if let family, !KnowledgeService.knowsFamily(family) {
+            body.add("family", "is not a product family of the knowledge base")
+        }
+        try body.validate()
+        return DiagnosisInput(query: query ?? "", assetID: assetID, manufacturer: manufacturer, family: family, image: image)
+    }
+}
+
+/// Diagnosis operations shared by the API, the web pages and the CLI.
+enum Diagnoses {
+    /// Answers `input` for the principal's organization and keeps the answer.
+    static func diagnose(_ input: DiagnosisInput, principal: Principal, request: Request) async throws -> DiagnosisRecord {
+        var asset: Asset?
+        if let assetID = input.assetID {
+            guard let found = try? await principal.findInSite(Asset.self, assetID, on: request.db) else {
+                throw AppError.invalid("assetId", "is not an asset you can reach")
+            }
+            asset = found
+        }
+        var ocrText: String?
+        if let image = input.image {
+            ocrText = OCRText.clean(try await request.application.ocr.read(image.bytes, contentType: image.contentType))
+        }
+        let text = [input.query, ocrText ?? ""].filter { !$0.isEmpty }.joined(separator: " ")
+        let diagnoser = try await request.application.knowledge.diagnoser(for: principal.organizationID, on: request.db)
+        let boosts = try await KnowledgeService.boosts(for: principal.organizationID, on: request.db)
+        let assetContext = asset.map { [$0.manufacturer, $0.modelName].compactMap { $0 }.joined(separator: " ") }
+        var result = diagnoser.diagnose(
+            DiagnosisQuery(text: text, manufacturer: input.manufacturer, family: input.family, assetContext: assetContext),
+            boosts: boosts)
+        result.query = input.query.isEmpty ? (ocrText ?? "") : input.query
+        var history: [DiagnosisRecord.HistoryItem] = []
+        if let asset { history = try await Self.history(of: asset, codes: result.detected.codes, principal: principal, on: request.db) }
+
+        let record = DiagnosisRecord()
+        record.organizationID = principal.organizationID
+        record.query = String(result.query.prefix(DiagnosisInput.maxQueryLength * 2))
+        record.assetID = asset?.id
+        record.manufacturerHint = input.manufacturer
+        record.familyHint = input.family
+        record.confident = result.confident
+        record.topAtomID = result.candidates.first?.atomId
+        record.result = result
+        record.history = history
+        record.ocrText = ocrText
+        record.createdByUserID = principal.userID
+        let context = try request.auditContext
+        try await request.write { db in
+            try await record.create(on: db)
+            try await AuditLog.record(
+                "diagnosis.created", entityType: DiagnosisRecord.entityType, entityID: record.id,
+                after: ["query": record.query, "confident": "\(record.confident)", "topAtomId": record.topAtomID ?? ""],
+                organizationID: principal.organizationID, context: context, on: db)
+        }
+        return record
+    }
+
+    /// The asset's past work orders with one of `codes`, newest first: "the last three times it was the fuse".
+    static func history(of asset: Asset, codes: [String], principal: Principal, on db: any Database) async throws
+        -> [DiagnosisRecord.HistoryItem]
+    {
+        let keys = Set(codes.map(FaultCode.key))
+        guard !keys.isEmpty, let assetID = asset.id else { return [] }
+        let orders = try await principal.query(WorkOrder.self, on: db).filter(\.$assetID == assetID)
+            .sort(\.$createdAt, .descending).limit(500).all()
+        return orders.filter { order in
+            if (order.faultCodes ?? []).contains(where: { keys.contains(FaultCode.key($0)) }) { return true }
+            let words = TextNormalizer.words(order.title + " " + (order.details ?? "")).map { FaultCode.key($0) }
+            return words.contains(where: keys.contains)
+        }
+        .prefix(10)
+        .map {
+            DiagnosisRecord.HistoryItem(
+                workOrderId: $0.id ?? UUID(), number: WorkOrder.displayNumber($0.number), title: $0.title, status: $0.status.rawValue,
+                faultCodes: $0.faultCodes ?? [], completedAt: $0.completedAt, resolutionNote: $0.resolutionNote)
+        }
+    }
+
+    /// The title and description a work order made from the diagnosis starts with.
+    static func workOrderDraft(from record: DiagnosisRecord) -> (title: String, description: String) {
+        guard let top = record.result.candidates.first, record.result.confident else {
+            return (String("Diagnose: \(record.query)".prefix(200)), "Diagnosis without a confident answer for: \(record.query)")
+        }
+        var lines = ["From diagnosis \(record.id?.uuidString ?? ""): \(top.title) (\(top.familyName)).", "", top.summary]
+        if !top.safety.notes.isEmpty {
+            lines += ["", "Safety (\(top.safety.level.rawValue)):"] + top.safety.notes.map { "- \($0)" }
+        }
+        if !top.causes.isEmpty { lines += ["", "Likely causes:"] + top.causes.map { "- \($0)" } }
+        if !top.actions.isEmpty { lines += ["", "Steps:"] + top.actions.enumerated().map { "\($0.offset + 1). \($0.element)" } }
+        let source = [top.source.document, top.source.section].compactMap { $0 }.joined(separator: ", ")
+        if !source.isEmpty { lines += ["", "Source: \(source)"] }
+        return (String(top.title.prefix(200)), String(lines.joined(separator: "\n").prefix(10_000)))
+    }
+}

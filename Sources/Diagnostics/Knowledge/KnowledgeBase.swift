@@ -1,0 +1,137 @@
+import Foundation
+
+/// The loaded knowledge: manufacturers, families and atoms, checked.
+public struct KnowledgeBase: Sendable {
+    public private(set) var manufacturers: [Manufacturer]
+    public private(set) var families: [String: Family]
+    public private(set) var atoms: [Atom]
+
+    public init(manufacturers: [Manufacturer], families: [Family], atoms: [Atom]) {
+        self.manufacturers = manufacturers
+        self.families = Dictionary(families.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.atoms = atoms
+    }
+
+    public enum LoadError: Error, CustomStringConvertible {
+        case missingDirectory(String)
+        case unreadable(String, String)
+
+        public var description: String {
+            switch self {
+            case .missingDirectory(let path): "the knowledge base folder \(path) does not exist"
+            case .unreadable(let path, let reason): "cannot read \(path): \(reason)"
+            }
+        }
+    }
+
+    /// The knowledge base that ships with Millwright, or the problems that keep an atom out of it.
+    public static func builtIn() throws -> (base: KnowledgeBase, issues: [KnowledgeIssue]) {
+        try load(from: builtInDirectory())
+    }
+
+    /// The folder of the built-in knowledge base: inside the resource bundle next to the executable when the
+    /// product is installed, else the one the build made.
+    public static func builtInDirectory() -> URL {
+        let installed = Bundle.main.bundleURL.appendingPathComponent("Millwright_Diagnostics.resources")
+            .appendingPathComponent("knowledge")
+        if FileManager.default.fileExists(atPath: installed.path) { return installed }
+        return Bundle.module.bundleURL.appendingPathComponent("knowledge")
+    }
+
+    /// Reads `manufacturers.json` and every `atoms/*.json` under `directory`. Atoms with problems are left out
+    /// and their problems returned; `lint` adds the checks across files.
+    public static func load(from directory: URL) throws -> (base: KnowledgeBase, issues: [KnowledgeIssue]) {
+        let manager = FileManager.default
+        guard manager.fileExists(atPath: directory.path) else { throw LoadError.missingDirectory(directory.path) }
+        var issues: [KnowledgeIssue] = []
+        let decoder = JSONDecoder()
+
+        let manufacturersURL = directory.appendingPathComponent("manufacturers.json")
+        struct ManufacturersFile: Decodable { var manufacturers: [Manufacturer] }
+        let manufacturers: [Manufacturer]
+        do {
+            manufacturers = try decoder.decode(ManufacturersFile.self, from: Data(contentsOf: manufacturersURL)).manufacturers
+        } catch {
+            throw LoadError.unreadable(manufacturersURL.path, "\(error)")
+        }
+        let manufacturerNames = Set(manufacturers.map(\.name))
+
+        let atomsDirectory = directory.appendingPathComponent("atoms")
+        let names = (try? manager.contentsOfDirectory(atPath: atomsDirectory.path)) ?? []
+        var families: [Family] = []
+        var atoms: [Atom] = []
+        for name in names.sorted() where name.hasSuffix(".json") {
+            let url = atomsDirectory.appendingPathComponent(name)
+            let file: KnowledgeFile
+            do {
+                file = try decoder.decode(KnowledgeFile.self, from: Data(contentsOf: url))
+            } catch {
+                issues.append(KnowledgeIssue(file: name, message: "is not a valid family file: \(describe(error))"))
+                continue
+            }
+            let (family, familyIssues) = resolveFamily(file.family, file: name, manufacturers: manufacturerNames)
+            issues += familyIssues
+            if let reviewed = file.lastReviewed, !AtomRules.isDate(reviewed) {
+                issues.append(KnowledgeIssue(file: name, field: "lastReviewed", message: "must be a date YYYY-MM-DD"))
+            }
+            for (key, source) in file.sources ?? [:] where source.isEmpty {
+                issues.append(KnowledgeIssue(file: name, field: "sources.\(key)", message: "needs a document or a URL"))
+            }
+            guard let family else { continue }
+            families.append(family)
+            for raw in file.atoms ?? [] {
+                let (atom, atomIssues) = AtomRules.resolve(
+                    raw, file: name, family: family, sources: file.sources ?? [:], defaultReviewed: file.lastReviewed)
+                issues += atomIssues
+                if let atom { atoms.append(atom) }
+            }
+        }
+        return (KnowledgeBase(manufacturers: manufacturers, families: families, atoms: atoms), issues)
+    }
+
+    static func resolveFamily(
+        _ raw: KnowledgeFile.RawFamily?, file: String, manufacturers: Set<String>
+    ) -> (Family?, [KnowledgeIssue]) {
+        var issues: [KnowledgeIssue] = []
+        func problem(_ field: String, _ message: String) {
+            issues.append(KnowledgeIssue(file: file, field: "family.\(field)", message: message))
+        }
+        guard let raw else {
+            return (nil, [KnowledgeIssue(file: file, field: "family", message: "is required")])
+        }
+        let id = raw.id ?? ""
+        if !AtomRules.matches(id, AtomRules.familyIDPattern) {
+            problem("id", "must be `<vendor>.<family>` in lower case a-z, 0-9 and '-'")
+        } else if file != id + ".json" {
+            problem("id", "must match the file name (`\(id).json`)")
+        }
+        if raw.manufacturer.map({ manufacturers.contains($0) }) != true {
+            problem("manufacturer", "must be one of manufacturers.json: \(manufacturers.sorted().joined(separator: ", "))")
+        }
+        if (raw.name ?? "").isEmpty { problem("name", "is required") }
+        for alias in raw.aliases ?? [] where alias != alias.lowercased() || alias.trimmingCharacters(in: .whitespaces).isEmpty {
+            problem("aliases", "`\(alias)` must be non-empty lower case")
+        }
+        if let prefix = raw.bareCodePrefix, !AtomRules.matches(prefix, "^[A-Z]{1,2}$") {
+            problem("bareCodePrefix", "must be one or two capital letters")
+        }
+        guard issues.isEmpty, let manufacturer = raw.manufacturer, let name = raw.name else { return (nil, issues) }
+        return (
+            Family(
+                id: id, manufacturer: manufacturer, name: name, models: raw.models ?? [], aliases: raw.aliases ?? [],
+                catalogPrefixes: raw.catalogPrefixes ?? [], bareCodePrefix: raw.bareCodePrefix),
+            issues
+        )
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
+            DecodingError.keyNotFound(_, let context), DecodingError.dataCorrupted(let context):
+            let path = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            return path.isEmpty ? context.debugDescription : "\(path): \(context.debugDescription)"
+        default:
+            return "\(error)"
+        }
+    }
+}
