@@ -19,7 +19,8 @@ final class DiagnosisRecord: Model, @unchecked Sendable {
     /// The atom ranked first, for lists and statistics.
     @OptionalField(key: "top_atom_id") var topAtomID: String?
     @Field(key: "result") var result: Diagnostics.Diagnosis
-    @Field(key: "history") var history: [HistoryItem]
+    /// Stored as an object: PostgreSQL would bind a bare Swift array as `jsonb[]`, not `jsonb`.
+    @Field(key: "history") var storedHistory: History
     /// The text OCR read from a photo, when the query came as one.
     @OptionalField(key: "ocr_text") var ocrText: String?
     @OptionalField(key: "work_order_id") var workOrderID: UUID?
@@ -27,6 +28,15 @@ final class DiagnosisRecord: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
+
+    struct History: Codable, Equatable, Sendable {
+        var items: [HistoryItem]
+    }
+
+    var history: [HistoryItem] {
+        get { storedHistory.items }
+        set { storedHistory = History(items: newValue) }
+    }
 
     /// A past work order on the same asset with the same code: "the last three times it was the DC-bus fuse".
     struct HistoryItem: Codable, Equatable, Sendable {
