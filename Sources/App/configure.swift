@@ -74,6 +74,9 @@ public func configure(_ app: Application, with config: AppConfig) async throws {
     app.signInLimiter = AddressRateLimiter(limit: config.addressAttemptLimit, window: config.addressWindow)
     app.publicRequestLimiter = AddressRateLimiter(limit: config.publicRequestLimit, window: 3600)
     app.events = DomainEventBus()
+    app.knowledge = KnowledgeService()
+    // Looked up once: a photo request should not search PATH.
+    app.ocr = .fromPath()
     app.metrics = AppMetrics(database: config.isPostgres ? "postgresql" : "sqlite")
 
     app.middleware = Middlewares()

@@ -32,6 +32,14 @@ struct DiagnosisTests {
             #expect(try stored.json()["candidates"][0]["atomId"].stringValue == "rockwell.powerflex-520.f004")
             let listed = try await app.send(.GET, "/api/v1/diagnoses", token: tenant.token).json()
             #expect(listed["items"].array.map { $0["id"].stringValue } == [id.uuidString])
+            let refused = try await app.send(.POST, "/api/v1/diagnoses", token: tenant.token, json: ["query": "hello there"]).json()
+            #expect(refused["confident"].boolValue == false)
+            let confidentOnly = try await app.send(.GET, "/api/v1/diagnoses?confident=true", token: tenant.token).json()
+            #expect(confidentOnly["items"].array.map { $0["id"].stringValue } == [id.uuidString])
+            let unsure = try await app.send(.GET, "/api/v1/diagnoses?confident=false", token: tenant.token).json()
+            #expect(unsure["items"].array.map { $0["id"].stringValue } == [refused["id"].stringValue])
+            let badFilter = try await app.send(.GET, "/api/v1/diagnoses?confident=maybe", token: tenant.token)
+            #expect(badFilter.status == .badRequest)
         }
     }
 
@@ -79,6 +87,8 @@ struct DiagnosisTests {
             #expect(narrowed["confident"].boolValue == true)
             #expect(narrowed["candidates"][0]["atomId"].stringValue == "rockwell.powerflex-520.f004")
             #expect(narrowed["history"].array.map { $0["workOrderId"].stringValue } == [past.uuidString])
+            let forAsset = try await app.send(.GET, "/api/v1/diagnoses?assetId=\(asset)", token: tenant.token).json()
+            #expect(forAsset["items"].array.map { $0["id"].stringValue } == [narrowed["id"].stringValue])
         }
     }
 

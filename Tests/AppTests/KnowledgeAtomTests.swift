@@ -28,6 +28,13 @@ struct KnowledgeAtomTests {
             #expect(atom["manufacturer"].stringValue == "Allen-Bradley")
             #expect(atom["source"]["document"].stringValue == KnowledgeAtomController.defaultSource)
 
+            let families = try await app.send(.GET, "/api/v1/knowledge/families", token: tenant.token).json()["items"].array
+            let powerflex = families.first { $0["id"].stringValue == "rockwell.powerflex-520" }
+            #expect((powerflex?["atomCount"].intValue ?? 0) > 40)
+            let builtIn = try await app.send(.GET, "/api/v1/knowledge/atoms/rockwell.powerflex-520.f004", token: tenant.token).json()
+            #expect(builtIn["builtIn"].boolValue == true)
+            #expect(builtIn["atom"]["faultCodes"].array.map(\.stringValue) == ["F004"])
+
             let mine = try await app.send(.POST, "/api/v1/diagnoses", token: tenant.token, json: ["query": "PowerFlex 525 F004"]).json()
             let ids = mine["candidates"].array.compactMap { $0["atomId"].stringValue }
             #expect(ids.prefix(2).contains("org.line2-f004"))
@@ -125,8 +132,14 @@ struct KnowledgeAtomTests {
 
     @Test func theCommandLineLintsDiagnosesEvaluatesAndMovesAtoms() async throws {
         try await withTestApp { app in
-            try await app.run(command: ["kb", "lint"])
-            try await app.run(command: ["diagnose", "PowerFlex 525 F004", "--json"])
+            let lint = try await app.output(ofCommand: ["kb", "lint"])
+            #expect(lint.contains(" 0 problems"))
+            let diagnosed = try await app.output(ofCommand: ["diagnose", "PowerFlex 525 F004", "--json"])
+            let answer = try JSONSerialization.jsonObject(with: Data(diagnosed.utf8)) as? [String: Any]
+            #expect(answer?["confident"] as? Bool == true)
+            #expect((answer?["candidates"] as? [[String: Any]])?.first?["atomId"] as? String == "rockwell.powerflex-520.f004")
+            let readable = try await app.output(ofCommand: ["diagnose", "PowerFlex 525 F099"])
+            #expect(readable.contains("NOT SURE: no code F099 in PowerFlex 520-series"))
 
             let folder = URL(fileURLWithPath: app.config.dataDirectory)
             let cases = folder.appendingPathComponent("cases.jsonl")
@@ -149,6 +162,12 @@ struct KnowledgeAtomTests {
             try await app.run(command: ["kb", "import", "--org", "Plant North", file.path])
             let listed = try await app.send(.GET, "/api/v1/knowledge-atoms", token: tenant.token).json()["items"].array
             #expect(listed.map { $0["atomId"].stringValue } == ["org.line2-f004"])
+            let exported = try await app.output(ofCommand: ["kb", "export", "--org", "Plant North"])
+            let atoms = (try JSONSerialization.jsonObject(with: Data(exported.utf8)) as? [String: Any])?["atoms"] as? [[String: Any]]
+            #expect(atoms?.map { $0["atomId"] as? String } == ["org.line2-f004"])
+            let csv = try await app.output(ofCommand: ["kb", "export", "--org", "Plant North", "--format", "csv"])
+            #expect(csv.hasPrefix("id,key,atomId,"))
+            #expect(csv.contains("line2-f004"))
             let badFile = folder.appendingPathComponent("bad.json")
             try JSONSerialization.data(withJSONObject: ["atoms": [["key": "x"]]]).write(to: badFile)
             await #expect(throws: CommandFailure.self) {

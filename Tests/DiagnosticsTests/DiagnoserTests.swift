@@ -20,9 +20,11 @@ struct DiagnoserTests {
         id: "acme.d500", manufacturer: "Acme", name: "Acme D500", aliases: ["d500", "acme d500"], catalogPrefixes: ["D5X"],
         bareCodePrefix: "F")
     static let other = Family(id: "zenith.z9", manufacturer: "Zenith", name: "Zenith Z9", aliases: ["z9"])
+    static let controller = Family(id: "zenith.plc", manufacturer: "Zenith", name: "Zenith PLC", aliases: ["zplc"])
+    static let printer = Family(id: "zenith.printer", manufacturer: "Zenith", name: "Zenith printer", aliases: ["zprint"])
     static let base = KnowledgeBase(
-        manufacturers: [.init(name: "Acme", aliases: ["acme", "acm"]), .init(name: "Zenith", aliases: ["zenith"])],
-        families: [drive, other],
+        manufacturers: [.init(name: "Acme", aliases: ["acme", "acm", "a-c"]), .init(name: "Zenith", aliases: ["zenith"])],
+        families: [drive, other, controller, printer],
         atoms: [
             atom("f004", family: drive, title: "F004 UnderVoltage", codes: ["F004"], symptoms: ["trips when the line dips"]),
             atom(
@@ -31,6 +33,9 @@ struct DiagnoserTests {
             atom("hold", family: drive, title: "HOLD Panel locked", codes: ["HOLD"]),
             atom("0004", family: other, title: "0004 Short circuit", codes: ["0004"], symptoms: ["short circuit in the motor cable"]),
             atom("fan", family: other, title: "Cooling fan replacement", symptoms: ["fan noisy", "fan stopped"], keywords: ["blower"]),
+            atom("t04-c20", family: controller, title: "T04:C20 Bad parameter", codes: ["T04:C20"]),
+            atom("0300-0100-0001-0001", family: printer, title: "Heatbed heating abnormal", codes: ["0300_0100_0001_0001"]),
+            atom("0500-4002", family: printer, title: "Unsupported print file", codes: ["0500_4002"]),
         ])
     static let diagnoser = Diagnoser(index: SearchIndex(base: base))
 
@@ -46,6 +51,49 @@ struct DiagnoserTests {
         let (atom, confident, _) = top(query)
         #expect(atom == "acme.d500.f004")
         #expect(confident)
+    }
+
+    @Test(
+        "a controller's type and code, written any way, are one code",
+        arguments: ["zplc T04:C20", "zplc t4 c20", "zplc major fault type 4 code 20", "zplc Type 04 Code 20"])
+    func typeAndCode(query: String) {
+        let (atom, confident, result) = top(query)
+        #expect(atom == "zenith.plc.t04-c20")
+        #expect(confident)
+        #expect(result.detected.codes == ["T04:C20"])
+    }
+
+    @Test(
+        "an HMS code is found whatever separates its groups",
+        arguments: [
+            "0300_0100_0001_0001", "0300-0100-0001-0001", "hms 0300 0100 0001 0001", "03000100 00010001", "0300010000010001",
+            "what does O300-0100-0001-0001 mean",
+        ])
+    func hms(query: String) {
+        let (atom, confident, _) = top(query)
+        #expect(atom == "zenith.printer.0300-0100-0001-0001")
+        #expect(confident)
+    }
+
+    @Test func printErrorsAndUnknownHMSCodes() {
+        #expect(top("print error 0500 4002").0 == "zenith.printer.0500-4002")
+        let (_, confident, result) = top("hms 0300_0100_0001_0009")
+        #expect(!confident)
+        #expect(result.detected.codes == ["0300 0100 0001 0009"])
+        // Eight zero-padded digits are not someone's fault 1, and a word of four letters is not a hex group.
+        #expect(top("gstat 00000001").2.detected.codes.isEmpty)
+        #expect(top("what does 0300 mean").2.detected.codes.isEmpty)
+    }
+
+    @Test func namesAreResolvedThroughTheirAliasesInOnePlace() {
+        #expect(Self.base.manufacturer(named: "A-C") == "Acme")
+        #expect(Self.base.manufacturer(named: "acme") == "Acme")
+        #expect(Self.base.manufacturer(named: "nobody") == nil)
+        #expect(Self.base.family(named: "Acme D500")?.id == "acme.d500")
+        #expect(Self.base.family(named: "acme.d500")?.id == "acme.d500")
+        #expect(Self.base.family(named: "D-500")?.id == "acme.d500")
+        #expect(top("a-c fault 4").0 == "acme.d500.f004")
+        #expect(top("a-c fault 4").1)
     }
 
     @Test func aCodeMissingFromTheNamedFamilyIsRefusedEvenWhenAnotherFamilyHasIt() {

@@ -23,6 +23,16 @@ struct FaultCodeTests {
         #expect(FaultCode.foldedKey("F004") != FaultCode.foldedKey("F005"))
     }
 
+    @Test("review dates are real calendar days")
+    func dates() {
+        #expect(AtomRules.isDate("2026-11-28"))
+        #expect(AtomRules.isDate("2024-02-29"))
+        #expect(!AtomRules.isDate("2026-02-29"))
+        #expect(!AtomRules.isDate("2026-13-01"))
+        #expect(!AtomRules.isDate("2026-1-01"))
+        #expect(!AtomRules.isDate("1900-02-29"))
+    }
+
     @Test("shapes replace digit runs")
     func shapes() {
         #expect(FaultCode.shape(ofKey: "F4") == "F#")

@@ -53,21 +53,7 @@ struct DiagnoseCommand: AsyncCommand {
             lines.append("")
             lines.append("\(index + 1). \(candidate.title) — \(candidate.manufacturer) \(candidate.familyName) [\(candidate.atomId)]")
             lines.append("   confidence \(Int((candidate.confidence * 100).rounded()))%")
-            if !candidate.safety.notes.isEmpty || candidate.safety.level >= .warning {
-                lines.append("   SAFETY (\(candidate.safety.level.rawValue.uppercased())):")
-                lines += candidate.safety.notes.map { "     ! \($0)" }
-            }
-            lines.append("   \(candidate.summary)")
-            if !candidate.causes.isEmpty {
-                lines.append("   Likely causes:")
-                lines += candidate.causes.map { "     - \($0)" }
-            }
-            if !candidate.actions.isEmpty {
-                lines.append("   Steps:")
-                lines += candidate.actions.enumerated().map { "     \($0.offset + 1). \($0.element)" }
-            }
-            let source = [candidate.source.document, candidate.source.section, candidate.source.url].compactMap { $0 }
-            if !source.isEmpty { lines.append("   Source: " + source.joined(separator: ", ")) }
+            lines += candidate.explanation.map { $0.isEmpty ? "" : "   " + $0 }
         }
         return lines.joined(separator: "\n")
     }

@@ -113,9 +113,6 @@ struct DiagnosisController: RouteCollection {
         try principal.require(.workOrdersCreate)
         let id = try request.pathID("diagnosisID")
         let record = try await find(principal, id, on: request.db)
-        guard record.workOrderID == nil else {
-            throw AppError.conflict("This diagnosis already has a work order (\(record.workOrderID!.uuidString)).")
-        }
         // The draft fills what the body leaves out; the result is read like any new work order.
         let draft = Diagnoses.workOrderDraft(from: record)
         var defaults: [String: JSONValue] = [

@@ -69,7 +69,7 @@ struct KnowledgeAtomInput: Sendable {
 
     /// Fields of `body` laid over this input: only those present change; `null` clears an optional one.
     mutating func overlay(_ body: inout JSONBody) {
-        var update = KnowledgeAtomInput(body: &body)
+        let update = KnowledgeAtomInput(body: &body)
         if body.has("key") { body.add("key", "cannot be changed; the atom id is made from it") }
         if body.has("type") { raw.type = update.raw.type }
         if body.has("title") { raw.title = update.raw.title }
@@ -85,7 +85,6 @@ struct KnowledgeAtomInput: Sendable {
         if body.has("lastReviewed") { raw.lastReviewed = update.raw.lastReviewed }
         if body.has("safety") { raw.safety = update.raw.safety }
         if body.has("source") { raw.source = update.raw.source }
-        update.key = nil
         problems = body.problems
     }
 

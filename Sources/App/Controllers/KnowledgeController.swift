@@ -25,12 +25,6 @@ struct KnowledgeController: RouteCollection {
         var feedback: FeedbackCounts
     }
 
-    struct FeedbackCounts: Content {
-        var helpful: Int
-        var notHelpful: Int
-        var fixed: Int
-    }
-
     @Sendable static func families(_ request: Request) async throws -> Page<FamilyDTO> {
         try request.principal.require(.knowledgeRead)
         let base = try KnowledgeService.requireBuiltIn().base
@@ -52,16 +46,11 @@ struct KnowledgeController: RouteCollection {
             if let row = try await principal.query(KnowledgeAtom.self, on: request.db).filter(\.$key == key).first() {
                 found = (row.atom, false)
             }
-        } else if let atom = base.atoms.first(where: { $0.id == id }) {
+        } else if let atom = base.atom(id: id) {
             found = (atom, true)
         }
         guard let (atom, builtIn) = found else { throw AppError.notFound("No such atom.") }
-        let outcomes = try await principal.query(DiagnosisFeedback.self, on: request.db).filter(\.$atomID == atom.id).field(\.$outcome)
-            .all()
-        return AtomDTO(
-            atom: atom, builtIn: builtIn,
-            feedback: FeedbackCounts(
-                helpful: outcomes.filter { $0.outcome == .helpful }.count, notHelpful: outcomes.filter { $0.outcome == .notHelpful }.count,
-                fixed: outcomes.filter { $0.outcome == .fixed }.count))
+        let counts = try await KnowledgeService.feedback(for: principal.organizationID, atomID: atom.id, on: request.db)
+        return AtomDTO(atom: atom, builtIn: builtIn, feedback: counts[atom.id] ?? FeedbackCounts())
     }
 }

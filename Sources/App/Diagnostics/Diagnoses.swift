@@ -67,10 +67,11 @@ struct DiagnosisInput: Sendable {
         {
             body.add("query", "must not be blank")
         }
-        if let manufacturer, !KnowledgeService.knowsManufacturer(manufacturer) {
+        let base = try KnowledgeService.requireBuiltIn().base
+        if let manufacturer, base.manufacturer(named: manufacturer) == nil {
             body.add("manufacturer", "is not a manufacturer of the knowledge base")
         }
-        if let family, !KnowledgeService.knowsFamily(family) {
+        if let family, base.family(named: family) == nil {
             body.add("family", "is not a product family of the knowledge base")
         }
         try body.validate()
@@ -78,16 +79,17 @@ struct DiagnosisInput: Sendable {
     }
 }
 
-/// Diagnosis operations shared by the API, the web pages and the CLI.
+/// The diagnosis operations behind `POST /diagnoses`: find the asset, read the photo, answer, keep the answer.
 enum Diagnoses {
     /// Answers `input` for the principal's organization and keeps the answer.
     static func diagnose(_ input: DiagnosisInput, principal: Principal, request: Request) async throws -> DiagnosisRecord {
         var asset: Asset?
         if let assetID = input.assetID {
-            guard let found = try? await principal.findInSite(Asset.self, assetID, on: request.db) else {
+            do {
+                asset = try await principal.findInSite(Asset.self, assetID, on: request.db)
+            } catch AppError.notFound {
                 throw AppError.invalid("assetId", "is not an asset you can reach")
             }
-            asset = found
         }
         var ocrText: String?
         if let image = input.image {
@@ -100,13 +102,14 @@ enum Diagnoses {
         var result = diagnoser.diagnose(
             DiagnosisQuery(text: text, manufacturer: input.manufacturer, family: input.family, assetContext: assetContext),
             boosts: boosts)
-        result.query = input.query.isEmpty ? (ocrText ?? "") : input.query
+        // A photo's query is what OCR read, which has no limit of its own; it is kept to a typed query's.
+        result.query = input.query.isEmpty ? String((ocrText ?? "").prefix(DiagnosisInput.maxQueryLength)) : input.query
         var history: [DiagnosisRecord.HistoryItem] = []
         if let asset { history = try await Self.history(of: asset, codes: result.detected.codes, principal: principal, on: request.db) }
 
         let record = DiagnosisRecord()
         record.organizationID = principal.organizationID
-        record.query = String(result.query.prefix(DiagnosisInput.maxQueryLength * 2))
+        record.query = result.query
         record.assetID = asset?.id
         record.manufacturerHint = input.manufacturer
         record.familyHint = input.family
@@ -153,14 +156,7 @@ enum Diagnoses {
         guard let top = record.result.candidates.first, record.result.confident else {
             return (String("Diagnose: \(record.query)".prefix(200)), "Diagnosis without a confident answer for: \(record.query)")
         }
-        var lines = ["From diagnosis \(record.id?.uuidString ?? ""): \(top.title) (\(top.familyName)).", "", top.summary]
-        if !top.safety.notes.isEmpty {
-            lines += ["", "Safety (\(top.safety.level.rawValue)):"] + top.safety.notes.map { "- \($0)" }
-        }
-        if !top.causes.isEmpty { lines += ["", "Likely causes:"] + top.causes.map { "- \($0)" } }
-        if !top.actions.isEmpty { lines += ["", "Steps:"] + top.actions.enumerated().map { "\($0.offset + 1). \($0.element)" } }
-        let source = [top.source.document, top.source.section].compactMap { $0 }.joined(separator: ", ")
-        if !source.isEmpty { lines += ["", "Source: \(source)"] }
+        let lines = ["From diagnosis \(record.id?.uuidString ?? ""): \(top.title) (\(top.familyName)).", ""] + top.explanation
         return (String(top.title.prefix(200)), String(lines.joined(separator: "\n").prefix(10_000)))
     }
 }

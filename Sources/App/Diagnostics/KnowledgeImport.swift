@@ -24,7 +24,7 @@ enum KnowledgeImport {
         return try fromJSON(Data(buffer: buffer))
     }
 
-    struct Result: Content {
+    struct Summary: Content {
         var created: Int
         var updated: Int
         var atoms: [KnowledgeAtom.DTO]
@@ -34,8 +34,8 @@ enum KnowledgeImport {
     /// `write` runs the transaction: a request's or the CLI application's.
     static func apply(
         _ inputs: [KnowledgeAtomInput], principal: Principal, context: AuditContext,
-        write: (@escaping @Sendable (any Database) async throws -> Result) async throws -> Result
-    ) async throws -> Result {
+        write: (@escaping @Sendable (any Database) async throws -> Summary) async throws -> Summary
+    ) async throws -> Summary {
         let base = try KnowledgeService.requireBuiltIn().base
         var resolved: [(key: String, atom: Atom)] = []
         var problems: [FieldProblem] = []
@@ -55,7 +55,7 @@ enum KnowledgeImport {
         return try await write { db in
             let existing = try await principal.query(KnowledgeAtom.self, on: db).filter(\.$key ~~ checked.map(\.key)).all()
             let byKey = Dictionary(existing.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-            var result = Result(created: 0, updated: 0, atoms: [])
+            var result = Summary(created: 0, updated: 0, atoms: [])
             for (key, atom) in checked {
                 if let row = byKey[key] {
                     let before = row.dto

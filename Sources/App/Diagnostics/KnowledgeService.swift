@@ -1,6 +1,7 @@
 import Diagnostics
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
 /// The built-in knowledge base and each organization's own atoms, ready to search.
@@ -21,6 +22,18 @@ actor KnowledgeService {
         case .failure(let error):
             throw AppError.serviceUnavailable(
                 "The knowledge base could not be loaded: \(error). Reinstall Millwright with its resource bundles.")
+        }
+    }
+
+    /// Loads and indexes the built-in knowledge base off the request path (about a second in a debug build), so
+    /// that the first technician to ask does not wait for it, and logs what it holds and any atom left out.
+    static func warmUp(logger: Logger) {
+        switch builtIn {
+        case .success(let loaded):
+            logger.info("Knowledge base loaded: \(loaded.base.atoms.count) atoms in \(loaded.base.families.count) families")
+            for issue in loaded.issues.prefix(20) { logger.warning("Knowledge base: \(issue)") }
+        case .failure(let error):
+            logger.error("The knowledge base could not be loaded: \(error); diagnoses will answer 503")
         }
     }
 
@@ -54,60 +67,67 @@ actor KnowledgeService {
         organizations[organizationID] = nil
     }
 
-    /// A value that changes whenever the organization's atoms do (count, newest change, versions), or nil when it
-    /// has none. Another replica's change is seen through it too.
+    /// A value that changes whenever the organization's atoms do, or nil when it has none: their count (a
+    /// deletion), the sum of their versions (an edit) and the newest change (a deletion and an addition together).
+    /// Another replica's change is seen through it too.
     static func revision(of organizationID: UUID, on db: any Database) async throws -> String? {
-        let rows = try await KnowledgeAtom.query(on: db).filter(\.$organizationID == organizationID)
-            .field(\.$id).field(\.$version).all()
-        guard !rows.isEmpty else { return nil }
-        let versions = rows.map { "\($0.id?.uuidString ?? ""):\($0.version)" }.sorted().joined(separator: ",")
-        return "\(rows.count)|\(versions.hashValue)"
+        let atoms = KnowledgeAtom.query(on: db).filter(\.$organizationID == organizationID)
+        let count = try await atoms.copy().count()
+        guard count > 0 else { return nil }
+        let versions = try await atoms.copy().sum(\.$version) ?? 0
+        let newest = try await atoms.copy().max(\.$updatedAt)
+        return "\(count)|\(versions)|\(newest?.timeIntervalSince1970 ?? 0)"
     }
 
-    /// Feedback turned into a bounded ranking boost per atom: helpful and fixed count for, not helpful against.
-    static func boosts(for organizationID: UUID, on db: any Database) async throws -> [String: Double] {
-        let rows = try await DiagnosisFeedback.query(on: db).filter(\.$organizationID == organizationID)
-            .field(\.$atomID).field(\.$outcome).all()
-        var net: [String: Double] = [:]
-        for row in rows {
-            switch row.outcome {
-            case .fixed: net[row.atomID, default: 0] += 2
-            case .helpful: net[row.atomID, default: 0] += 1
-            case .notHelpful: net[row.atomID, default: 0] -= 1
+    /// Feedback on atoms within the organization, per atom (or for one atom), counted by the database.
+    static func feedback(for organizationID: UUID, atomID: String? = nil, on db: any Database) async throws -> [String: FeedbackCounts] {
+        let sql = try db.sql
+        var query = sql.select().column("atom_id").column("outcome").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "total")
+            .from(DiagnosisFeedback.schema).where("organization_id", .equal, organizationID)
+        if let atomID { query = query.where("atom_id", .equal, atomID) }
+        struct Row: Decodable {
+            var atom_id: String
+            var outcome: String
+            var total: Int
+        }
+        var counts: [String: FeedbackCounts] = [:]
+        for row in try await query.groupBy("atom_id").groupBy("outcome").all(decoding: Row.self) {
+            switch DiagnosisFeedback.Outcome(rawValue: row.outcome) {
+            case .helpful?: counts[row.atom_id, default: .init()].helpful += row.total
+            case .notHelpful?: counts[row.atom_id, default: .init()].notHelpful += row.total
+            case .fixed?: counts[row.atom_id, default: .init()].fixed += row.total
+            case nil: continue
             }
         }
-        // tanh keeps the boost within ±1 however much feedback piles up; five net votes give about 0.76.
-        return net.mapValues { tanh($0 / 5) }
+        return counts
     }
+
+    /// Feedback turned into a bounded ranking boost per atom.
+    static func boosts(for organizationID: UUID, on db: any Database) async throws -> [String: Double] {
+        try await feedback(for: organizationID, on: db).mapValues(\.boost)
+    }
+}
+
+/// What technicians said about one atom's answers.
+struct FeedbackCounts: Content, Equatable {
+    var helpful = 0
+    var notHelpful = 0
+    var fixed = 0
+
+    /// Helpful and fixed count for (fixed twice), not helpful against; tanh keeps the boost within ±1 however
+    /// much feedback piles up (five net votes give about 0.76).
+    var boost: Double { tanh(Double(2 * fixed + helpful - notHelpful) / 5) }
 }
 
 extension Application {
     private struct KnowledgeServiceKey: StorageKey { typealias Value = KnowledgeService }
 
+    /// Each organization's searchable knowledge; set by `configure`.
     var knowledge: KnowledgeService {
         get {
-            if let service = storage[KnowledgeServiceKey.self] { return service }
-            let service = KnowledgeService()
-            storage[KnowledgeServiceKey.self] = service
+            guard let service = storage[KnowledgeServiceKey.self] else { fatalError("configure(_:with:) was not called") }
             return service
         }
         set { storage[KnowledgeServiceKey.self] = newValue }
-    }
-}
-
-extension KnowledgeService {
-    /// Whether `text` names a manufacturer of the built-in knowledge base (any alias counts).
-    static func knowsManufacturer(_ text: String) -> Bool {
-        guard case .success(let loaded) = builtIn else { return true }
-        let squashed = TextNormalizer.squash(text)
-        return loaded.base.manufacturers.contains { manufacturer in
-            TextNormalizer.squash(manufacturer.name) == squashed || manufacturer.aliases.contains { TextNormalizer.squash($0) == squashed }
-        }
-    }
-
-    /// Whether `text` names a product family of the built-in knowledge base, by id or alias.
-    static func knowsFamily(_ text: String) -> Bool {
-        guard case .success(let loaded) = builtIn else { return true }
-        return loaded.diagnoser.index.resolveFamilyName(text) != nil
     }
 }

@@ -1,15 +1,61 @@
 import Foundation
 
-/// The loaded knowledge: manufacturers, families and atoms, checked.
+/// The loaded knowledge: manufacturers, families and atoms, checked, and the names they go by.
 public struct KnowledgeBase: Sendable {
-    public private(set) var manufacturers: [Manufacturer]
-    public private(set) var families: [String: Family]
-    public private(set) var atoms: [Atom]
+    public let manufacturers: [Manufacturer]
+    public let families: [String: Family]
+    public let atoms: [Atom]
+    private let atomsByID: [String: Int]
+    /// Squashed name or alias (`pf525`, `g120c`, a model, the family's name) → family id.
+    let familyAliases: [String: String]
+    /// Squashed name or alias (`ab`, `rockwell`) → manufacturer name.
+    let manufacturerAliases: [String: String]
+    /// The most words any alias has, so that name detection knows how far to look.
+    let longestAlias: Int
 
     public init(manufacturers: [Manufacturer], families: [Family], atoms: [Atom]) {
         self.manufacturers = manufacturers
         self.families = Dictionary(families.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.atoms = atoms
+        atomsByID = Dictionary(atoms.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { first, _ in first })
+
+        var longest = 1
+        var familyAliases: [String: String] = [:]
+        for family in self.families.values.sorted(by: { $0.id < $1.id }) {
+            for alias in family.aliases + family.models.map { $0.lowercased() } + [family.name.lowercased()] {
+                let squashed = TextNormalizer.squash(alias)
+                guard !squashed.isEmpty, familyAliases[squashed] == nil else { continue }
+                familyAliases[squashed] = family.id
+                longest = max(longest, TextNormalizer.words(alias).count)
+            }
+        }
+        var manufacturerAliases: [String: String] = [:]
+        for manufacturer in manufacturers {
+            for alias in manufacturer.aliases + [manufacturer.name.lowercased()] {
+                let squashed = TextNormalizer.squash(alias)
+                guard !squashed.isEmpty else { continue }
+                manufacturerAliases[squashed] = manufacturer.name
+                longest = max(longest, TextNormalizer.words(alias).count)
+            }
+        }
+        self.familyAliases = familyAliases
+        self.manufacturerAliases = manufacturerAliases
+        longestAlias = longest
+    }
+
+    /// The atom with this id.
+    public func atom(id: String) -> Atom? {
+        atomsByID[id].map { atoms[$0] }
+    }
+
+    /// The canonical manufacturer name that `text` names (`AB`, `a-b`, `Rockwell` → `Allen-Bradley`), if any.
+    public func manufacturer(named text: String) -> String? {
+        manufacturerAliases[TextNormalizer.squash(text)]
+    }
+
+    /// The family that `text` names: its id, or any of its aliases, models or name.
+    public func family(named text: String) -> Family? {
+        families[text] ?? familyAliases[TextNormalizer.squash(text)].flatMap { families[$0] }
     }
 
     public enum LoadError: Error, CustomStringConvertible {

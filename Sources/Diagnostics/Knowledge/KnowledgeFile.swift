@@ -223,13 +223,15 @@ public enum AtomRules {
         text.range(of: pattern, options: .regularExpression) != nil
     }
 
+    /// A real calendar day written `YYYY-MM-DD`. Checked by arithmetic: this runs for every atom at start-up.
     static func isDate(_ text: String) -> Bool {
         guard matches(text, #"^\d{4}-\d{2}-\d{2}$"#) else { return false }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.date(from: text) != nil
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        let (year, month, day) = (parts[0], parts[1], parts[2])
+        guard (1...12).contains(month) else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return (1...days).contains(day)
     }
 
     private static func trimmed(_ text: String?) -> String {

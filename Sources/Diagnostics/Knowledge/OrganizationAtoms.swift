@@ -22,24 +22,21 @@ extension AtomRules {
         }
         var family: Family?
         if let name = raw.family?.trimmingCharacters(in: .whitespaces), !name.isEmpty {
-            let squashed = TextNormalizer.squash(name)
-            family =
-                base.families[name]
-                ?? base.families.values.first { family in
-                    family.aliases.contains { TextNormalizer.squash($0) == squashed } || TextNormalizer.squash(family.name) == squashed
-                }
+            family = base.family(named: name)
             if family == nil {
                 issues.append(KnowledgeIssue(file: "body", field: "family", message: "is not a family of the knowledge base"))
             }
         }
         if let family, let manufacturer = raw.manufacturer, !manufacturer.isEmpty,
-            TextNormalizer.squash(manufacturer) != TextNormalizer.squash(family.manufacturer)
+            (base.manufacturer(named: manufacturer) ?? manufacturer) != family.manufacturer
         {
             issues.append(
                 KnowledgeIssue(
                     file: "body", field: "manufacturer", message: "does not match the family's manufacturer \(family.manufacturer)"))
         }
-        let manufacturer = family?.manufacturer ?? canonicalManufacturer(raw.manufacturer, base: base)
+        let given = raw.manufacturer?.trimmingCharacters(in: .whitespaces)
+        // A known manufacturer under its canonical name (`AB` → `Allen-Bradley`); any other as written.
+        let manufacturer = family?.manufacturer ?? given.flatMap { base.manufacturer(named: $0) ?? ($0.isEmpty ? nil : $0) }
         let own = Family(id: "org.custom", manufacturer: manufacturer ?? "", name: manufacturer ?? "Organization")
         var resolvedRaw = raw
         resolvedRaw.id = (family ?? own).id + "." + key
@@ -57,15 +54,6 @@ extension AtomRules {
         atom.id = organizationPrefix + key
         if family == nil { atom.family = "org.custom" }
         return (atom, [])
-    }
-
-    /// The canonical name when `text` names a known manufacturer (`AB` → `Allen-Bradley`), else the text itself.
-    static func canonicalManufacturer(_ text: String?, base: KnowledgeBase) -> String? {
-        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-        let squashed = TextNormalizer.squash(text)
-        return base.manufacturers.first { manufacturer in
-            TextNormalizer.squash(manufacturer.name) == squashed || manufacturer.aliases.contains { TextNormalizer.squash($0) == squashed }
-        }?.name ?? text
     }
 
     /// A key made from a title: `Line 2 F004: DC-bus fuse` → `line-2-f004-dc-bus-fuse`.

@@ -86,9 +86,10 @@ public struct Diagnoser: Sendable {
             unmatched.append("the knowledge base has nothing for \(brand.capitalized) equipment")
         }
 
+        let ranked = scored.map(\.atom)
         let confidences = scored.prefix(limit).map { entry in
             confidence(
-                of: entry.atom, textShare: entry.textShare, codeHit: codeHits[entry.atom], scored: scored.map(\.atom),
+                of: entry.atom, textShare: entry.textShare, codeHit: codeHits[entry.atom], scored: ranked,
                 codeHits: codeHits, analysis: analysis, text: text, unmatched: !unmatched.isEmpty)
         }
         let candidates = zip(scored.prefix(limit), confidences).map { entry, confidence in
@@ -100,7 +101,7 @@ public struct Diagnoser: Sendable {
                 candidates.isEmpty ? "nothing in the knowledge base matches the query" : "no atom matches the query closely enough")
         }
         let familyID = analysis.families.first
-        let ranks = Dictionary(scored.enumerated().map { ($0.element.atom, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        let ranks = Dictionary(ranked.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
         return Diagnosis(
             query: query.text,
             detected: Diagnosis.Detected(

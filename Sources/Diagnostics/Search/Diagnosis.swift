@@ -49,3 +49,19 @@ public struct Diagnosis: Codable, Hashable, Sendable {
         self.candidates = candidates
     }
 }
+
+extension Diagnosis.Candidate {
+    /// The answer as plain lines, safety first: what a terminal prints and a work order's description holds.
+    public var explanation: [String] {
+        var lines: [String] = []
+        if !safety.notes.isEmpty || safety.level >= .warning {
+            lines += ["Safety (\(safety.level.rawValue)):"] + safety.notes.map { "- \($0)" } + [""]
+        }
+        lines.append(summary)
+        if !causes.isEmpty { lines += ["", "Likely causes:"] + causes.map { "- \($0)" } }
+        if !actions.isEmpty { lines += ["", "Steps:"] + actions.enumerated().map { "\($0.offset + 1). \($0.element)" } }
+        let cited = [source.document, source.section, source.url].compactMap { $0 }
+        if !cited.isEmpty { lines += ["", "Source: " + cited.joined(separator: ", ")] }
+        return lines
+    }
+}

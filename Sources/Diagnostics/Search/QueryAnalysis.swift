@@ -63,11 +63,11 @@ extension SearchIndex {
         var tokens = Self.tokenize(query.text)
 
         detectNames(in: &tokens, into: &analysis)
-        if let manufacturer = query.manufacturer.flatMap(resolveManufacturer) {
+        if let manufacturer = query.manufacturer.flatMap(base.manufacturer(named:)) {
             analysis.manufacturers.insert(manufacturer, at: 0)
         }
-        if let family = query.family.flatMap(resolveFamily) {
-            analysis.families.insert(family, at: 0)
+        if let family = query.family.flatMap(base.family(named:)) {
+            analysis.families.insert(family.id, at: 0)
         }
         if let context = query.assetContext {
             var contextTokens = Self.tokenize(context)
@@ -87,28 +87,18 @@ extension SearchIndex {
         return analysis
     }
 
-    func resolveManufacturer(_ text: String) -> String? {
-        let squashed = TextNormalizer.squash(text)
-        return manufacturerAliases[squashed] ?? manufacturers.first { TextNormalizer.squash($0.name) == squashed }?.name
-    }
-
-    func resolveFamily(_ text: String) -> String? {
-        if families[text] != nil { return text }
-        return familyAliases[TextNormalizer.squash(text)]
-    }
-
     // MARK: - Names
 
     private func detectNames(in tokens: inout [Token], into analysis: inout QueryAnalysis) {
         guard !tokens.isEmpty else { return }
-        for length in stride(from: min(longestAlias, tokens.count), through: 1, by: -1) {
+        for length in stride(from: min(base.longestAlias, tokens.count), through: 1, by: -1) {
             for start in 0...(tokens.count - length) {
                 let range = start..<(start + length)
                 guard !tokens[range].contains(where: \.consumed) else { continue }
                 let squashed = tokens[range].map(\.lower).joined()
-                if let family = familyAliases[squashed] {
+                if let family = base.familyAliases[squashed] {
                     analysis.families.append(family)
-                } else if let manufacturer = manufacturerAliases[squashed] {
+                } else if let manufacturer = base.manufacturerAliases[squashed] {
                     analysis.manufacturers.append(manufacturer)
                 } else if let brand = foreignBrands[squashed] {
                     analysis.foreignBrand = analysis.foreignBrand ?? brand
@@ -165,11 +155,7 @@ extension SearchIndex {
     private func structuredCode(
         at index: Int, in tokens: [Token], analysis: QueryAnalysis
     ) -> (QueryAnalysis.CodeCandidate, Int)? {
-        func token(_ offset: Int) -> Token? {
-            let position = index + offset
-            guard position < tokens.count, !tokens[position].consumed else { return nil }
-            return tokens[position]
-        }
+        func token(_ offset: Int) -> Token? { Self.free(tokens, at: index + offset) }
         guard let first = token(0) else { return nil }
 
         if let found = hexCode(at: index, in: tokens, analysis: analysis) { return found }
@@ -224,11 +210,7 @@ extension SearchIndex {
     /// sixteen; print errors: two groups of four (0500_4002) or one of eight. An HMS-shaped code that no atom
     /// has is reported as unknown: its shape leaves no doubt that it is a code.
     private func hexCode(at index: Int, in tokens: [Token], analysis: QueryAnalysis) -> (QueryAnalysis.CodeCandidate, Int)? {
-        func token(_ offset: Int) -> Token? {
-            let position = index + offset
-            guard position < tokens.count, !tokens[position].consumed else { return nil }
-            return tokens[position]
-        }
+        func token(_ offset: Int) -> Token? { Self.free(tokens, at: index + offset) }
         for (groups, width) in [(4, 4), (2, 8), (1, 16), (2, 4), (1, 8)] {
             let parts = (0..<groups).compactMap { token($0) }
             // Every group holds a digit and three quarters are digits: "DOES 0300" is a word and a number.
@@ -268,7 +250,6 @@ extension SearchIndex {
             hits.append((atom, false))
         }
         // "fault 4" is F004 on a PowerFlex; a bare "4" is too often a quantity ("4-20 mA") to be read as one.
-        let prefixedFamilies = families.values.filter { $0.bareCodePrefix != nil }
         for family in prefixedFamilies where forced {
             for atom in codes[FaultCode.key(family.bareCodePrefix! + value.upper)] ?? [] where atoms[atom].family == family.id {
                 hits.append((atom, false))
@@ -293,13 +274,10 @@ extension SearchIndex {
         let written = written ?? code
         let key = FaultCode.key(code)
         guard !key.isEmpty else { return nil }
-        if let token, token.isLetters {
-            let capitals = token.original.filter(\.isUppercase).count
-            if proseWords.contains(token.lower) || TextNormalizer.stopWords.contains(token.lower)
-                || Self.wordLikeCodes.contains(token.lower)
-            {
-                guard capitals >= 2 && token.original == token.upper else { return nil }
-            }
+        if let token, token.isLetters,
+            proseWords.contains(token.lower) || TextNormalizer.stopWords.contains(token.lower) || Self.wordLikeCodes.contains(token.lower)
+        {
+            guard token.original == token.upper else { return nil }
         }
         if let exact = codes[key] {
             return QueryAnalysis.CodeCandidate(text: written, hits: exact.map { ($0, false) }, codeShaped: true)
@@ -340,6 +318,12 @@ extension SearchIndex {
         return tokens
     }
 
+    /// The token at `position` when there is one that no earlier rule has taken.
+    private static func free(_ tokens: [Token], at position: Int) -> Token? {
+        guard position < tokens.count, !tokens[position].consumed else { return nil }
+        return tokens[position]
+    }
+
     private static func isHexLike(_ text: String) -> Bool {
         text.allSatisfy { "0123456789ABCDEFOISLZ".contains($0) }
     }
@@ -347,17 +331,5 @@ extension SearchIndex {
     static func unique(_ values: [String]) -> [String] {
         var seen: Set<String> = []
         return values.filter { seen.insert($0).inserted }
-    }
-}
-
-extension SearchIndex {
-    /// The family id that `text` names (an id or an alias), if any.
-    public func resolveFamilyName(_ text: String) -> String? {
-        resolveFamily(text)
-    }
-
-    /// The canonical manufacturer name that `text` names (the name or an alias), if any.
-    public func resolveManufacturerName(_ text: String) -> String? {
-        resolveManufacturer(text)
     }
 }

@@ -7,8 +7,9 @@ import Foundation
 /// organization that has atoms of its own.
 public struct SearchIndex: Sendable {
     public let atoms: [Atom]
-    public let families: [String: Family]
-    let manufacturers: [Manufacturer]
+    /// The knowledge base the index was built from: its families and the names they go by.
+    public let base: KnowledgeBase
+    var families: [String: Family] { base.families }
 
     /// Code key → atoms carrying it.
     let codes: [String: [Int]]
@@ -17,15 +18,12 @@ public struct SearchIndex: Sendable {
     /// Family id → the shapes of its code keys (`F#`, `A#`).
     let familyShapes: [String: Set<String>]
     let allShapes: Set<String>
-    /// Squashed alias → family id.
-    let familyAliases: [String: String]
-    /// Squashed alias → manufacturer name.
-    let manufacturerAliases: [String: String]
     /// Squashed brand names we know but hold no knowledge for (`yaskawa`), so a query about them is refused.
     let foreignBrands: [String: String]
     /// Upper-cased catalogue prefix → family id.
     let catalogPrefixes: [(prefix: String, family: String)]
-    let longestAlias: Int
+    /// Families whose codes are a letter and a number, which "fault 4" may leave the letter out of.
+    let prefixedFamilies: [Family]
 
     // BM25
     let postings: [String: [(atom: Int, frequency: Double)]]
@@ -43,8 +41,7 @@ public struct SearchIndex: Sendable {
     public init(base: KnowledgeBase, extraAtoms: [Atom] = []) {
         let atoms = base.atoms + extraAtoms
         self.atoms = atoms
-        self.families = base.families
-        self.manufacturers = base.manufacturers
+        self.base = base
 
         var codes: [String: [Int]] = [:]
         var folded: [String: [Int]] = [:]
@@ -64,36 +61,16 @@ public struct SearchIndex: Sendable {
         self.familyShapes = shapes
         self.allShapes = shapes.values.reduce(into: Set()) { $0.formUnion($1) }
 
-        var familyAliases: [String: String] = [:]
         var prefixes: [(String, String)] = []
-        var longest = 1
         for family in base.families.values.sorted(by: { $0.id < $1.id }) {
-            let names = family.aliases + family.models.map { $0.lowercased() } + [family.name.lowercased()]
-            for alias in names {
-                let squashed = TextNormalizer.squash(alias)
-                guard !squashed.isEmpty, familyAliases[squashed] == nil else { continue }
-                familyAliases[squashed] = family.id
-                longest = max(longest, TextNormalizer.words(alias).count)
-            }
             for prefix in family.catalogPrefixes {
                 prefixes.append((TextNormalizer.squash(prefix).uppercased(), family.id))
             }
         }
-        var manufacturerAliases: [String: String] = [:]
-        for manufacturer in base.manufacturers {
-            for alias in manufacturer.aliases + [manufacturer.name.lowercased()] {
-                let squashed = TextNormalizer.squash(alias)
-                guard !squashed.isEmpty else { continue }
-                manufacturerAliases[squashed] = manufacturer.name
-                longest = max(longest, TextNormalizer.words(alias).count)
-            }
-        }
-        self.familyAliases = familyAliases
-        self.manufacturerAliases = manufacturerAliases
         self.foreignBrands = Dictionary(
             Self.otherBrands.map { (TextNormalizer.squash($0), $0) }, uniquingKeysWith: { first, _ in first })
         self.catalogPrefixes = prefixes.sorted { $0.0.count > $1.0.count }
-        self.longestAlias = longest
+        self.prefixedFamilies = base.families.values.filter { $0.bareCodePrefix != nil }.sorted { $0.id < $1.id }
 
         var postings: [String: [Int: Double]] = [:]
         var lengths = [Double](repeating: 0, count: atoms.count)

@@ -76,17 +76,18 @@ public enum TextNormalizer {
     }
 
     static let stopWords: Set<String> = [
-        "a", "an", "the", "is", "are", "was", "were", "be", "been", "being", "am", "my", "our", "your", "its", "it", "this",
-        "that", "these", "those", "on", "in", "at", "of", "for", "to", "from", "with", "and", "or", "but", "by", "as",
-        "what", "why", "how", "when", "where", "which", "who", "does", "do", "did", "doing", "done", "mean", "means",
-        "meaning", "keep", "keeps", "kept", "show", "shows", "showing", "showed", "shown", "say", "says", "said", "get",
-        "gets", "getting", "got", "have", "has", "had", "i", "we", "you", "me", "us", "they", "them", "he", "she", "please",
-        "help", "fault", "faults", "faulted", "faulting", "error", "errors", "err", "alarm", "alarms", "code", "codes",
-        "flt", "msg", "message", "display", "displays", "displayed", "screen", "reads", "read", "reading", "can", "could",
-        "should", "would", "will", "just", "again", "still", "now", "then", "there", "here", "so", "if", "any", "some",
-        "all", "about", "into", "up", "out", "after", "before", "while", "during", "also", "very", "too", "really", "hi",
-        "hello", "thanks", "thank", "ok", "okay", "guys", "anyone", "know", "need", "want", "today", "yesterday", "again",
-        "im", "ive", "its", "dont", "doesnt", "cant", "wont", "isnt", "not", "no", "new", "one", "two", "on", "off",
+        "a", "an", "the", "is", "are", "was", "were", "be", "been", "being", "am", "my", "our", "your", "its", "it",
+        "this", "that", "these", "those", "on", "in", "at", "of", "for", "to", "from", "with", "and", "or", "but",
+        "by", "as", "what", "why", "how", "when", "where", "which", "who", "does", "do", "did", "doing", "done",
+        "mean", "means", "meaning", "keep", "keeps", "kept", "show", "shows", "showing", "showed", "shown", "say",
+        "says", "said", "get", "gets", "getting", "got", "have", "has", "had", "i", "we", "you", "me", "us", "they",
+        "them", "he", "she", "please", "help", "fault", "faults", "faulted", "faulting", "error", "errors", "err",
+        "alarm", "alarms", "code", "codes", "flt", "msg", "message", "display", "displays", "displayed", "screen",
+        "reads", "read", "reading", "can", "could", "should", "would", "will", "just", "again", "still", "now",
+        "then", "there", "here", "so", "if", "any", "some", "all", "about", "into", "up", "out", "after", "before",
+        "while", "during", "also", "very", "too", "really", "hi", "hello", "thanks", "thank", "ok", "okay", "guys",
+        "anyone", "know", "need", "want", "today", "yesterday", "im", "ive", "dont", "doesnt", "cant", "wont", "isnt",
+        "not", "no", "new", "one", "two", "off",
     ]
 
     /// Shorthand technicians type, spelled out the way the atoms write it.
@@ -97,13 +98,12 @@ public enum TextNormalizer {
         "earth": ["ground"], "comm": ["communication"], "comms": ["communication"], "com": ["communication"],
         "temp": ["temperature"], "temps": ["temperature"], "estop": ["emergency", "stop"], "decel": ["deceleration"],
         "accel": ["acceleration"], "mtr": ["motor"], "pwr": ["power"], "freq": ["frequency"], "hz": ["frequency"],
-        "spd": ["speed"], "rpm": ["speed"], "ph": ["phase"], "brk": ["brake"], "braking": ["brake"], "volt": ["voltage"],
-        "volts": ["voltage"], "vac": ["voltage"], "vdc": ["voltage"], "amps": ["current"], "amp": ["current"],
-        "fw": ["firmware"], "param": ["parameter"], "params": ["parameter"], "config": ["configuration"],
-        "cfg": ["configuration"], "therm": ["thermistor"], "htr": ["heater"], "bed": ["bed"], "mcu": ["mcu"],
+        "spd": ["speed"], "rpm": ["speed"], "ph": ["phase"], "brk": ["brake"], "braking": ["brake"],
+        "volt": ["voltage"], "volts": ["voltage"], "vac": ["voltage"], "vdc": ["voltage"], "amps": ["current"],
+        "amp": ["current"], "fw": ["firmware"], "param": ["parameter"], "params": ["parameter"],
+        "config": ["configuration"], "cfg": ["configuration"], "therm": ["thermistor"], "htr": ["heater"],
         "enc": ["encoder"], "fdbk": ["feedback"], "fb": ["feedback"], "cap": ["capacitor"], "caps": ["capacitor"],
-        "igbt": ["igbt"], "dcbus": ["dc", "bus"], "megger": ["insulation", "resistance"], "meggering": ["insulation", "resistance"],
-        "meg": ["insulation", "resistance"], "loto": ["lockout", "tagout"], "lockout": ["lockout"], "cnt": ["count"],
-        "wifi": ["wifi"], "hotend": ["hotend"], "thermal": ["thermal"], "ams": ["ams"], "temperature": ["temperature"],
+        "dcbus": ["dc", "bus"], "megger": ["insulation", "resistance"], "meggering": ["insulation", "resistance"],
+        "meg": ["insulation", "resistance"], "loto": ["lockout", "tagout"], "cnt": ["count"],
     ]
 }
