@@ -68,15 +68,14 @@ actor KnowledgeService {
     }
 
     /// A value that changes whenever the organization's atoms do, or nil when it has none: their count (a
-    /// deletion), the sum of their versions (an edit) and the newest change (a deletion and an addition together).
-    /// Another replica's change is seen through it too.
+    /// deletion) and the newest change (an edit or an addition sets it). Another replica's change is seen through
+    /// it too.
     static func revision(of organizationID: UUID, on db: any Database) async throws -> String? {
         let atoms = KnowledgeAtom.query(on: db).filter(\.$organizationID == organizationID)
         let count = try await atoms.copy().count()
         guard count > 0 else { return nil }
-        let versions = try await atoms.copy().sum(\.$version) ?? 0
         let newest = try await atoms.copy().max(\.$updatedAt)
-        return "\(count)|\(versions)|\(newest?.timeIntervalSince1970 ?? 0)"
+        return "\(count)|\(newest?.timeIntervalSince1970 ?? 0)"
     }
 
     /// Feedback on atoms within the organization, per atom (or for one atom), counted by the database.
