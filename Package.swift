@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
     ],
     targets: [
         .executableTarget(
@@ -31,10 +33,21 @@ let package = Package(
             resources: [.copy("Resources/knowledge")]
         ),
         .target(
+            name: "Connectors",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "App",
             dependencies: [
                 .target(name: "Maintenance"),
                 .target(name: "Diagnostics"),
+                .target(name: "Connectors"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .target(name: "QRCode"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
@@ -57,6 +70,10 @@ let package = Package(
             dependencies: [.target(name: "Diagnostics")]
         ),
         .testTarget(
+            name: "ConnectorsTests",
+            dependencies: [.target(name: "Connectors")]
+        ),
+        .testTarget(
             name: "QRCodeTests",
             dependencies: [.target(name: "QRCode")],
             resources: [.copy("Fixtures")]
@@ -66,6 +83,8 @@ let package = Package(
             dependencies: [
                 .target(name: "App"),
                 .target(name: "QRCode"),
+                .target(name: "Connectors"),
+                .target(name: "Diagnostics"),
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),

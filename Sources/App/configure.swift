@@ -78,6 +78,9 @@ public func configure(_ app: Application, with config: AppConfig) async throws {
     // Looked up once: a photo request should not search PATH.
     app.ocr = .fromPath()
     app.metrics = AppMetrics(database: config.isPostgres ? "postgresql" : "sqlite")
+    if let settings = config.languageModel {
+        app.phraser = AnswerPhraser.make(settings, http: app.http.client.shared, metrics: app.metrics)
+    }
 
     app.middleware = Middlewares()
     app.middleware.use(RequestIDMiddleware())

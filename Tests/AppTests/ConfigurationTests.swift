@@ -45,6 +45,48 @@ struct ConfigurationTests {
         #expect(error.description.contains("DATABASE_URL"))
     }
 
+    @Test func theLanguageModelIsOffUnlessAProviderIsNamed() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(try AppConfig.load(environment: ["MILLWRIGHT_DATA_DIR": directory]).languageModel == nil)
+        #expect(
+            try AppConfig.load(environment: ["MILLWRIGHT_DATA_DIR": directory, "MILLWRIGHT_LLM_PROVIDER": "off"]).languageModel == nil)
+        let ollama = try #require(
+            try AppConfig.load(environment: [
+                "MILLWRIGHT_DATA_DIR": directory, "MILLWRIGHT_LLM_PROVIDER": "ollama", "MILLWRIGHT_LLM_URL": "http://127.0.0.1:11434/v1",
+                "MILLWRIGHT_LLM_MODEL": "llama3.1:8b", "MILLWRIGHT_LLM_TIMEOUT": "2.5",
+            ]).languageModel)
+        #expect(ollama.provider == .openAICompatible)
+        #expect(ollama.url == "http://127.0.0.1:11434/v1")
+        #expect(ollama.apiKey == nil)
+        #expect(ollama.timeout == .milliseconds(2500))
+        let anthropic = try #require(
+            try AppConfig.load(environment: [
+                "MILLWRIGHT_DATA_DIR": directory, "MILLWRIGHT_LLM_PROVIDER": "anthropic", "MILLWRIGHT_LLM_MODEL": "claude-x",
+                "MILLWRIGHT_LLM_API_KEY": "k",
+            ]).languageModel)
+        #expect(anthropic.url == "https://api.anthropic.com")
+    }
+
+    @Test func everyBadLanguageModelSettingIsNamed() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let error = try #require(throws: ConfigurationError.self) {
+            try AppConfig.load(environment: [
+                "MILLWRIGHT_DATA_DIR": directory, "MILLWRIGHT_LLM_PROVIDER": "anthropic", "MILLWRIGHT_LLM_URL": "ftp://x",
+                "MILLWRIGHT_LLM_TIMEOUT": "600",
+            ])
+        }
+        #expect(
+            Set(error.problems.map(\.variable)) == [
+                "MILLWRIGHT_LLM_URL", "MILLWRIGHT_LLM_MODEL", "MILLWRIGHT_LLM_API_KEY", "MILLWRIGHT_LLM_TIMEOUT",
+            ])
+        let unknown = try #require(throws: ConfigurationError.self) {
+            try AppConfig.load(environment: ["MILLWRIGHT_DATA_DIR": directory, "MILLWRIGHT_LLM_PROVIDER": "gpt"])
+        }
+        #expect(unknown.problems.map(\.variable) == ["MILLWRIGHT_LLM_PROVIDER"])
+    }
+
     @Test func aDataDirectoryThatIsAFileIsRefused() throws {
         let file = Self.temporaryDirectory()
         _ = FileManager.default.createFile(atPath: file, contents: Data("x".utf8))

@@ -11,6 +11,10 @@ extension AppConfig {
     /// - `LOG_LEVEL`: trace, debug, info, notice, warning, error or critical (default info).
     /// - `MILLWRIGHT_SECURE_COOKIES`: `true` behind HTTPS.
     /// - `MILLWRIGHT_PUBLIC_URL`: the address printed in QR-label links (default: the address of the request).
+    /// - `MILLWRIGHT_LLM_PROVIDER`: `openai` (any OpenAI-compatible server: OpenAI, Ollama, vLLM) or `anthropic`
+    ///   turns on phrased diagnoses; unset or `off` (the default) answers plainly. With it: `MILLWRIGHT_LLM_MODEL`
+    ///   (required), `MILLWRIGHT_LLM_URL` (the API's base; default OpenAI's or Anthropic's), `MILLWRIGHT_LLM_API_KEY`
+    ///   (required for Anthropic), `MILLWRIGHT_LLM_TIMEOUT` (seconds, default 10).
     public static func load(environment: [String: String]) throws -> AppConfig {
         var problems: [(String, String)] = []
         func value(_ key: String) -> String? {
@@ -69,6 +73,8 @@ extension AppConfig {
             }
         }
 
+        let languageModel = languageModelSettings(value, problems: &problems)
+
         var secret: [UInt8] = []
         if let raw = value("MILLWRIGHT_SECRET") {
             if raw.utf8.count < 32 {
@@ -88,7 +94,45 @@ extension AppConfig {
         var config = AppConfig(database: database, dataDirectory: dataDirectory, secret: secret, logLevel: logLevel)
         config.secureCookies = secureCookies
         config.publicURL = publicURL
+        config.languageModel = languageModel
         return config
+    }
+
+    /// The `MILLWRIGHT_LLM_*` variables, or nil when phrasing is off.
+    static func languageModelSettings(_ value: (String) -> String?, problems: inout [(String, String)]) -> LanguageModelSettings? {
+        guard let raw = value("MILLWRIGHT_LLM_PROVIDER"), raw.lowercased() != "off" else { return nil }
+        let provider: LanguageModelSettings.Provider
+        switch raw.lowercased() {
+        case "openai", "openai-compatible", "ollama", "vllm": provider = .openAICompatible
+        case "anthropic": provider = .anthropic
+        default:
+            problems.append(("MILLWRIGHT_LLM_PROVIDER", "'\(raw)' is not one of openai (also Ollama, vLLM), anthropic, off"))
+            return nil
+        }
+        let count = problems.count
+        let url = value("MILLWRIGHT_LLM_URL") ?? LanguageModelSettings.defaultURL(for: provider)
+        let components = URLComponents(string: url)
+        if !["http", "https"].contains(components?.scheme) || components?.host?.isEmpty != false {
+            problems.append(("MILLWRIGHT_LLM_URL", "must be an http:// or https:// URL such as http://localhost:11434/v1"))
+        }
+        let model = value("MILLWRIGHT_LLM_MODEL")
+        if model == nil { problems.append(("MILLWRIGHT_LLM_MODEL", "is required when MILLWRIGHT_LLM_PROVIDER is set")) }
+        let apiKey = value("MILLWRIGHT_LLM_API_KEY")
+        if provider == .anthropic, apiKey == nil {
+            problems.append(("MILLWRIGHT_LLM_API_KEY", "is required for the anthropic provider"))
+        }
+        var timeout = Duration.seconds(10)
+        if let rawTimeout = value("MILLWRIGHT_LLM_TIMEOUT") {
+            if let seconds = Double(rawTimeout), seconds >= 0.5, seconds <= 120 {
+                timeout = .milliseconds(Int(seconds * 1000))
+            } else {
+                problems.append(("MILLWRIGHT_LLM_TIMEOUT", "must be a number of seconds from 0.5 to 120"))
+            }
+        }
+        guard problems.count == count, let model else { return nil }
+        var settings = LanguageModelSettings(provider: provider, url: url, model: model, apiKey: apiKey)
+        settings.timeout = timeout
+        return settings
     }
 
     /// The secret kept in `<data dir>/secret` (mode 0600), created on first start.

@@ -47,8 +47,10 @@ public struct AppConfig: Sendable {
     public var publicRequestLimit = 10
     /// How often the server checks PM schedules for due work (seconds).
     public var pmInterval: TimeInterval = 60
-    /// Timeout of outbound HTTP calls (connectors, webhooks, LLM providers).
+    /// Timeout of outbound HTTP calls (connectors, webhooks).
     public var outboundTimeout: TimeInterval = 30
+    /// The optional language model that phrases confident diagnoses; nil (the default) answers plainly.
+    public var languageModel: LanguageModelSettings?
 
     public init(database: Database, dataDirectory: String, secret: [UInt8], logLevel: Logger.Level) {
         self.database = database
@@ -65,6 +67,40 @@ public struct AppConfig: Sendable {
     public var isPostgres: Bool {
         if case .postgres = database { return true }
         return false
+    }
+}
+
+/// Which language model phrases diagnoses, and how long it may take.
+public struct LanguageModelSettings: Sendable, Equatable {
+    public enum Provider: String, Sendable, CaseIterable {
+        /// OpenAI's chat-completions protocol: OpenAI, Ollama, vLLM and other compatible servers.
+        case openAICompatible = "openai"
+        case anthropic
+    }
+
+    public var provider: Provider
+    /// The API's base address: `http://localhost:11434/v1` for Ollama, `https://api.anthropic.com` for Anthropic.
+    public var url: String
+    public var model: String
+    public var apiKey: String?
+    /// A phrasing that takes longer is dropped and the plain answer given.
+    public var timeout: Duration = .seconds(10)
+    /// Failures in a row after which the provider is left alone for `cooldown`.
+    public var failureThreshold = 3
+    public var cooldown: Duration = .seconds(60)
+
+    public init(provider: Provider, url: String, model: String, apiKey: String? = nil) {
+        self.provider = provider
+        self.url = url
+        self.model = model
+        self.apiKey = apiKey
+    }
+
+    public static func defaultURL(for provider: Provider) -> String {
+        switch provider {
+        case .openAICompatible: "https://api.openai.com/v1"
+        case .anthropic: "https://api.anthropic.com"
+        }
     }
 }
 

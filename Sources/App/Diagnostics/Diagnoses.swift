@@ -104,6 +104,8 @@ enum Diagnoses {
             boosts: boosts)
         // A photo's query is what OCR read, which has no limit of its own; it is kept to a typed query's.
         result.query = input.query.isEmpty ? String((ocrText ?? "").prefix(DiagnosisInput.maxQueryLength)) : input.query
+        // Outside any transaction: a provider may take seconds, and its failure changes nothing but the wording.
+        let phrasing = await request.application.phraser?.phrase(result, logger: request.logger)
         var history: [DiagnosisRecord.HistoryItem] = []
         if let asset { history = try await Self.history(of: asset, codes: result.detected.codes, principal: principal, on: request.db) }
 
@@ -118,6 +120,7 @@ enum Diagnoses {
         record.result = result
         record.history = history
         record.ocrText = ocrText
+        record.phrasing = phrasing
         record.createdByUserID = principal.userID
         let context = try request.auditContext
         try await request.write { db in

@@ -42,6 +42,12 @@ final class AppMetrics: Sendable {
             helpText: "Readiness probe round trip to the database.")
     }
 
+    private static var phrasings: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "millwright", metricName: "llm_phrasings", unitName: "total",
+            helpText: "Diagnoses sent to the language model, by provider and outcome (phrased, rejected, timeout, error, paused).")
+    }
+
     init(database: String) {
         self.database = database
         registry.makeGauge(descriptor: Self.buildInfo, labels: [("version", Self.version), ("database", database)]).set(to: 1)
@@ -61,6 +67,10 @@ final class AppMetrics: Sendable {
         if let pingDuration {
             registry.makeDurationHistogram(descriptor: Self.ping, labels: labels, buckets: Self.buckets).record(pingDuration)
         }
+    }
+
+    func recordPhrasing(provider: String, outcome: String) {
+        registry.makeCounter(descriptor: Self.phrasings, labels: [("provider", provider), ("outcome", outcome)]).increment()
     }
 
     func render() -> String { registry.emitToString() }

@@ -42,5 +42,7 @@ extension Application {
         migrations.add(CreateCustomField())
         // 012: diagnostics
         migrations.add(CreateDiagnostics())
+        // 013: a language model's wording of a diagnosis
+        migrations.add(UpdateDiagnosisAddPhrasing())
     }
 }

@@ -24,6 +24,8 @@ final class DiagnosisRecord: Model, @unchecked Sendable {
     /// The text OCR read from a photo, when the query came as one.
     @OptionalField(key: "ocr_text") var ocrText: String?
     @OptionalField(key: "work_order_id") var workOrderID: UUID?
+    /// The language model's wording of the answer, when one is configured.
+    @OptionalField(key: "phrasing") var phrasing: Phrasing?
     @OptionalField(key: "created_by_user_id") var createdByUserID: UUID?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
@@ -49,6 +51,22 @@ final class DiagnosisRecord: Model, @unchecked Sendable {
         var resolutionNote: String?
     }
 
+    /// A language model's wording of a confident answer, checked against the atoms it cites; or why there is none.
+    struct Phrasing: Codable, Equatable, Sendable {
+        enum Status: String, Codable, Sendable {
+            case phrased
+            /// The provider failed, timed out, is paused, or its text failed the checks: the plain answer stands.
+            case unavailable
+        }
+        var status: Status
+        var text: String?
+        /// The atoms the text cites, all among the candidates.
+        var citations: [String]
+        var provider: String
+        var model: String
+        var reason: String?
+    }
+
     struct DTO: Content, Equatable {
         var id: UUID
         var query: String
@@ -57,6 +75,7 @@ final class DiagnosisRecord: Model, @unchecked Sendable {
         var confident: Bool
         var unmatched: [String]
         var candidates: [Diagnostics.Diagnosis.Candidate]
+        var phrasing: Phrasing?
         var history: [HistoryItem]
         var ocr: OCRResult?
         var workOrderId: UUID?
@@ -72,7 +91,7 @@ final class DiagnosisRecord: Model, @unchecked Sendable {
     var dto: DTO {
         DTO(
             id: id ?? UUID(), query: query, assetId: assetID, detected: result.detected, confident: confident,
-            unmatched: result.unmatched, candidates: result.candidates, history: history,
+            unmatched: result.unmatched, candidates: result.candidates, phrasing: phrasing, history: history,
             ocr: ocrText.map { OCRResult(text: $0, codes: result.detected.codes) }, workOrderId: workOrderID,
             createdByUserId: createdByUserID, createdAt: createdAt)
     }
