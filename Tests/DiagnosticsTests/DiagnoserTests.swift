@@ -124,12 +124,15 @@ struct DiagnoserTests {
         #expect(top("zenith fan stoped").0 == "zenith.z9.fan")
     }
 
-    @Test func aMnemonicThatIsAlsoAWordCountsOnlyInCapitals() {
+    @Test func aMnemonicThatIsAlsoAWordCountsOnlyInCapitalsOrMixedCase() {
         #expect(top("d500 HOLD").0 == "acme.d500.hold")
+        #expect(top("d500 hOLD").0 == "acme.d500.hold")
         #expect(top("d500 ObF").0 == "acme.d500.obf")
         let (_, confident, result) = top("d500 will not hold speed")
         #expect(result.detected.codes.isEmpty)
         #expect(!confident)
+        // A capital at the start of a sentence is not a code.
+        #expect(top("Hold is lost on the d500").2.detected.codes.isEmpty)
     }
 
     @Test(arguments: ["hello", "what is for lunch", "yaskawa oC", "", "it broke"])

@@ -265,7 +265,7 @@ extension SearchIndex {
     ///
     /// - Parameters:
     ///   - token: the single word the code came from, when it did; a code that is also an ordinary word (`HOLD`)
-    ///     counts only when written in capitals.
+    ///     counts only when written as no word is: in capitals, or in mixed case (Mitsubishi's `oL`).
     ///   - reportUnknown: whether a code-shaped word that no atom has is reported as an unknown code.
     private func lookup(
         _ code: String, written: String? = nil, analysis: QueryAnalysis, token: Token? = nil, reportUnknown: Bool = true,
@@ -277,7 +277,8 @@ extension SearchIndex {
         if let token, token.isLetters,
             proseWords.contains(token.lower) || TextNormalizer.stopWords.contains(token.lower) || Self.wordLikeCodes.contains(token.lower)
         {
-            guard token.original == token.upper else { return nil }
+            let titleCase = token.original.first?.isUppercase == true && token.original.dropFirst() == token.lower.dropFirst()
+            guard token.original != token.lower, !titleCase else { return nil }
         }
         if let exact = codes[key] {
             return QueryAnalysis.CodeCandidate(text: written, hits: exact.map { ($0, false) }, codeShaped: true)
