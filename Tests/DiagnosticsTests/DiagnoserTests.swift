@@ -22,9 +22,13 @@ struct DiagnoserTests {
     static let other = Family(id: "zenith.z9", manufacturer: "Zenith", name: "Zenith Z9", aliases: ["z9"])
     static let controller = Family(id: "zenith.plc", manufacturer: "Zenith", name: "Zenith PLC", aliases: ["zplc"])
     static let printer = Family(id: "zenith.printer", manufacturer: "Zenith", name: "Zenith printer", aliases: ["zprint"])
+    static let general = Family(id: "general.procedures", manufacturer: "General", name: "General procedures", aliases: [])
     static let base = KnowledgeBase(
-        manufacturers: [.init(name: "Acme", aliases: ["acme", "acm", "a-c"]), .init(name: "Zenith", aliases: ["zenith"])],
-        families: [drive, other, controller, printer],
+        manufacturers: [
+            .init(name: "Acme", aliases: ["acme", "acm", "a-c"]), .init(name: "Zenith", aliases: ["zenith"]),
+            .init(name: "General", aliases: []),
+        ],
+        families: [drive, other, controller, printer, general],
         atoms: [
             atom("f004", family: drive, title: "F004 UnderVoltage", codes: ["F004"], symptoms: ["trips when the line dips"]),
             atom(
@@ -36,6 +40,9 @@ struct DiagnoserTests {
             atom("t04-c20", family: controller, title: "T04:C20 Bad parameter", codes: ["T04:C20"]),
             atom("0300-0100-0001-0001", family: printer, title: "Heatbed heating abnormal", codes: ["0300_0100_0001_0001"]),
             atom("0500-4002", family: printer, title: "Unsupported print file", codes: ["0500_4002"]),
+            atom(
+                "cable-short", family: general, title: "Finding a short circuit",
+                symptoms: ["short circuit in the motor cable", "breaker trips at start"]),
         ])
     static let diagnoser = Diagnoser(index: SearchIndex(base: base))
 
@@ -122,6 +129,12 @@ struct DiagnoserTests {
         #expect(top("d500 trips on deceleration").0 == "acme.d500.f005")
         #expect(top("zenith blower noisy").0 == "zenith.z9.fan")
         #expect(top("zenith fan stoped").0 == "zenith.z9.fan")
+    }
+
+    @Test func withNoMakeOrModelNamedAVendorNeutralProcedureGoesFirst() {
+        #expect(top("short circuit in the motor cable").0 == "general.procedures.cable-short")
+        #expect(top("z9 short circuit in the motor cable").0 == "zenith.z9.0004")
+        #expect(top("zenith short circuit in the motor cable").0 == "zenith.z9.0004")
     }
 
     @Test func aMnemonicThatIsAlsoAWordCountsOnlyInCapitalsOrMixedCase() {

@@ -10,6 +10,8 @@ public struct Diagnoser: Sendable {
     /// BM25 parameters, the usual values for short documents.
     static let k1 = 1.2
     static let b = 0.75
+    /// The manufacturer of vendor-neutral atoms (procedures such as isolating an overcurrent trip).
+    public static let generalManufacturer = "General"
 
     public init(index: SearchIndex) {
         self.index = index
@@ -24,6 +26,9 @@ public struct Diagnoser: Sendable {
         let text = textScores(analysis.terms)
         let inPlayFamilies = Set(analysis.families)
         let inPlayManufacturers = Set(analysis.manufacturers)
+        // Nothing names a make, a model or a code: a vendor-neutral procedure answers "the vfd trips on overcurrent"
+        // better than one maker's fault that happens to share the words, so it gets half a point.
+        let generic = inPlayFamilies.isEmpty && inPlayManufacturers.isEmpty && analysis.foreignBrand == nil && analysis.codes.isEmpty
 
         var codeHits: [Int: (folded: Bool, code: String)] = [:]
         for candidate in analysis.codes {
@@ -66,6 +71,7 @@ public struct Diagnoser: Sendable {
                 score += 4 * share
                 reasons.append("text: " + (text.matchedTerms[atomIndex] ?? []).sorted().joined(separator: ", "))
             }
+            if generic && atom.manufacturer == Self.generalManufacturer && share > 0 { score += 0.5 }
             score += 0.5 * max(-1, min(1, boosts[atom.id] ?? 0))
             scored.append(Scored(atom: atomIndex, score: score, textShare: share, matchedOn: reasons))
         }
