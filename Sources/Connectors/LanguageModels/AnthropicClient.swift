@@ -15,7 +15,7 @@ public struct AnthropicClient: LanguageModel {
     public static let defaultBaseURL = "https://api.anthropic.com"
 
     public init(baseURL: String = defaultBaseURL, model: String, apiKey: String, http: HTTPClient) {
-        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.baseURL = ProviderHTTP.trimmingSlash(baseURL)
         self.model = model
         self.apiKey = apiKey
         self.http = http

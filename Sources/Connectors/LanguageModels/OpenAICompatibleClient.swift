@@ -13,7 +13,7 @@ public struct OpenAICompatibleClient: LanguageModel {
     let http: HTTPClient
 
     public init(baseURL: String, model: String, apiKey: String?, http: HTTPClient) {
-        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.baseURL = ProviderHTTP.trimmingSlash(baseURL)
         self.model = model
         self.apiKey = apiKey
         self.http = http

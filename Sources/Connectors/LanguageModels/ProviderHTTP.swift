@@ -64,6 +64,11 @@ enum ProviderHTTP {
         return String(decoding: data.prefix(200), as: UTF8.self)
     }
 
+    /// A base address without its trailing slash, so paths join with one.
+    static func trimmingSlash(_ url: String) -> String {
+        url.hasSuffix("/") ? String(url.dropLast()) : url
+    }
+
     static func timeAmount(_ duration: Duration) -> TimeAmount {
         let (seconds, attoseconds) = duration.components
         return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)

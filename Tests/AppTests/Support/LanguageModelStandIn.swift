@@ -73,10 +73,7 @@ final class LanguageModelStandIn: Sendable {
         guard case .array(let messages)? = body["messages"], case .string? = body["model"] else {
             return try error(400, #"{"error": {"message": "model and messages are required", "type": "invalid_request_error"}}"#)
         }
-        let prompt = messages.compactMap { message -> String? in
-            guard case .object(let fields) = message, case .string(let content)? = fields["content"] else { return nil }
-            return content
-        }.joined(separator: "\n")
+        let prompt = Self.text(of: messages)
         if let failure = try await misbehave(openAI: true) { return failure }
         let reply: [String: Any] = [
             "id": "chatcmpl-standin", "object": "chat.completion", "created": 1_700_000_000, "model": "stand-in",
@@ -100,10 +97,7 @@ final class LanguageModelStandIn: Sendable {
             return try error(
                 400, #"{"type": "error", "error": {"type": "invalid_request_error", "message": "max_tokens: Field required"}}"#)
         }
-        let prompt = messages.compactMap { message -> String? in
-            guard case .object(let fields) = message, case .string(let content)? = fields["content"] else { return nil }
-            return content
-        }.joined(separator: "\n")
+        let prompt = Self.text(of: messages)
         if let failure = try await misbehave(openAI: false) { return failure }
         let reply: [String: Any] = [
             "id": "msg_standin", "type": "message", "role": "assistant", "model": "stand-in",
@@ -111,6 +105,14 @@ final class LanguageModelStandIn: Sendable {
             "usage": ["input_tokens": 100, "output_tokens": 40],
         ]
         return try json(200, reply)
+    }
+
+    /// The messages' contents, one after the other.
+    private static func text(of messages: [JSONValue]) -> String {
+        messages.compactMap { message -> String? in
+            guard case .object(let fields) = message, case .string(let content)? = fields["content"] else { return nil }
+            return content
+        }.joined(separator: "\n")
     }
 
     private func misbehave(openAI: Bool) async throws -> Response? {
