@@ -3,6 +3,8 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import JWT
+import Leaf
+import LeafKit
 import NIOSSL
 import Vapor
 
@@ -88,8 +90,29 @@ public func configure(_ app: Application, with config: AppConfig) async throws {
     app.middleware.use(ProblemMiddleware())
     app.middleware.use(BodyLimitMiddleware(limit: config.maxBodySize, uploadLimit: config.maxAttachmentSize))
 
+    // Pages: Leaf views and the static files they use, both shipped in the app's resources.
+    let resources = Application.resourcesDirectory
+    app.views.use(.leaf)
+    app.leaf.sources = .singleSource(
+        NIOLeafFiles(
+            // Not `.toVisibleFiles`: the bundle may sit under a hidden folder (`.build/`); the sandbox still holds.
+            fileio: app.fileio, limits: [.toSandbox, .requireExtensions], sandboxDirectory: resources + "Views/",
+            viewDirectory: resources + "Views/"))
+    app.leaf.cache.isEnabled = app.environment.isRelease
+    app.middleware.use(FileMiddleware(publicDirectory: resources + "Public/", defaultFile: nil))
+
     try routes(app)
     app.registerCommands()
+}
+
+extension Application {
+    /// The folder of the app's bundled resources (views, static files, the OpenAPI document), ending in `/`.
+    static var resourcesDirectory: String {
+        let folder =
+            Bundle.module.url(forResource: "Resources", withExtension: nil)
+            ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Resources")
+        return folder.path + "/"
+    }
 }
 
 extension JSONDecoder {

@@ -6,6 +6,11 @@ func routes(_ app: Application) throws {
     let web = app.grouped(app.sessions.middleware)
     try web.register(collection: WebController())
     try web.register(collection: WebAssetController())
+    // The signed-in pages: errors shown as pages, every change carrying the session's CSRF token.
+    let pages = web.grouped(WebErrorMiddleware(), WebCSRFMiddleware())
+    try pages.register(collection: WebWorkOrderController())
+    try pages.register(collection: WebDiagnosisController())
+    try pages.register(collection: WebEventsController())
 
     let api = app.grouped("api", "v1").grouped(Authenticator())
     try api.register(collection: AttachmentController(maxSize: app.config.maxAttachmentSize))

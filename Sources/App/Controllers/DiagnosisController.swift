@@ -75,6 +75,15 @@ struct DiagnosisController: RouteCollection {
         try principal.require(.diagnosesCreate)
         let record = try await find(principal, request.pathID("diagnosisID"), on: request.db)
         var body = try JSONBody(request)
+        let feedback = try await recordFeedback(body: &body, on: record, principal: principal, request: request)
+        return try await feedback.encodeResponse(status: .created, for: request)
+    }
+
+    /// Records what a technician said of the answer (`outcome`, `atomId` among the candidates, `note`); the API and
+    /// the diagnosis page share it.
+    static func recordFeedback(body: inout JSONBody, on record: DiagnosisRecord, principal: Principal, request: Request)
+        async throws -> DiagnosisFeedback.DTO
+    {
         body.rejectUnknown(allowed: ["outcome", "atomId", "note"])
         let outcome = body.enumValue("outcome", DiagnosisFeedback.Outcome.self, required: true)
         let atomID = body.string("atomId", maxLength: 200)
@@ -89,7 +98,7 @@ struct DiagnosisController: RouteCollection {
         try body.validate()
         let context = try request.auditContext
         let diagnosisID = try record.requireID()
-        let feedback = try await request.write { db -> DiagnosisFeedback in
+        return try await request.write { db -> DiagnosisFeedback.DTO in
             let feedback = DiagnosisFeedback()
             feedback.organizationID = principal.organizationID
             feedback.$diagnosis.id = diagnosisID
@@ -101,9 +110,8 @@ struct DiagnosisController: RouteCollection {
             try await AuditLog.record(
                 "diagnosis.feedback_given", entityType: DiagnosisRecord.entityType, entityID: diagnosisID, after: feedback.dto,
                 organizationID: principal.organizationID, context: context, on: db)
-            return feedback
+            return feedback.dto
         }
-        return try await feedback.dto.encodeResponse(status: .created, for: request)
     }
 
     /// Makes a corrective work order from the diagnosis (title, steps and safety notes from its first candidate,
@@ -111,19 +119,29 @@ struct DiagnosisController: RouteCollection {
     @Sendable static func createWorkOrder(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.workOrdersCreate)
-        let id = try request.pathID("diagnosisID")
-        let record = try await find(principal, id, on: request.db)
-        // The draft fills what the body leaves out; the result is read like any new work order.
+        let record = try await find(principal, request.pathID("diagnosisID"), on: request.db)
+        var body = try JSONBody.optional(request)
+        let dto = try await makeWorkOrder(body: &body, from: record, principal: principal, request: request)
+        let response = try await dto.response(status: .created, version: dto.version, for: request)
+        response.headers.replaceOrAdd(name: .location, value: "/api/v1/work-orders/\(dto.id)")
+        return response
+    }
+
+    /// The work order for a diagnosis: the draft fills what `body` leaves out, the result is read like any new work
+    /// order; a second one for the same diagnosis is a conflict. The API and the diagnosis page share it.
+    static func makeWorkOrder(body: inout JSONBody, from record: DiagnosisRecord, principal: Principal, request: Request)
+        async throws -> WorkOrder.DTO
+    {
+        let id = try record.requireID()
         let draft = Diagnoses.workOrderDraft(from: record)
         var defaults: [String: JSONValue] = [
             "title": .string(draft.title), "description": .string(draft.description),
             "faultCodes": .array(record.result.detected.codes.map(JSONValue.string)),
         ]
         if let asset = record.assetID { defaults["assetId"] = .string(asset.uuidString) }
-        var body = try JSONBody.optional(request).filling(defaults)
+        body = body.filling(defaults)
         let input = try WorkOrderInput(body: &body, creating: true, allowSource: false)
         let context = try request.auditContext
-        let finalInput = input
         let dto = try await request.write { db -> WorkOrder.DTO in
             // Two clicks on "create a work order" make one: the second waits for the first and then finds its link.
             try await db.lockForUpdate(DiagnosisRecord.schema, id: id)
@@ -131,7 +149,7 @@ struct DiagnosisController: RouteCollection {
                 throw AppError.conflict("This diagnosis already has a work order.")
             }
             let workOrder = try await WorkOrders.create(
-                input: finalInput, source: .diagnosis, principal: principal, context: context, on: db
+                input: input, source: .diagnosis, principal: principal, context: context, on: db
             ) { $0.diagnosisID = id }
             try await DiagnosisRecord.query(on: db).filter(\.$id == id).set(\.$workOrderID, to: workOrder.id).update()
             try await AuditLog.record(
@@ -141,8 +159,6 @@ struct DiagnosisController: RouteCollection {
             return workOrder.dto
         }
         request.application.events.publish(.workOrderCreated(dto, organizationID: principal.organizationID))
-        let response = try await dto.response(status: .created, version: dto.version, for: request)
-        response.headers.replaceOrAdd(name: .location, value: "/api/v1/work-orders/\(dto.id)")
-        return response
+        return dto
     }
 }

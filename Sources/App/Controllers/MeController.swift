@@ -57,11 +57,17 @@ struct MeController: RouteCollection {
     }
 
     @Sendable static func changePassword(_ request: Request) async throws -> HTTPStatus {
-        let principal = try request.principal
+        var body = try JSONBody(request)
+        try await changePassword(body: &body, principal: try request.principal, request: request)
+        return .noContent
+    }
+
+    /// Checks the current password and sets the new one (`currentPassword`, `newPassword`); every other sign-in of
+    /// the account ends. Shared by the API and the account page.
+    static func changePassword(body: inout JSONBody, principal: Principal, request: Request) async throws {
         guard principal.role != nil, let userID = principal.userID else {
             throw AppError.forbidden("An API key has no password; sign in as a user to change yours.")
         }
-        var body = try JSONBody(request)
         let current = body.secret("currentPassword", required: true)
         let new = body.secret("newPassword", required: true)
         if let new {
@@ -85,6 +91,5 @@ struct MeController: RouteCollection {
                 "user.password_changed", entityType: "user", entityID: userID, organizationID: principal.organizationID,
                 context: context, on: db)
         }
-        return .noContent
     }
 }

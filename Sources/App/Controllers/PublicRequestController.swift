@@ -101,6 +101,8 @@ struct PublicRequestController: RouteCollection {
                 organizationID: organizationID, context: context, on: db)
             return publicStatus(maintenanceRequest)
         }
+        request.application.events.publish(
+            DomainEvent(.requestCreated, organizationID: organizationID, entityID: status.id, data: ["siteId": asset.siteID.uuidString]))
         return (status, token)
     }
 

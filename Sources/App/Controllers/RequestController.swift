@@ -83,7 +83,10 @@ struct RequestController: RouteCollection {
         let principal = try request.principal
         try principal.require(.requestsCreate)
         let input = try Input(request, isPublic: false)
-        return try await Resources.create(request, path: "requests") { db in
+        let published = { (dto: MaintenanceRequest.DTO, id: UUID) in
+            DomainEvent(.requestCreated, organizationID: principal.organizationID, entityID: id, data: ["siteId": dto.siteId.uuidString])
+        }
+        return try await Resources.create(request, path: "requests", published: published) { db in
             let maintenanceRequest = MaintenanceRequest()
             if let assetID = input.assetID {
                 guard let asset = try? await principal.findInSite(Asset.self, assetID, on: db) else {

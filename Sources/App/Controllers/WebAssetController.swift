@@ -11,7 +11,7 @@ struct WebAssetController: RouteCollection {
     }
 
     @Sendable static func asset(_ request: Request) async throws -> Response {
-        guard let principal = try await WebController.sessionPrincipal(request) else { return request.redirect(to: "/") }
+        guard let principal = try await WebSession.principal(request) else { return request.redirect(to: "/") }
         guard principal.can(.assetsRead), let id = try? request.pathID("assetID"),
             let asset = try? await principal.findInSite(Asset.self, id, on: request.db)
         else { return HTMLPage.notFound().response(status: .notFound) }
@@ -30,7 +30,7 @@ struct WebAssetController: RouteCollection {
         guard let (asset, _) = try? await PublicRequestController.publicAsset(request, on: request.db) else {
             return HTMLPage.notFound().response(status: .notFound)
         }
-        return HTMLPage.requestForm(asset: asset, csrfToken: WebController.csrfToken(request), values: [:], problems: []).response()
+        return HTMLPage.requestForm(asset: asset, csrfToken: WebSession.csrfToken(request), values: [:], problems: []).response()
     }
 
     @Sendable static func submit(_ request: Request) async throws -> Response {
@@ -49,9 +49,9 @@ struct WebAssetController: RouteCollection {
             "title": form.title ?? "", "description": form.description ?? "", "contactName": form.contactName ?? "",
             "contactEmail": form.contactEmail ?? "",
         ]
-        guard WebController.checkCSRF(form.csrfToken, request) else {
+        guard WebSession.checkCSRF(form.csrfToken, request) else {
             return HTMLPage.requestForm(
-                asset: asset, csrfToken: WebController.csrfToken(request), values: values,
+                asset: asset, csrfToken: WebSession.csrfToken(request), values: values,
                 problems: [FieldProblem(field: "form", message: "expired; please send it again")]
             ).response(status: .forbidden)
         }
@@ -66,7 +66,7 @@ struct WebAssetController: RouteCollection {
             return HTMLPage.requestReceived(asset: asset, requestID: status.id, token: token).response(status: .created)
         } catch AppError.validation(let problems) {
             // The same field errors the API gives, and nothing typed is lost.
-            return HTMLPage.requestForm(asset: asset, csrfToken: WebController.csrfToken(request), values: values, problems: problems)
+            return HTMLPage.requestForm(asset: asset, csrfToken: WebSession.csrfToken(request), values: values, problems: problems)
                 .response(status: .unprocessableEntity)
         }
     }

@@ -1,26 +1,46 @@
 import Fluent
+import Maintenance
 import Vapor
 
-/// The web sign-in: `GET /` (the sign-in form, or the signed-in page), `POST /sign-in`, `POST /sign-out`.
-/// Registered behind the sessions middleware (cookie session); every form carries a CSRF token bound to the session.
+/// The signed-in web app's frame: sign-in and sign-out, the organization switcher, the password change and the
+/// home page for each role. Registered behind the sessions middleware (cookie session); every form carries a
+/// CSRF token bound to the session.
 struct WebController: RouteCollection {
-    static let csrfField = "csrfToken"
+    static let csrfField = WebSession.csrfField
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get(use: Self.home)
+        routes.get("sign-in", use: Self.signInForm)
         routes.post("sign-in", use: Self.signIn)
         routes.post("sign-out", use: Self.signOut)
+        let pages = routes.grouped(WebErrorMiddleware(), WebCSRFMiddleware())
+        pages.post("organizations", "switch", use: Self.switchOrganization)
+        pages.get("account", use: Self.account)
+        pages.post("account", "password", use: Self.changePassword)
     }
 
-    @Sendable static func home(_ request: Request) async throws -> Response {
-        if let principal = try await sessionPrincipal(request) {
-            let organization = try await Organization.find(principal.organizationID, on: request.db)
-            return HTMLPage.signedIn(
-                email: principal.email ?? "", organization: organization?.name ?? "", role: principal.role?.rawValue ?? "",
-                csrfToken: csrfToken(request)
-            ).response()
-        }
-        return HTMLPage.signIn(csrfToken: csrfToken(request), email: "", error: nil).response()
+    // MARK: Signing in and out
+
+    struct SignInPage: Encodable {
+        var page: PageContext
+        var email: String
+        var next: String
+        var error: String?
+    }
+
+    static func signInPage(
+        _ request: Request, email: String = "", next: String = "/", error: String? = nil, status: HTTPResponseStatus = .ok
+    )
+        async throws -> Response
+    {
+        let page = SignInPage(page: .anonymous("Sign in", request: request), email: email, next: next, error: error)
+        return try await WebPage.render("sign-in", page, status: status, for: request)
+    }
+
+    @Sendable static func signInForm(_ request: Request) async throws -> Response {
+        let next = WebSession.localPath(request.query[String.self, at: "next"])
+        if try await WebSession.principal(request) != nil { return request.redirect(to: next) }
+        return try await signInPage(request, next: next)
     }
 
     @Sendable static func signIn(_ request: Request) async throws -> Response {
@@ -28,27 +48,26 @@ struct WebController: RouteCollection {
             var email: String?
             var password: String?
             var csrfToken: String?
+            var next: String?
         }
         let form = WebController.form(Form.self, request) ?? Form()
-        guard checkCSRF(form.csrfToken, request) else {
-            return HTMLPage.signIn(csrfToken: csrfToken(request), email: form.email ?? "", error: "The form expired. Please try again.")
-                .response(status: .forbidden)
+        let next = WebSession.localPath(form.next)
+        guard WebSession.checkCSRF(form.csrfToken, request) else {
+            return try await signInPage(
+                request, email: form.email ?? "", next: next, error: "The form expired. Please try again.", status: .forbidden)
         }
         guard let email = form.email, !email.isEmpty, let password = form.password, !password.isEmpty else {
-            return HTMLPage.signIn(csrfToken: csrfToken(request), email: form.email ?? "", error: "Enter your e-mail and password.")
-                .response(status: .unprocessableEntity)
+            return try await signInPage(
+                request, email: form.email ?? "", next: next, error: "Enter your e-mail and password.", status: .unprocessableEntity)
         }
         do {
             let success = try await SignIn.authenticate(email: email, password: password, organizationID: nil, request: request)
-            request.session.data["userID"] = success.user.id?.uuidString
-            request.session.data["organizationID"] = success.membership.organizationID.uuidString
-            // A fresh CSRF token after sign-in: one seen before it is worth nothing afterwards.
-            request.session.data[csrfField] = Secrets.randomToken(length: 32)
-            return request.redirect(to: "/", redirectType: .normal)
+            WebSession.signIn(userID: try success.user.requireID(), organizationID: success.membership.organizationID, request: request)
+            return request.redirect(to: next, redirectType: .normal)
         } catch let error as AppError {
             let (problem, headers) = error.problem(requestId: request.requestID)
-            let response = HTMLPage.signIn(csrfToken: csrfToken(request), email: email, error: problem.detail)
-                .response(status: HTTPResponseStatus(statusCode: problem.status))
+            let response = try await signInPage(
+                request, email: email, next: next, error: problem.detail, status: HTTPResponseStatus(statusCode: problem.status))
             if let retryAfter = headers.first(name: .retryAfter) { response.headers.replaceOrAdd(name: .retryAfter, value: retryAfter) }
             return response
         }
@@ -57,7 +76,7 @@ struct WebController: RouteCollection {
     @Sendable static func signOut(_ request: Request) async throws -> Response {
         struct Form: Content { var csrfToken: String? }
         let form = WebController.form(Form.self, request) ?? Form()
-        guard checkCSRF(form.csrfToken, request) else { throw AppError.forbidden("The form expired. Please try again.") }
+        guard WebSession.checkCSRF(form.csrfToken, request) else { throw AppError.forbidden("The form expired. Please try again.") }
         request.session.destroy()
         return request.redirect(to: "/", redirectType: .normal)
     }
@@ -69,24 +88,71 @@ struct WebController: RouteCollection {
         return try? request.content.decode(F.self)
     }
 
-    /// The member signed in through this session, read fresh from the database.
-    static func sessionPrincipal(_ request: Request) async throws -> Principal? {
-        guard let userID = request.session.data["userID"].flatMap(UUID.init(uuidString:)),
-            let organizationID = request.session.data["organizationID"].flatMap(UUID.init(uuidString:))
-        else { return nil }
-        return try? await Authenticator.memberPrincipal(
-            userID: userID, organizationID: organizationID, credential: .session, on: request.db)
+    // MARK: Organization and account
+
+    @Sendable static func switchOrganization(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.requirePrincipal(request)
+        struct Form: Content { var organizationId: String? }
+        let form = WebController.form(Form.self, request) ?? Form()
+        guard let userID = principal.userID, let organizationID = form.organizationId.flatMap(UUID.init(uuidString:)),
+            try await Membership.query(on: request.db).filter(\.$user.$id == userID).filter(\.$organizationID == organizationID).first()
+                != nil
+        else {
+            throw AppError.notFound("You are not a member of that organization.")
+        }
+        WebSession.signIn(userID: userID, organizationID: organizationID, request: request)
+        return request.redirect(to: "/", redirectType: .normal)
     }
 
-    static func csrfToken(_ request: Request) -> String {
-        if let token = request.session.data[csrfField] { return token }
-        let token = Secrets.randomToken(length: 32)
-        request.session.data[csrfField] = token
-        return token
+    struct AccountPage: Encodable {
+        var page: PageContext
+        var errors: [String: String]
     }
 
-    static func checkCSRF(_ presented: String?, _ request: Request) -> Bool {
-        guard let presented, let expected = request.session.data[csrfField] else { return false }
-        return Secrets.constantTimeEquals(presented, expected)
+    @Sendable static func account(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.requirePrincipal(request)
+        let page = try await WebSession.page("Your account", section: "account", principal: principal, request: request)
+        return try await WebPage.render("account", AccountPage(page: page, errors: [:]), for: request)
+    }
+
+    @Sendable static func changePassword(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.requirePrincipal(request)
+        struct Form: Content {
+            var currentPassword: String?
+            var newPassword: String?
+        }
+        let form = WebController.form(Form.self, request) ?? Form()
+        var values: [String: JSONValue] = [:]
+        if let current = form.currentPassword, !current.isEmpty { values["currentPassword"] = .string(current) }
+        if let new = form.newPassword, !new.isEmpty { values["newPassword"] = .string(new) }
+        var body = JSONBody(values: values)
+        do {
+            try await MeController.changePassword(body: &body, principal: principal, request: request)
+        } catch AppError.validation(let problems) {
+            let page = try await WebSession.page("Your account", section: "account", principal: principal, request: request)
+            return try await WebPage.render(
+                "account", AccountPage(page: page, errors: WebForm.errors(problems)), status: .unprocessableEntity, for: request)
+        }
+        WebSession.flash("Password changed. Other sign-ins of your account have ended.", request)
+        return request.redirect(to: "/account", redirectType: .normal)
+    }
+
+    // MARK: Home
+
+    @Sendable static func home(_ request: Request) async throws -> Response {
+        guard let principal = try await WebSession.principal(request) else { return try await signInPage(request) }
+        request.optionalPrincipal = principal
+        let page = try await WebSession.page("Home", section: "home", principal: principal, request: request)
+        let home = try await WebHome.build(principal: principal, page: page, on: request.db)
+        return try await WebPage.render("home", home, for: request)
+    }
+}
+
+/// Field problems as the forms show them: one message per field, next to it.
+enum WebForm {
+    static func errors(_ problems: [FieldProblem]) -> [String: String] {
+        var errors: [String: String] = [:]
+        for problem in problems where errors[problem.field] == nil { errors[problem.field] = problem.message }
+        return errors
     }
 }

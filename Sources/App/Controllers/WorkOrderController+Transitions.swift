@@ -89,11 +89,13 @@ extension WorkOrderController {
         var events = [
             DomainEvent(
                 .workOrderStatusChanged, organizationID: principal.organizationID, entityID: id,
-                data: ["from": from.rawValue, "to": dto.status.rawValue, "number": dto.number])
+                data: ["from": from.rawValue, "to": dto.status.rawValue, "number": dto.number, "siteId": dto.siteId.uuidString])
         ]
         if action == .complete {
             events.append(
-                DomainEvent(.workOrderCompleted, organizationID: principal.organizationID, entityID: id, data: ["number": dto.number]))
+                DomainEvent(
+                    .workOrderCompleted, organizationID: principal.organizationID, entityID: id,
+                    data: ["number": dto.number, "siteId": dto.siteId.uuidString]))
         }
         request.application.events.publish(events)
         return try await dto.response(version: dto.version, for: request)

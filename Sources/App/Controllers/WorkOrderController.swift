@@ -27,9 +27,10 @@ struct WorkOrderController: RouteCollection {
         SortField("updatedAt", "updated_at") { .date($0.updatedAt ?? .distantPast) },
     ]
 
-    @Sendable static func list(_ request: Request) async throws -> Response {
-        let principal = try request.principal
-        try principal.require(.workOrdersRead)
+    /// The work orders the principal may see, filtered by the list's query parameters (the API's and the web
+    /// page's): `status` (comma-separated), `priority`, `type`, `source`, `siteId`, `assetId`, `teamId`,
+    /// `pmScheduleId`, `dueBefore`, `overdue=true`, `q` (title), `assigneeId` (a UUID or `me`).
+    static func filtered(_ request: Request, principal: Principal) throws -> QueryBuilder<WorkOrder> {
         let query = principal.siteQuery(WorkOrder.self, on: request.db)
         if let raw = request.query[String.self, at: "status"] {
             var statuses: [WorkOrderStatus] = []
@@ -74,6 +75,13 @@ struct WorkOrderController: RouteCollection {
             }
         }
         if let assignee { try query.filterContains(arrayColumn: "assignee_ids", id: assignee) }
+        return query
+    }
+
+    @Sendable static func list(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        try principal.require(.workOrdersRead)
+        let query = try filtered(request, principal: principal)
         return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "-number", filename: "work-orders") {
             $0.dto
         }
@@ -115,12 +123,19 @@ struct WorkOrderController: RouteCollection {
             }
             try await input.apply(to: workOrder, principal: principal, on: db)
         }
+        let site = existing.siteID.uuidString
+        var events = [
+            DomainEvent(
+                .workOrderUpdated, organizationID: principal.organizationID, entityID: id,
+                data: ["number": WorkOrder.displayNumber(existing.number), "siteId": site])
+        ]
         if let assignees = input.assigneeIDs, Set(assignees) != Set(existing.assigneeIDs) {
-            request.application.events.publish(
+            events.append(
                 DomainEvent(
                     .workOrderAssigned, organizationID: principal.organizationID, entityID: id,
-                    data: ["assigneeIds": assignees.map(\.uuidString).joined(separator: ",")]))
+                    data: ["assigneeIds": assignees.map(\.uuidString).joined(separator: ","), "siteId": site]))
         }
+        request.application.events.publish(events)
         return response
     }
 

@@ -14,7 +14,9 @@ struct DiagnosisInput: Sendable {
     static let maxQueryLength = 2000
 
     /// Reads a JSON body, or a `multipart/form-data` one with an `image` part and the same fields as text parts.
-    static func read(_ request: Request) async throws -> DiagnosisInput {
+    /// The API's multipart form is for photos (`image` required); the diagnose page sends one form either way
+    /// (`imageRequired: false`: a photo, a typed query, or both).
+    static func read(_ request: Request, imageRequired: Bool = true) async throws -> DiagnosisInput {
         let isMultipart = request.headers.contentType.map { $0.type == "multipart" && $0.subType == "form-data" } ?? false
         var body: JSONBody
         var image: (bytes: [UInt8], contentType: String)?
@@ -52,14 +54,14 @@ struct DiagnosisInput: Sendable {
                 case "image/png"?: image = (bytes, "image/png")
                 default: body.add("image", "must be a JPEG or PNG image")
                 }
-            } else {
+            } else if imageRequired {
                 body.add("image", "is required in a multipart request (send JSON for a typed query)")
             }
         } else {
             body = try JSONBody(request)
             body.rejectUnknown(allowed: ["query", "assetId", "manufacturer", "family"])
         }
-        let query = body.string("query", required: !isMultipart, maxLength: maxQueryLength)
+        let query = body.string("query", required: !isMultipart || (!imageRequired && image == nil), maxLength: maxQueryLength)
         let assetID = body.uuid("assetId")
         let manufacturer = body.string("manufacturer", maxLength: 100)
         let family = body.string("family", maxLength: 100)

@@ -7,21 +7,26 @@ import Vapor
 struct DomainEvent: Sendable, Codable, Equatable {
     enum Name: String, Sendable, Codable, CaseIterable {
         case workOrderCreated = "work_order.created"
+        case workOrderUpdated = "work_order.updated"
         case workOrderStatusChanged = "work_order.status_changed"
         case workOrderAssigned = "work_order.assigned"
         case workOrderCompleted = "work_order.completed"
         case stockLow = "stock.low"
         case pmGenerated = "pm.generated"
+        case requestCreated = "request.created"
     }
 
     var name: Name
     var organizationID: UUID
     var entityID: UUID
+    /// Details for consumers; `siteId` where the entity belongs to a site, so live pages respect site limits.
     var data: [String: String]
     var occurredAt: Date
 
     static func workOrderCreated(_ workOrder: WorkOrder.DTO, organizationID: UUID) -> DomainEvent {
-        DomainEvent(.workOrderCreated, organizationID: organizationID, entityID: workOrder.id, data: ["number": workOrder.number])
+        DomainEvent(
+            .workOrderCreated, organizationID: organizationID, entityID: workOrder.id,
+            data: ["number": workOrder.number, "siteId": workOrder.siteId.uuidString])
     }
 
     init(_ name: Name, organizationID: UUID, entityID: UUID, data: [String: String] = [:]) {

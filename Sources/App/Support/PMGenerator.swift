@@ -72,7 +72,9 @@ enum PMGenerator {
         }
         let id = try workOrder.requireID()
         app.events.publish([
-            DomainEvent(.pmGenerated, organizationID: schedule.organizationID, entityID: scheduleID, data: ["workOrderId": id.uuidString]),
+            DomainEvent(
+                .pmGenerated, organizationID: schedule.organizationID, entityID: scheduleID,
+                data: ["workOrderId": id.uuidString, "siteId": schedule.siteID.uuidString]),
             .workOrderCreated(workOrder.dto, organizationID: schedule.organizationID),
         ])
         return id

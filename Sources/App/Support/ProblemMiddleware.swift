@@ -16,34 +16,39 @@ struct ProblemMiddleware: AsyncMiddleware {
     }
 
     static func response(for error: any Error, request: Request) -> Response {
+        let (problem, headers) = problem(for: error, request: request)
+        return problem.response(headers: headers)
+    }
+
+    /// The problem an error is shown as (the web pages show the same one as a page), logging what needs it.
+    static func problem(for error: any Error, request: Request) -> (Problem, HTTPHeaders) {
         let requestId = request.requestID
         switch error {
         case let error as AppError:
             let (problem, headers) = error.problem(requestId: requestId)
             if problem.status >= 500 { request.logger.error("\(problem.detail ?? problem.title)") }
-            return problem.response(headers: headers)
+            return (problem, headers)
         case let error as any DatabaseError where error.isConstraintFailure:
             // Two writers raced past the same uniqueness check; the loser learns it plainly.
             return AppError.conflict(
                 "This conflicts with the stored records (a duplicate, or a reference to something that is gone); read them again and retry."
-            ).problem(requestId: requestId).0.response()
+            ).problem(requestId: requestId)
         case is ConnectionPoolTimeoutError:
             request.logger.error("No database connection became free in time")
-            return AppError.serviceUnavailable("The server is busy; try again in a few seconds.").problem(requestId: requestId).0
-                .response(headers: ["Retry-After": "5"])
+            let problem = AppError.serviceUnavailable("The server is busy; try again in a few seconds.").problem(requestId: requestId).0
+            return (problem, ["Retry-After": "5"])
         case let error as DecodingError:
-            return AppError.badRequest("The request body could not be read.", [error.fieldProblem])
-                .problem(requestId: requestId).0.response()
+            return AppError.badRequest("The request body could not be read.", [error.fieldProblem]).problem(requestId: requestId)
         case let error as any AbortError:
             let status = error.status
             if status.code >= 500 { request.logger.error("\(error.reason)") }
             let detail = status.code >= 500 ? nil : error.reason
             var headers = error.headers
             headers.remove(name: .contentType)
-            return Problem(status: status, detail: detail, requestId: requestId).response(headers: headers)
+            return (Problem(status: status, detail: detail, requestId: requestId), headers)
         default:
             request.logger.error("Unexpected error: \(String(reflecting: error))")
-            return Problem(status: .internalServerError, detail: nil, requestId: requestId).response()
+            return (Problem(status: .internalServerError, detail: nil, requestId: requestId), [:])
         }
     }
 }

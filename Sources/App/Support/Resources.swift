@@ -70,7 +70,8 @@ enum Resources {
 
     /// Creates `build()`'s row and audits `<entity>.created`; answers 201 with `Location`.
     static func create<M: VersionedModel>(
-        _ request: Request, path: String, build: @escaping @Sendable (any Database) async throws -> M
+        _ request: Request, path: String, published event: ((M.DTO, UUID) -> DomainEvent)? = nil,
+        build: @escaping @Sendable (any Database) async throws -> M
     ) async throws -> Response {
         let principal = try request.principal
         let context = try request.auditContext
@@ -86,6 +87,7 @@ enum Resources {
                 context: context, on: db)
             return (model.dto, id, model.version)
         }
+        if let event { request.application.events.publish(event(dto, id)) }
         let response = try await dto.response(status: .created, version: version, for: request)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/\(path)/\(id)")
         return response

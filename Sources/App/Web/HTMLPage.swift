@@ -47,36 +47,4 @@ enum HTMLPage {
                 """)
     }
 
-    static func signIn(csrfToken: String, email: String, error: String?) -> Rendered {
-        let message = error.map { "<p class=\"error\" role=\"alert\">\(escape($0))</p>" } ?? ""
-        return layout(
-            title: "Sign in",
-            body: """
-                <h1>Sign in to Millwright</h1>
-                \(message)
-                <form method="post" action="/sign-in">
-                <input type="hidden" name="\(WebController.csrfField)" value="\(escape(csrfToken))">
-                <label for="email">E-mail</label>
-                <input id="email" name="email" type="email" autocomplete="username" required value="\(escape(email))">
-                <label for="password">Password</label>
-                <input id="password" name="password" type="password" autocomplete="current-password" required>
-                <button type="submit">Sign in</button>
-                </form>
-                """)
-    }
-
-    static func signedIn(email: String, organization: String, role: String, csrfToken: String) -> Rendered {
-        layout(
-            title: "Millwright",
-            body: """
-                <h1>Millwright</h1>
-                <p>Signed in as <strong id="signed-in-email">\(escape(email))</strong>, \(escape(role)) of
-                <strong id="organization-name">\(escape(organization))</strong>.</p>
-                <p>The API is at <a href="/api/v1/openapi.json">/api/v1</a>.</p>
-                <form method="post" action="/sign-out">
-                <input type="hidden" name="\(WebController.csrfField)" value="\(escape(csrfToken))">
-                <button type="submit">Sign out</button>
-                </form>
-                """)
-    }
 }

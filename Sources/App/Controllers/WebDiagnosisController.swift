@@ -1,0 +1,165 @@
+import Diagnostics
+import Fluent
+import Vapor
+
+/// The diagnose page: type a code or a symptom, or take a photo of the display; the answer with its safety
+/// notes first, causes, steps and source; "this fixed it / didn't help"; "create a work order".
+struct WebDiagnosisController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("diagnose", use: Self.form)
+        // A photo is up to the attachment limit.
+        routes.on(.POST, "diagnose", body: .collect(maxSize: "12mb"), use: Self.create)
+        routes.get("diagnoses", ":diagnosisID", use: Self.show)
+        routes.post("diagnoses", ":diagnosisID", "feedback", use: Self.feedback)
+        routes.post("diagnoses", ":diagnosisID", "work-order", use: Self.workOrder)
+    }
+
+    struct FormPage: Encodable {
+        var page: PageContext
+        var query: String
+        var errors: [String: String]
+        var recent: [WebHome.Line]
+    }
+
+    static func formPage(_ request: Request, principal: Principal, query: String = "", errors: [String: String] = [:]) async throws
+        -> FormPage
+    {
+        let page = try await WebSession.page("Diagnose", section: "diagnose", principal: principal, request: request)
+        let recent = try await DiagnosisController.scoped(principal, on: request.db).sort(\.$createdAt, .descending).limit(10).all()
+        return FormPage(
+            page: page, query: query, errors: errors,
+            recent: recent.map {
+                WebHome.Line(
+                    href: "/diagnoses/\($0.id?.uuidString ?? "")", title: $0.query,
+                    detail: $0.confident ? ($0.result.candidates.first?.title ?? "") : "no confident answer")
+            })
+    }
+
+    @Sendable static func form(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.require(.diagnosesCreate, request)
+        return try await WebPage.render(
+            "diagnose", try await formPage(request, principal: principal, query: request.query[String.self, at: "q"] ?? ""),
+            for: request)
+    }
+
+    @Sendable static func create(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.require(.diagnosesCreate, request)
+        do {
+            let input = try await DiagnosisInput.read(request, imageRequired: false)
+            let record = try await Diagnoses.diagnose(input, principal: principal, request: request)
+            return request.redirect(to: "/diagnoses/\(try record.requireID())", redirectType: .normal)
+        } catch AppError.validation(let problems) {
+            let query = (try? request.content.get(String.self, at: "query")) ?? ""
+            return try await WebPage.render(
+                "diagnose", try await formPage(request, principal: principal, query: query, errors: WebForm.errors(problems)),
+                status: .unprocessableEntity, for: request)
+        }
+    }
+
+    /// One candidate as the page shows it.
+    struct CandidateView: Encodable {
+        var atomId: String
+        var title: String
+        var summary: String
+        var family: String
+        var codes: String
+        var confidence: Int
+        var safetyLevel: String
+        var safetyNotes: [String]
+        var causes: [String]
+        var actions: [String]
+        var source: String
+        var sourceURL: String?
+    }
+
+    struct ResultPage: Encodable {
+        var page: PageContext
+        var id: String
+        var query: String
+        var confident: Bool
+        var unmatched: [String]
+        var detected: String
+        var ocrText: String?
+        var first: CandidateView?
+        var others: [CandidateView]
+        var phrasing: String?
+        var history: [WebHome.Line]
+        var workOrder: String?
+        var canFeedback: Bool
+        var canCreateWorkOrder: Bool
+        var feedbackGiven: [String]
+        var createdAt: String
+    }
+
+    @Sendable static func show(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.require(.diagnosesRead, request)
+        let record = try await DiagnosisController.find(principal, request.pathID("diagnosisID"), on: request.db)
+        let page = try await WebSession.page("Diagnosis", section: "diagnose", principal: principal, request: request)
+        let candidates = record.result.candidates.map(view)
+        let detected = record.result.detected
+        let given = try await principal.query(DiagnosisFeedback.self, on: request.db).filter(\.$diagnosis.$id == record.requireID())
+            .all().map { "\(WebFormat.label($0.outcome.rawValue)) for \($0.atomID)" }
+        let result = ResultPage(
+            page: page, id: try record.requireID().uuidString, query: record.query, confident: record.confident,
+            unmatched: record.result.unmatched,
+            detected: [detected.manufacturer, detected.familyName, detected.codes.isEmpty ? nil : detected.codes.joined(separator: ", ")]
+                .compactMap { $0 }.joined(separator: " · "),
+            ocrText: record.ocrText, first: record.confident ? candidates.first : nil,
+            others: record.confident ? Array(candidates.dropFirst()) : candidates,
+            phrasing: record.phrasing?.status == .phrased ? record.phrasing?.text : nil,
+            history: record.history.map {
+                WebHome.Line(
+                    href: "/work-orders/\($0.workOrderId)", title: "\($0.number) \($0.title)",
+                    detail: [$0.status, $0.resolutionNote].compactMap { $0 }.joined(separator: ": "))
+            },
+            workOrder: record.workOrderID?.uuidString, canFeedback: principal.can(.diagnosesCreate) && !candidates.isEmpty,
+            canCreateWorkOrder: principal.can(.workOrdersCreate) && record.workOrderID == nil, feedbackGiven: given,
+            createdAt: WebFormat.dateTime(record.createdAt))
+        return try await WebPage.render("diagnosis", result, for: request)
+    }
+
+    static func view(_ candidate: Diagnosis.Candidate) -> CandidateView {
+        CandidateView(
+            atomId: candidate.atomId, title: candidate.title, summary: candidate.summary,
+            family: "\(candidate.manufacturer) \(candidate.familyName)", codes: candidate.faultCodes.joined(separator: ", "),
+            confidence: Int((candidate.confidence * 100).rounded()), safetyLevel: candidate.safety.level.rawValue,
+            safetyNotes: candidate.safety.notes, causes: candidate.causes, actions: candidate.actions,
+            source: [candidate.source.document, candidate.source.section].compactMap { $0 }.joined(separator: ", "),
+            sourceURL: candidate.source.url)
+    }
+
+    @Sendable static func feedback(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.require(.diagnosesCreate, request)
+        let record = try await DiagnosisController.find(principal, request.pathID("diagnosisID"), on: request.db)
+        struct Form: Content {
+            var outcome: String?
+            var atomId: String?
+        }
+        let form = WebController.form(Form.self, request) ?? Form()
+        var values: [String: JSONValue] = [:]
+        if let outcome = form.outcome { values["outcome"] = .string(outcome) }
+        if let atomID = form.atomId { values["atomId"] = .string(atomID) }
+        var body = JSONBody(values: values)
+        _ = try await DiagnosisController.recordFeedback(body: &body, on: record, principal: principal, request: request)
+        WebSession.flash("Thank you: your feedback ranks this answer for your team.", request)
+        return request.redirect(to: "/diagnoses/\(try record.requireID())", redirectType: .normal)
+    }
+
+    @Sendable static func workOrder(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.require(.workOrdersCreate, request)
+        let record = try await DiagnosisController.find(principal, request.pathID("diagnosisID"), on: request.db)
+        if let existing = record.workOrderID { return request.redirect(to: "/work-orders/\(existing)", redirectType: .normal) }
+        var body = JSONBody(values: [:])
+        if record.assetID == nil {
+            // A work order needs a site; without an asset, the member's only (or first) site.
+            let sites = principal.query(Site.self, on: request.db)
+            if let allowed = principal.siteIDs { sites.filter(\.$id ~~ allowed) }
+            if let site = try await sites.sort(\.$name).first() {
+                body = JSONBody(values: ["siteId": .string(try site.requireID().uuidString)])
+            }
+        }
+        let dto = try await DiagnosisController.makeWorkOrder(body: &body, from: record, principal: principal, request: request)
+        WebSession.flash("Work order \(dto.number) created from the diagnosis.", request)
+        return request.redirect(to: "/work-orders/\(dto.id)", redirectType: .normal)
+    }
+}

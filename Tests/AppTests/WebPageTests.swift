@@ -1,0 +1,295 @@
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import App
+
+/// A browser session in tests: the session cookie and the CSRF token of the last page seen.
+struct WebBrowser {
+    let app: Application
+    var cookie = ""
+    var csrf = ""
+
+    static func signIn(_ app: Application, email: String, password: String) async throws -> WebBrowser {
+        var browser = WebBrowser(app: app)
+        let page = try await app.send(.GET, "/sign-in")
+        browser.cookie = try #require(page.headers.setCookie?["millwright-session"]?.string)
+        browser.remember(page.body.string)
+        let signedIn = try await browser.post("/sign-in", ["email": email, "password": password])
+        #expect(signedIn.status == .seeOther, "sign-in failed: \(signedIn.body.string.prefix(300))")
+        _ = try await browser.get("/")
+        return browser
+    }
+
+    /// A member of `tenant` with `role`, signed in through the form.
+    static func member(_ app: Application, of tenant: Tenant, role: Role) async throws -> WebBrowser {
+        if role == .owner { return try await signIn(app, email: tenant.ownerEmail, password: tenant.ownerPassword) }
+        let email = "\(role.rawValue)-\(UUID().uuidString.prefix(8).lowercased())@example.com"
+        _ = try await app.addMember(to: tenant, role: role, email: email)
+        return try await signIn(app, email: email, password: "another long password")
+    }
+
+    mutating func remember(_ html: String) {
+        let marker = "name=\"csrfToken\" value=\""
+        if let start = html.range(of: marker)?.upperBound { csrf = String(html[start...].prefix { $0 != "\"" }) }
+    }
+
+    var headers: HTTPHeaders {
+        var headers = HTTPHeaders()
+        headers.cookie = ["millwright-session": .init(string: cookie)]
+        return headers
+    }
+
+    mutating func get(_ path: String) async throws -> TestingHTTPResponse {
+        let response = try await app.send(.GET, path, headers: headers)
+        remember(response.body.string)
+        return response
+    }
+
+    mutating func post(_ path: String, _ form: [String: String], csrf: Bool = true) async throws -> TestingHTTPResponse {
+        var headers = headers
+        headers.contentType = .urlEncodedForm
+        var fields = form
+        if csrf { fields["csrfToken"] = self.csrf }
+        let body = fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+            .joined(separator: "&")
+        let response = try await app.send(.POST, path, headers: headers, body: body)
+        remember(response.body.string)
+        return response
+    }
+}
+
+@Suite("Web pages")
+struct WebPageTests {
+    /// Each page, the roles it is for, and a piece of text it shows them.
+    static let pages: [(path: String, allowed: Set<Role>, shows: String)] = [
+        ("/", Set(Role.allCases), "<h1>Home</h1>"),
+        ("/account", Set(Role.allCases), "Change your password"),
+        ("/work-orders", [.owner, .admin, .manager, .technician, .viewer], "<h1>Work orders</h1>"),
+        ("/diagnose", [.owner, .admin, .manager, .technician], "<h1>Diagnose</h1>"),
+    ]
+
+    @Test func everyPageRendersForTheRolesItAllowsAndIsRefusedForTheOthers() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            for role in Role.allCases {
+                var browser = try await WebBrowser.member(app, of: tenant, role: role)
+                for page in Self.pages {
+                    let response = try await browser.get(page.path)
+                    let html = response.body.string
+                    if page.allowed.contains(role) {
+                        #expect(response.status == .ok, "\(role) \(page.path): \(response.status)")
+                        #expect(html.contains(page.shows), "\(role) \(page.path)")
+                        #expect(html.contains("<nav aria-label=\"Main\">"))
+                        #expect(response.headers.first(name: "Content-Security-Policy")?.contains("default-src 'self'") == true)
+                    } else {
+                        #expect(response.status == .forbidden, "\(role) \(page.path): \(response.status)")
+                        #expect(html.contains("role=\"alert\""))
+                    }
+                }
+                // The navigation offers only what the role may open.
+                let home = try await browser.get("/").body.string
+                #expect(home.contains("href=\"/diagnose\"") == Role.diagnoseRoles.contains(role), "\(role)")
+            }
+        }
+    }
+
+    @Test func signedOutVisitorsAreSentToSignInAndBackAfterwards() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let anonymous = try await app.send(.GET, "/work-orders?status=open")
+            #expect(anonymous.status == .seeOther)
+            #expect(anonymous.headers.first(name: .location) == "/sign-in?next=/work-orders?status%3Dopen")
+            #expect(try await app.send(.GET, "/events").status == .seeOther)
+            var browser = WebBrowser(app: app)
+            let form = try await app.send(.GET, "/sign-in?next=/work-orders")
+            browser.cookie = try #require(form.headers.setCookie?["millwright-session"]?.string)
+            browser.remember(form.body.string)
+            #expect(form.body.string.contains("name=\"next\" value=\"/work-orders\""))
+            let signedIn = try await browser.post(
+                "/sign-in", ["email": tenant.ownerEmail, "password": tenant.ownerPassword, "next": "/work-orders"])
+            #expect(signedIn.headers.first(name: .location) == "/work-orders")
+            // Never to another site.
+            #expect(WebSession.localPath("//evil.example/x") == "/")
+            #expect(WebSession.localPath("https://evil.example") == "/")
+        }
+    }
+
+    @Test func aFormWithoutTheSessionsTokenChangesNothing() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            var browser = try await WebBrowser.member(app, of: tenant, role: .owner)
+            let refused = try await browser.post(
+                "/account/password", ["currentPassword": tenant.ownerPassword, "newPassword": "a new long password 1"], csrf: false)
+            #expect(refused.status == .forbidden)
+            #expect(refused.body.string.contains("The form expired"))
+            // The old password still works.
+            _ = try await app.signIn(email: tenant.ownerEmail, password: tenant.ownerPassword)
+        }
+    }
+
+    @Test func thePasswordFormShowsTheAPIsFieldErrorsAndThenChangesIt() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            var browser = try await WebBrowser.member(app, of: tenant, role: .owner)
+            _ = try await browser.get("/account")
+            let wrong = try await browser.post("/account/password", ["currentPassword": "not it", "newPassword": "short"])
+            #expect(wrong.status == .unprocessableEntity)
+            #expect(wrong.body.string.contains("id=\"newPassword-error\""))
+            let changed = try await browser.post(
+                "/account/password", ["currentPassword": tenant.ownerPassword, "newPassword": "a new long password 1"])
+            #expect(changed.status == .seeOther)
+            #expect(try await browser.get("/account").body.string.contains("Password changed"))
+            _ = try await app.signIn(email: tenant.ownerEmail, password: "a new long password 1")
+        }
+    }
+
+    @Test func aMemberOfTwoOrganizationsSwitchesBetweenThem() async throws {
+        try await withTestApp { app in
+            let first = try await app.makeTenant("Plant North")
+            let second = try await app.makeTenant("Plant South")
+            let hasher = app.passwordHasher
+            _ = try await app.write { db in
+                try await Accounts.addMember(
+                    .init(email: first.ownerEmail, name: "Owner", role: .technician, password: nil, siteIDs: nil),
+                    organizationID: second.organizationID, context: .cli("test"), passwordHasher: hasher, on: db)
+            }
+            var browser = try await WebBrowser.member(app, of: first, role: .owner)
+            let home = try await browser.get("/").body.string
+            #expect(home.contains("Plant South"))
+            let switched = try await browser.post("/organizations/switch", ["organizationId": second.organizationID.uuidString])
+            #expect(switched.status == .seeOther)
+            let after = try await browser.get("/").body.string
+            #expect(after.contains("<option value=\"\(second.organizationID)\" selected>"))
+            // A technician there: no management panels.
+            #expect(!after.contains("Backlog by priority"))
+            let stranger = try await browser.post("/organizations/switch", ["organizationId": UUID().uuidString])
+            #expect(stranger.status == .notFound)
+        }
+    }
+}
+
+extension Role {
+    /// The roles that may diagnose (diagnoses:create).
+    static var diagnoseRoles: Set<Role> { Set(allCases.filter { $0.permissions.contains(.diagnosesCreate) }) }
+}
+
+extension WebBrowser {
+    /// Posts a `multipart/form-data` form (the diagnose page's), with the CSRF token.
+    mutating func postMultipart(_ path: String, _ fields: [String: String]) async throws -> TestingHTTPResponse {
+        let boundary = "millwright-test-\(UUID().uuidString)"
+        var body = ""
+        for (name, value) in fields.merging(["csrfToken": csrf], uniquingKeysWith: { first, _ in first }) {
+            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+        }
+        body += "--\(boundary)--\r\n"
+        var headers = headers
+        headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        let response = try await app.send(.POST, path, headers: headers, body: body)
+        remember(response.body.string)
+        return response
+    }
+}
+
+@Suite("Web diagnose page")
+struct WebDiagnosePageTests {
+    @Test func aTypedCodeGivesTheAnswerWithSafetyFirstAndFeedbackAndAWorkOrder() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            _ = try await app.send(.POST, "/api/v1/sites", token: tenant.token, json: ["name": "Main plant"])
+            var browser = try await WebBrowser.member(app, of: tenant, role: .technician)
+            _ = try await browser.get("/diagnose")
+            let created = try await browser.postMultipart("/diagnose", ["query": "PowerFlex 525 F004"])
+            #expect(created.status == .seeOther)
+            let location = try #require(created.headers.first(name: .location))
+            let page = try await browser.get(location)
+            let html = page.body.string
+            #expect(page.status == .ok)
+            #expect(html.contains("data-atom=\"rockwell.powerflex-520.f004\""))
+            // The safety notes come before the causes and steps, marked by level.
+            let safety = try #require(html.range(of: "id=\"safety-heading\""))
+            let causes = try #require(html.range(of: "<h3>Likely causes</h3>"))
+            #expect(safety.lowerBound < causes.lowerBound)
+            #expect(html.contains("class=\"answer safety-danger\"") || html.contains("class=\"answer safety-warning\""))
+            #expect(html.contains("Source:"))
+
+            let feedback = try await browser.post(location + "/feedback", ["atomId": "rockwell.powerflex-520.f004", "outcome": "fixed"])
+            #expect(feedback.status == .seeOther)
+            #expect(try await browser.get(location).body.string.contains("Fixed for rockwell.powerflex-520.f004"))
+            let stored = try await app.send(.GET, "/api/v1\(location)/feedback", token: tenant.token).json()
+            #expect(stored.array.map { $0["outcome"].stringValue } == ["fixed"])
+
+            let workOrder = try await browser.post(location + "/work-order", [:])
+            #expect(workOrder.status == .seeOther)
+            let orderPage = try await browser.get(try #require(workOrder.headers.first(name: .location)))
+            #expect(orderPage.body.string.contains("F004 UnderVoltage"))
+            #expect(orderPage.body.string.contains("href=\"\(location)\""))
+            // A second click goes to the same work order.
+            let again = try await browser.post(location + "/work-order", [:])
+            #expect(again.headers.first(name: .location) == workOrder.headers.first(name: .location))
+        }
+    }
+
+    @Test func anEmptyQueryShowsTheFieldErrorAndAnUnknownCodeSaysSo() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            var browser = try await WebBrowser.member(app, of: tenant, role: .owner)
+            _ = try await browser.get("/diagnose")
+            let empty = try await browser.postMultipart("/diagnose", ["query": ""])
+            #expect(empty.status == .unprocessableEntity)
+            #expect(empty.body.string.contains("id=\"query-error\""))
+            let unknown = try await browser.postMultipart("/diagnose", ["query": "PowerFlex 525 F099"])
+            let html = try await browser.get(try #require(unknown.headers.first(name: .location))).body.string
+            #expect(html.contains("No confident answer"))
+            #expect(html.contains("F099"))
+            #expect(!html.contains("id=\"answer\""))
+        }
+    }
+
+    @Test func aDiagnosisIsNotSeenByAnotherOrganization() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let other = try await app.makeTenant()
+            let id = try await app.send(.POST, "/api/v1/diagnoses", token: tenant.token, json: ["query": "PowerFlex 525 F004"]).json()["id"]
+                .uuid()
+            var stranger = try await WebBrowser.member(app, of: other, role: .owner)
+            #expect(try await stranger.get("/diagnoses/\(id)").status == .notFound)
+            #expect(try await stranger.post("/diagnoses/\(id)/work-order", [:]).status == .notFound)
+        }
+    }
+}
+
+@Suite("Web work-order pages")
+struct WebWorkOrderPageTests {
+    @Test func theListFiltersLikeTheAPIAndTheDetailPageShowsTheOrder() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let site = try await app.send(.POST, "/api/v1/sites", token: tenant.token, json: ["name": "Main plant"]).json()["id"].uuid()
+            for (title, priority) in [("Replace belt", "high"), ("Grease bearings", "low")] {
+                let made = try await app.send(
+                    .POST, "/api/v1/work-orders", token: tenant.token,
+                    json: ["title": title, "priority": priority, "siteId": site.uuidString])
+                #expect(made.status == .created)
+            }
+            var browser = try await WebBrowser.member(app, of: tenant, role: .manager)
+            let all = try await browser.get("/work-orders").body.string
+            #expect(all.contains("Replace belt") && all.contains("Grease bearings"))
+            let high = try await browser.get("/work-orders?status=&priority=high&q=").body.string
+            #expect(high.contains("Replace belt") && !high.contains("Grease bearings"))
+            #expect(high.contains("<option value=\"high\" selected>"))
+            let bad = try await browser.get("/work-orders?priority=urgent")
+            #expect(bad.status == .badRequest)
+            #expect(bad.body.string.contains("priority"))
+            let id = try await app.send(.GET, "/api/v1/work-orders?priority=high", token: tenant.token).json()["items"][0]["id"].uuid()
+            let detail = try await browser.get("/work-orders/\(id)").body.string
+            #expect(detail.contains("Replace belt"))
+            #expect(detail.contains("Main plant"))
+            #expect(try await browser.get("/work-orders/\(UUID())").status == .notFound)
+            let home = try await browser.get("/").body.string
+            #expect(home.contains("Backlog by priority"))
+            #expect(home.contains("<svg class=\"chart\""))
+            #expect(home.contains("2 created and 0 completed"))
+        }
+    }
+}
