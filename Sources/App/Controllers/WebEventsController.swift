@@ -36,6 +36,7 @@ struct WebEventsController: RouteCollection {
     @Sendable static func stream(_ request: Request) async throws -> Response {
         let principal = try await WebSession.requirePrincipal(request)
         let events = request.application.events.subscribe()
+        let running = request.application.running
         let response = Response(status: .ok)
         response.headers.replaceOrAdd(name: .contentType, value: "text/event-stream; charset=utf-8")
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
@@ -53,16 +54,23 @@ struct WebEventsController: RouteCollection {
                     continuation.yield(": keep-alive\n\n")
                 }
             }
+            // The server is stopping (SIGTERM): end the stream, or the graceful shutdown would wait for it forever.
+            let stopping = Task {
+                try? await running?.onStop.get()
+                continuation.finish()
+            }
             defer {
                 forward.cancel()
                 beat.cancel()
+                stopping.cancel()
             }
             do {
                 try await writer.write(.buffer(ByteBuffer(string: "retry: 3000\n: connected\n\n")))
                 for await line in lines { try await writer.write(.buffer(ByteBuffer(string: line))) }
                 try await writer.write(.end)
             } catch {
-                // The browser went away: nothing to tell it.
+                // The browser went away; the writer must still be told the stream is over.
+                try? await writer.write(.error(error))
             }
         })
         return response
