@@ -66,8 +66,9 @@ struct WebPageTests {
     static let pages: [(path: String, allowed: Set<Role>, shows: String)] = [
         ("/", Set(Role.allCases), "<h1>Home</h1>"),
         ("/account", Set(Role.allCases), "Change your password"),
-        ("/work-orders", [.owner, .admin, .manager, .technician, .viewer], "<h1>Work orders</h1>"),
-        ("/diagnose", [.owner, .admin, .manager, .technician], "<h1>Diagnose</h1>"),
+        ("/work-orders", Role.with(.workOrdersRead), "<h1>Work orders</h1>"),
+        ("/work-orders/new", Role.with(.workOrdersCreate), "<h1>New work order</h1>"),
+        ("/diagnose", Role.with(.diagnosesCreate), "<h1>Diagnose</h1>"),
     ]
 
     @Test func everyPageRendersForTheRolesItAllowsAndIsRefusedForTheOthers() async throws {
@@ -171,8 +172,11 @@ struct WebPageTests {
 }
 
 extension Role {
+    /// The roles holding `permission`, from the one permission matrix.
+    static func with(_ permission: Permission) -> Set<Role> { Set(allCases.filter { $0.permissions.contains(permission) }) }
+
     /// The roles that may diagnose (diagnoses:create).
-    static var diagnoseRoles: Set<Role> { Set(allCases.filter { $0.permissions.contains(.diagnosesCreate) }) }
+    static var diagnoseRoles: Set<Role> { with(.diagnosesCreate) }
 }
 
 extension WebBrowser {
@@ -290,6 +294,108 @@ struct WebWorkOrderPageTests {
             #expect(home.contains("Backlog by priority"))
             #expect(home.contains("<svg class=\"chart\""))
             #expect(home.contains("2 created and 0 completed"))
+        }
+    }
+}
+
+@Suite("Working a work order on its page")
+struct WebWorkOrderWorkTests {
+    @Test func aTechnicianWorksTheChecklistLogsTimeUsesAPartCommentsAndCompletes() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let stock = try await app.makeStock(tenant, quantity: 5)
+            let technicianEmail = "tech-\(UUID().uuidString.prefix(6).lowercased())@example.com"
+            let technician = try await app.addMember(to: tenant, role: .technician, email: technicianEmail)
+            let order = try await app.makeWorkOrder(tenant, json: ["assigneeIds": [technician.id.uuidString]])
+            let tasks = try await app.send(
+                .POST, "/api/v1/work-orders/\(order)/tasks", token: tenant.token,
+                json: [
+                    "items": [
+                        ["kind": "subtask", "label": "Isolate the drive"], ["kind": "number", "label": "Belt tension", "unit": "N"],
+                    ]
+                ])
+            #expect(tasks.status == .created)
+            let taskIDs = try tasks.json().array.map { try $0["id"].string() }
+            var browser = try await WebBrowser.signIn(app, email: technicianEmail, password: "another long password")
+            let path = "/work-orders/\(order)"
+            let page = try await browser.get(path).body.string
+            #expect(page.contains("Isolate the drive") && page.contains("id=\"action-start\""))
+
+            #expect(try await browser.post(path + "/actions/start", [:]).status == .seeOther)
+            #expect(try await browser.post(path + "/tasks/\(taskIDs[0])", ["done": "true"]).status == .seeOther)
+            let badValue = try await browser.post(path + "/tasks/\(taskIDs[1])", ["value": "tight"])
+            #expect(badValue.status == .unprocessableEntity)
+            #expect(try await browser.post(path + "/tasks/\(taskIDs[1])", ["value": "410"]).status == .seeOther)
+
+            // A bad time entry: the API's field error beside the field, what was typed kept, nothing stored.
+            let badTime = try await browser.post(path + "/labor", ["minutes": "-5", "note": "belt change"])
+            #expect(badTime.status == .unprocessableEntity)
+            #expect(badTime.body.string.contains("id=\"minutes-error\""))
+            #expect(badTime.body.string.contains("value=\"belt change\""))
+            #expect(try await browser.post(path + "/labor", ["minutes": "45", "note": "belt change"]).status == .seeOther)
+            #expect(
+                try await browser.post(path + "/parts", ["stockLevelId": stock.level.uuidString, "quantity": "2"]).status == .seeOther)
+            #expect(try await browser.post(path + "/comments", ["body": "Old belt glazed"]).status == .seeOther)
+
+            let worked = try await browser.get(path).body.string
+            #expect(worked.contains("Total: 45 min"))
+            #expect(worked.contains("Old belt glazed"))
+            #expect(worked.contains("2 × "))
+            #expect(worked.contains("Checklist updated.") == false)  // the flash was for the earlier page
+            let complete = try await browser.post(path + "/actions/complete", ["resolutionNote": "Belt replaced"])
+            #expect(complete.status == .seeOther)
+            let done = try await app.send(.GET, "/api/v1\(path)", token: tenant.token).json()
+            #expect(done["status"].stringValue == "completed")
+            let level = try await app.send(.GET, "/api/v1/stock-levels/\(stock.level)", token: tenant.token).json()
+            #expect(level["quantity"].value as? Double == 3)
+            let labor = try await app.send(.GET, "/api/v1\(path)/labor", token: tenant.token).json()["items"].array
+            #expect(labor.count == 1)
+            // The history shows what happened, through the audit trail.
+            #expect(try await browser.get(path).body.string.contains("Work order complete <"))
+        }
+    }
+
+    @Test func aStalePageCannotOverwriteANewerState() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let order = try await app.makeWorkOrder(tenant)
+            var browser = try await WebBrowser.member(app, of: tenant, role: .owner)
+            let path = "/work-orders/\(order)"
+            _ = try await browser.get(path)
+            // Someone else starts it meanwhile; the page still shows version 1.
+            #expect(try await app.send(.POST, "/api/v1\(path)/start", token: tenant.token).status == .ok)
+            let stale = try await browser.post(path + "/actions/hold", ["version": "1", "reason": "waiting"])
+            #expect(stale.status == .preconditionFailed)
+            #expect(stale.body.string.contains("id=\"form-problem\""))
+        }
+    }
+
+    @Test func aWorkOrderFromTextShowsTheDraftThenCreatesIt() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let asset = try await app.makeAsset(tenant, tag: "CNV-03", name: "Conveyor 3")
+            var browser = try await WebBrowser.member(app, of: tenant, role: .manager)
+            _ = try await browser.get("/work-orders/new")
+            let draft = try await browser.post("/work-orders/new", ["text": "CNV-03 belt squealing, urgent"])
+            #expect(draft.status == .ok)
+            let html = draft.body.string
+            #expect(html.contains("<option value=\"\(asset)\" selected>"))
+            #expect(html.contains("<option value=\"high\" selected>") || html.contains("<option value=\"critical\" selected>"))
+            let empty = try await browser.post("/work-orders/new", ["text": ""])
+            #expect(empty.status == .unprocessableEntity)
+            #expect(empty.body.string.contains("id=\"text-error\""))
+            let created = try await browser.post(
+                "/work-orders",
+                [
+                    "title": "CNV-03 belt squealing", "assetId": asset.uuidString, "priority": "high", "type": "corrective",
+                    "fromText": "true",
+                ])
+            #expect(created.status == .seeOther)
+            let listed = try await app.send(.GET, "/api/v1/work-orders?source=text", token: tenant.token).json()["items"].array
+            #expect(listed.map { $0["title"].stringValue } == ["CNV-03 belt squealing"])
+            let missing = try await browser.post("/work-orders", ["title": "", "fromText": "true"])
+            #expect(missing.status == .unprocessableEntity)
+            #expect(missing.body.string.contains("id=\"title-error\""))
         }
     }
 }

@@ -2,11 +2,23 @@ import Fluent
 import Maintenance
 import Vapor
 
-/// The work-order pages: the list with the API's filters, and a work order's page.
+/// The work-order pages: the list with the API's filters; a work order's page where it is worked (status,
+/// checklist, time, parts, photos, comments, history); a new work order from what a technician typed.
+/// Every change goes through the API's own handler (``WebAPI``).
 struct WebWorkOrderController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("work-orders", use: Self.list)
+        routes.get("work-orders", "new", use: Self.newForm)
+        routes.post("work-orders", "new", use: Self.parseText)
+        routes.post("work-orders", use: Self.create)
         routes.get("work-orders", ":workOrderID", use: Self.show)
+        let order = routes.grouped("work-orders", ":workOrderID")
+        order.post("actions", ":action", use: Self.act)
+        order.post("tasks", ":taskID", use: Self.recordTask)
+        order.post("labor", use: Self.logTime)
+        order.post("parts", use: Self.issuePart)
+        order.post("comments", use: Self.comment)
+        order.on(.POST, "attachments", body: .collect(maxSize: "12mb"), use: Self.attach)
     }
 
     struct Option: Encodable {
@@ -14,6 +26,8 @@ struct WebWorkOrderController: RouteCollection {
         var label: String
         var selected: Bool
     }
+
+    // MARK: List
 
     struct ListPage: Encodable {
         var page: PageContext
@@ -24,6 +38,7 @@ struct WebWorkOrderController: RouteCollection {
         var mine: Bool
         var overdue: Bool
         var nextPage: String?
+        var canCreate: Bool
     }
 
     @Sendable static func list(_ request: Request) async throws -> Response {
@@ -38,8 +53,7 @@ struct WebWorkOrderController: RouteCollection {
             request.url.query = [request.url.query, "assigneeId=me"].compactMap { $0 }.joined(separator: "&")
         }
         let query = try WorkOrderController.filtered(request, principal: principal)
-        let parameters = try ListParameters(
-            request, sortable: WorkOrderController.sortFields.map(\.name), defaultSort: "-number")
+        let parameters = try ListParameters(request, sortable: WorkOrderController.sortFields.map(\.name), defaultSort: "-number")
         let (orders, next) = try await query.paginate(parameters, sortFields: WorkOrderController.sortFields)
         let status = request.query[String.self, at: "status"] ?? ""
         let priority = request.query[String.self, at: "priority"] ?? ""
@@ -66,8 +80,36 @@ struct WebWorkOrderController: RouteCollection {
                     Option(value: $0.rawValue, label: WebFormat.label($0.rawValue), selected: priority == $0.rawValue)
                 },
             q: request.query[String.self, at: "q"] ?? "", mine: request.query[String.self, at: "mine"] == "on",
-            overdue: request.query[String.self, at: "overdue"] == "true", nextPage: nextPage)
+            overdue: request.query[String.self, at: "overdue"] == "true", nextPage: nextPage,
+            canCreate: principal.can(.workOrdersCreate))
         return try await WebPage.render("work-orders", page, for: request)
+    }
+
+    // MARK: A work order
+
+    struct ActionButton: Encodable {
+        var action: String
+        var label: String
+        var needsReason: Bool
+        var completes: Bool
+    }
+
+    struct TaskRow: Encodable {
+        var id: String
+        var label: String
+        var kind: String
+        var result: String
+        var done: Bool
+        var value: String?
+        var unit: String?
+        var choices: [String]
+        var required: Bool
+    }
+
+    struct Line: Encodable {
+        var text: String
+        var detail: String
+        var href: String?
     }
 
     struct DetailPage: Encodable {
@@ -80,20 +122,292 @@ struct WebWorkOrderController: RouteCollection {
         var asset: String?
         var site: String?
         var diagnosis: String?
+        var actions: [ActionButton]
+        var canWork: Bool
+        var tasks: [TaskRow]
+        var labor: [Line]
+        var totalMinutes: Int
+        var parts: [Line]
+        var stock: [Option]
+        var photos: [Line]
+        var comments: [Line]
+        var history: [Line]
+        /// The form that failed, its field errors and what was typed.
+        var failedForm: String?
+        var errors: [String: String]
+        var values: [String: String]
+        var problem: String?
     }
 
-    @Sendable static func show(_ request: Request) async throws -> Response {
-        let principal = try await WebSession.require(.workOrdersRead, request)
-        let order = try await principal.findInSite(WorkOrder.self, request.pathID("workOrderID"), on: request.db)
+    static func detail(
+        _ request: Request, principal: Principal, id: UUID, failedForm: String? = nil, errors: [String: String] = [:],
+        problem: String? = nil
+    ) async throws -> DetailPage {
+        let order = try await principal.findInSite(WorkOrder.self, id, on: request.db)
+        let db = request.db
         var asset: Asset?
-        if let assetID = order.assetID { asset = try await Asset.find(assetID, on: request.db) }
-        let site = try await Site.find(order.siteID, on: request.db)
-        let page = DetailPage(
+        if let assetID = order.assetID { asset = try await Asset.find(assetID, on: db) }
+        let site = try await Site.find(order.siteID, on: db)
+        let canWork = principal.can(.workOrdersWork) || principal.can(.workOrdersManage)
+        let actions = WorkOrderStateMachine.allowedActions(from: order.status).map {
+            ActionButton(
+                action: $0.rawValue, label: WebFormat.label($0.rawValue), needsReason: [.hold, .cancel, .reopen].contains($0),
+                completes: $0 == .complete)
+        }
+        let tasks = try await principal.query(WorkOrderTask.self, on: db).filter(\.$workOrderID == id).sort(\.$position).all()
+        let labor = try await principal.query(LaborEntry.self, on: db).filter(\.$workOrderID == id).sort(\.$performedAt).all()
+        let movements = try await principal.query(StockMovement.self, on: db).filter(\.$workOrderID == id).sort(\.$id).all()
+        let partIDs = Set(movements.map(\.partID))
+        var levels: [StockLevel] = []
+        if principal.can(.partsRead) { levels = try await principal.query(StockLevel.self, on: db).limit(500).all() }
+        let allPartIDs = partIDs.union(levels.map(\.partID))
+        let parts = try await principal.query(Part.self, on: db).filter(\.$id ~~ Array(allPartIDs)).all()
+        let partNames = Dictionary(uniqueKeysWithValues: parts.compactMap { part in part.id.map { ($0, "\(part.number) \(part.name)") } })
+        let locations = try await principal.query(Location.self, on: db).filter(\.$id ~~ Array(Set(levels.map(\.locationID)))).all()
+        let locationNames = Dictionary(uniqueKeysWithValues: locations.compactMap { location in location.id.map { ($0, location.name) } })
+        let photos = try await principal.query(Attachment.self, on: db).filter(\.$workOrderID == id).sort(\.$createdAt).all()
+        let comments = try await principal.query(Comment.self, on: db).filter(\.$workOrderID == id).sort(\.$createdAt).all()
+        let userIDs = Set(comments.compactMap(\.authorUserID) + labor.map(\.userID))
+        let users = try await User.query(on: db).filter(\.$id ~~ Array(userIDs)).all()
+        let userNames = Dictionary(uniqueKeysWithValues: users.compactMap { user in user.id.map { ($0, user.name) } })
+        let events = try await principal.query(AuditEvent.self, on: db).filter(\.$entityType == "work_order").filter(\.$entityID == id)
+            .sort(\.$sequence).limit(200).all()
+        let values = WebAPI.body(
+            request, ["minutes": .text, "note": .text, "quantity": .text, "body": .text, "reason": .text, "resolutionNote": .text]
+        )
+        .compactMapValues { if case .string(let text) = $0 { text } else { nil } }
+        return DetailPage(
             page: try await WebSession.page(
                 WorkOrder.displayNumber(order.number), section: "work-orders", principal: principal, request: request),
             order: order.dto, status: order.status.rawValue, statusLabel: WebFormat.label(order.status.rawValue),
             due: WebFormat.date(order.dueAt), created: WebFormat.dateTime(order.createdAt), asset: asset.map { "\($0.tag) \($0.name)" },
-            site: site?.name, diagnosis: order.diagnosisID?.uuidString)
-        return try await WebPage.render("work-order", page, for: request)
+            site: site?.name, diagnosis: order.diagnosisID?.uuidString, actions: canWork ? actions : [], canWork: canWork,
+            tasks: tasks.map { task in
+                let spec = task.spec
+                return TaskRow(
+                    id: task.id?.uuidString ?? "", label: spec.label, kind: spec.kind.rawValue, result: task.result.rawValue,
+                    done: task.result != .pending, value: task.value.map(WebFormat.number) ?? task.text ?? task.choice, unit: spec.unit,
+                    choices: spec.choices ?? [], required: spec.required)
+            },
+            labor: labor.map {
+                Line(
+                    text: "\($0.minutes) min by \(userNames[$0.userID] ?? "someone")",
+                    detail: [WebFormat.date($0.performedAt), $0.note].compactMap { $0 }.joined(separator: " · "), href: nil)
+            },
+            totalMinutes: labor.map(\.minutes).reduce(0, +),
+            parts: movements.map {
+                Line(
+                    text: "\(WebFormat.number(abs($0.quantity))) × \(partNames[$0.partID] ?? "part")",
+                    detail: $0.kind == .issue ? "used" : WebFormat.label($0.kind.rawValue), href: nil)
+            },
+            stock: levels.map {
+                Option(
+                    value: $0.id?.uuidString ?? "",
+                    label:
+                        "\(partNames[$0.partID] ?? "part") @ \(locationNames[$0.locationID] ?? "store") (\(WebFormat.number($0.available)) available)",
+                    selected: false)
+            },
+            photos: photos.map {
+                Line(
+                    text: $0.filename, detail: WebFormat.dateTime($0.createdAt),
+                    href: "/api/v1/attachments/\($0.id?.uuidString ?? "")/content")
+            },
+            comments: comments.map {
+                Line(
+                    text: $0.body, detail: "\(userNames[$0.authorUserID ?? UUID()] ?? "someone") · \(WebFormat.dateTime($0.createdAt))",
+                    href: nil)
+            },
+            history: events.map {
+                Line(
+                    text: WebFormat.label($0.action.replacingOccurrences(of: ".", with: " ")),
+                    detail: "\($0.actorLabel) · \(WebFormat.dateTime($0.occurredAt))", href: nil)
+            },
+            failedForm: failedForm, errors: errors, values: values, problem: problem)
+    }
+
+    @Sendable static func show(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.require(.workOrdersRead, request)
+        return try await WebPage.render(
+            "work-order", try await detail(request, principal: principal, id: request.pathID("workOrderID")), for: request)
+    }
+
+    /// Runs one of the work order's API handlers for a form on its page: success goes back to the page with a
+    /// message; a refusal shows the page again with the API's field errors beside that form and what was typed.
+    static func perform(
+        _ request: Request, form: String, fields: [String: WebAPI.Field], done message: String,
+        _ handler: (Request) async throws -> some AsyncResponseEncodable
+    ) async throws -> Response {
+        let principal = try await WebSession.require(.workOrdersRead, request)
+        let id = try request.pathID("workOrderID")
+        let body = WebAPI.body(request, fields)
+        let version = try? request.content.get(String.self, at: "version")
+        do {
+            _ = try await WebAPI.call(request, principal: principal, body: body, version: version, handler)
+        } catch let error as AppError {
+            let (problem, _) = error.problem(requestId: request.requestID)
+            let page = try await detail(
+                request, principal: principal, id: id, failedForm: form, errors: WebForm.errors(problem.errors ?? []),
+                problem: problem.detail)
+            return try await WebPage.render("work-order", page, status: HTTPResponseStatus(statusCode: problem.status), for: request)
+        }
+        WebSession.flash(message, request)
+        return request.redirect(to: "/work-orders/\(id)#\(form)", redirectType: .normal)
+    }
+
+    @Sendable static func act(_ request: Request) async throws -> Response {
+        guard let action = request.parameters.get("action").flatMap(WorkOrderAction.init(rawValue:)) else {
+            throw AppError.notFound("No such action.")
+        }
+        return try await perform(
+            request, form: "status", fields: ["reason": .text, "resolutionNote": .text], done: "Done: \(WebFormat.label(action.rawValue))."
+        ) { try await WorkOrderController.transition($0, action: action) }
+    }
+
+    @Sendable static func recordTask(_ request: Request) async throws -> Response {
+        try await perform(
+            request, form: "checklist", fields: ["done": .bool, "value": .number, "text": .text, "result": .text, "choice": .text],
+            done: "Checklist updated.", ChecklistController.record)
+    }
+
+    @Sendable static func logTime(_ request: Request) async throws -> Response {
+        try await perform(
+            request, form: "time", fields: ["minutes": .number, "note": .text], done: "Time logged.", WorkOrderEntryController.logLabor)
+    }
+
+    @Sendable static func issuePart(_ request: Request) async throws -> Response {
+        try await perform(
+            request, form: "parts", fields: ["stockLevelId": .text, "quantity": .number], done: "Part recorded.",
+            WorkOrderPartsController.issue)
+    }
+
+    @Sendable static func comment(_ request: Request) async throws -> Response {
+        try await perform(request, form: "comments", fields: ["body": .text], done: "Comment added.", WorkOrderEntryController.addComment)
+    }
+
+    /// A photo (camera on phones) or file: the multipart form goes to the API's handler as it is.
+    @Sendable static func attach(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.require(.workOrdersRead, request)
+        let id = try request.pathID("workOrderID")
+        do {
+            _ = try await AttachmentController.attachToWorkOrder(request)
+        } catch let error as AppError {
+            let (problem, _) = error.problem(requestId: request.requestID)
+            let page = try await detail(
+                request, principal: principal, id: id, failedForm: "photos", errors: WebForm.errors(problem.errors ?? []),
+                problem: problem.detail)
+            return try await WebPage.render("work-order", page, status: HTTPResponseStatus(statusCode: problem.status), for: request)
+        }
+        WebSession.flash("Photo added.", request)
+        return request.redirect(to: "/work-orders/\(id)#photos", redirectType: .normal)
+    }
+
+    // MARK: New from text
+
+    struct NewPage: Encodable {
+        var page: PageContext
+        var text: String
+        var sites: [Option]
+        var draft: Bool
+        var title: String
+        var description: String
+        var priorities: [Option]
+        var types: [Option]
+        var assets: [Option]
+        var faultCodes: String
+        var signals: [String]
+        var errors: [String: String]
+        var problem: String?
+    }
+
+    static func sites(_ principal: Principal, selected: String?, on db: any Database) async throws -> [Option] {
+        let query = principal.query(Site.self, on: db)
+        if let allowed = principal.siteIDs { query.filter(\.$id ~~ allowed) }
+        return try await query.sort(\.$name).all().map {
+            Option(value: $0.id?.uuidString ?? "", label: $0.name, selected: $0.id?.uuidString == selected)
+        }
+    }
+
+    static func newPage(
+        _ request: Request, principal: Principal, text: String = "", site: String? = nil, draft: WorkOrderController.TextDraftDTO? = nil,
+        errors: [String: String] = [:], problem: String? = nil
+    ) async throws -> NewPage {
+        let priority = draft?.priority.rawValue ?? WorkOrderPriority.medium.rawValue
+        let type = draft?.type.rawValue ?? WorkOrderType.corrective.rawValue
+        var assets: [Option] = [Option(value: "", label: "No asset", selected: draft?.asset == nil)]
+        if let draft {
+            assets += ([draft.asset].compactMap { $0 } + draft.alternatives).map {
+                Option(
+                    value: $0.id.uuidString, label: "\($0.tag) \($0.name) (\(Int(($0.score * 100).rounded()))%)",
+                    selected: $0.id == draft.asset?.id)
+            }
+        }
+        return NewPage(
+            page: try await WebSession.page("New work order", section: "work-orders", principal: principal, request: request), text: text,
+            sites: try await sites(principal, selected: site ?? draft?.siteId?.uuidString, on: request.db), draft: draft != nil,
+            title: draft?.title ?? "", description: draft?.description ?? "",
+            priorities: WorkOrderPriority.allCases.reversed().map {
+                Option(value: $0.rawValue, label: WebFormat.label($0.rawValue), selected: $0.rawValue == priority)
+            },
+            types: WorkOrderType.allCases.map {
+                Option(value: $0.rawValue, label: WebFormat.label($0.rawValue), selected: $0.rawValue == type)
+            },
+            assets: assets, faultCodes: draft?.faultCodes.joined(separator: ", ") ?? "", signals: draft?.signals ?? [], errors: errors,
+            problem: problem)
+    }
+
+    @Sendable static func newForm(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.require(.workOrdersCreate, request)
+        return try await WebPage.render("work-order-new", try await newPage(request, principal: principal), for: request)
+    }
+
+    /// "New from text": the API's parser drafts the order; the page shows the draft to confirm or edit.
+    @Sendable static func parseText(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.require(.workOrdersCreate, request)
+        let text = (try? request.content.get(String.self, at: "text")) ?? ""
+        let site = try? request.content.get(String.self, at: "siteId")
+        let body = WebAPI.body(request, ["text": .text, "siteId": .text])
+        do {
+            let response = try await WebAPI.call(request, principal: principal, body: body, WorkOrderController.fromText)
+            let draft = try JSONDecoder.api.decode(
+                WorkOrderController.TextDraftDTO.self, from: Data(buffer: response.body.buffer ?? ByteBuffer()))
+            return try await WebPage.render(
+                "work-order-new", try await newPage(request, principal: principal, text: text, site: site, draft: draft), for: request)
+        } catch let error as AppError {
+            let (problem, _) = error.problem(requestId: request.requestID)
+            let page = try await newPage(
+                request, principal: principal, text: text, site: site, errors: WebForm.errors(problem.errors ?? []), problem: problem.detail
+            )
+            return try await WebPage.render("work-order-new", page, status: HTTPResponseStatus(statusCode: problem.status), for: request)
+        }
+    }
+
+    /// The confirmed draft (or a form filled by hand) becomes a work order through the API's create.
+    @Sendable static func create(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.require(.workOrdersCreate, request)
+        var body = WebAPI.body(
+            request,
+            ["title": .text, "description": .text, "priority": .text, "type": .text, "siteId": .text, "assetId": .text, "dueAt": .text])
+        if case .string(let codes)? = WebAPI.body(request, ["faultCodes": .text])["faultCodes"] {
+            body["faultCodes"] = .array(
+                codes.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 != .string("") })
+        }
+        if (try? request.content.get(String.self, at: "fromText")) == "true" { body["source"] = .string("text") }
+        do {
+            let response = try await WebAPI.call(request, principal: principal, body: body, WorkOrderController.create)
+            let created = try JSONDecoder.api.decode(WorkOrder.DTO.self, from: Data(buffer: response.body.buffer ?? ByteBuffer()))
+            WebSession.flash("Work order \(created.number) created.", request)
+            return request.redirect(to: "/work-orders/\(created.id)", redirectType: .normal)
+        } catch let error as AppError {
+            let (problem, _) = error.problem(requestId: request.requestID)
+            var page = try await newPage(
+                request, principal: principal, text: (try? request.content.get(String.self, at: "text")) ?? "",
+                site: try? request.content.get(String.self, at: "siteId"), errors: WebForm.errors(problem.errors ?? []),
+                problem: problem.detail)
+            page.draft = true
+            page.title = (try? request.content.get(String.self, at: "title")) ?? ""
+            page.description = (try? request.content.get(String.self, at: "description")) ?? ""
+            page.faultCodes = (try? request.content.get(String.self, at: "faultCodes")) ?? ""
+            return try await WebPage.render("work-order-new", page, status: HTTPResponseStatus(statusCode: problem.status), for: request)
+        }
     }
 }

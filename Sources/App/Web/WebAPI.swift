@@ -1,0 +1,45 @@
+import Vapor
+
+/// Runs the API's own handlers for the pages' forms, so a page changes data through exactly the code the API
+/// uses: the same policies, checks, field errors, audit events and live events.
+enum WebAPI {
+    /// How a form field is sent to the handler.
+    enum Field {
+        case text
+        /// `"12"` → 12; anything else is passed as typed, so the handler names the field.
+        case number
+        /// A checkbox or `true`/`false`.
+        case bool
+    }
+
+    /// The listed fields of the page's form as the JSON body an API handler reads; empty fields are left out.
+    static func body(_ request: Request, _ fields: [String: Field]) -> [String: JSONValue] {
+        var body: [String: JSONValue] = [:]
+        for (name, kind) in fields {
+            guard let raw = try? request.content.get(String.self, at: name) else { continue }
+            let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            switch kind {
+            case .text:
+                if !value.isEmpty { body[name] = .string(raw) }
+            case .number:
+                if value.isEmpty { continue }
+                body[name] = Double(value).map(JSONValue.number) ?? .string(value)
+            case .bool:
+                body[name] = .bool(["on", "true", "1", "yes"].contains(value.lowercased()))
+            }
+        }
+        return body
+    }
+
+    /// Calls `handler` with `body` as its JSON request body, on behalf of the signed-in `principal`; `version`
+    /// becomes `If-Match`, so a change made from a stale page is refused like a stale API update.
+    static func call<R: AsyncResponseEncodable>(
+        _ request: Request, principal: Principal, body: [String: JSONValue], version: String? = nil,
+        _ handler: (Request) async throws -> R
+    ) async throws -> Response {
+        request.optionalPrincipal = principal
+        try request.content.encode(JSONValue.object(body), using: JSONEncoder())
+        if let version, !version.isEmpty { request.headers.replaceOrAdd(name: .ifMatch, value: "\"\(version)\"") }
+        return try await handler(request).encodeResponse(for: request)
+    }
+}
