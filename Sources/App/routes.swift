@@ -10,6 +10,7 @@ func routes(_ app: Application) throws {
     let pages = web.grouped(WebErrorMiddleware(), WebCSRFMiddleware())
     try pages.register(collection: WebWorkOrderController())
     try pages.register(collection: WebDiagnosisController())
+    try pages.register(collection: WebRequestController())
     try pages.register(collection: WebEventsController())
 
     let api = app.grouped("api", "v1").grouped(Authenticator())

@@ -69,6 +69,7 @@ struct WebPageTests {
         ("/work-orders", Role.with(.workOrdersRead), "<h1>Work orders</h1>"),
         ("/work-orders/new", Role.with(.workOrdersCreate), "<h1>New work order</h1>"),
         ("/diagnose", Role.with(.diagnosesCreate), "<h1>Diagnose</h1>"),
+        ("/requests", Role.with(.requestsCreate).union(Role.with(.requestsManage)), "<h1>Requests</h1>"),
     ]
 
     @Test func everyPageRendersForTheRolesItAllowsAndIsRefusedForTheOthers() async throws {
@@ -396,6 +397,40 @@ struct WebWorkOrderWorkTests {
             let missing = try await browser.post("/work-orders", ["title": "", "fromText": "true"])
             #expect(missing.status == .unprocessableEntity)
             #expect(missing.body.string.contains("id=\"title-error\""))
+        }
+    }
+}
+
+@Suite("Web requests page")
+struct WebRequestPageTests {
+    @Test func aRequesterSendsARequestAndAManagerApprovesIt() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let site = try await app.makeSite(tenant)
+            var requester = try await WebBrowser.member(app, of: tenant, role: .requester)
+            _ = try await requester.get("/requests")
+            let missing = try await requester.post("/requests", ["title": "", "description": "Water on the floor"])
+            #expect(missing.status == .unprocessableEntity)
+            #expect(missing.body.string.contains("id=\"title-error\""))
+            #expect(missing.body.string.contains("Water on the floor"))
+            #expect(try await requester.post("/requests", ["title": "Leak by press 4", "siteId": site.uuidString]).status == .seeOther)
+            let mine = try await requester.get("/requests").body.string
+            #expect(mine.contains("Leak by press 4") && mine.contains("Cancel my request") && !mine.contains(">Approve<"))
+
+            var manager = try await WebBrowser.member(app, of: tenant, role: .manager)
+            let queue = try await manager.get("/requests").body.string
+            #expect(queue.contains("Leak by press 4"))
+            #expect(try await manager.get("/").body.string.contains("Leak by press 4"))
+            let id = try await app.send(.GET, "/api/v1/requests?status=pending", token: tenant.token).json()["items"][0]["id"].uuid()
+            let declineWithoutReason = try await manager.post("/requests/\(id)/decline", [:])
+            #expect(declineWithoutReason.status == .unprocessableEntity)
+            #expect(try await manager.post("/requests/\(id)/approve", ["priority": "high"]).status == .seeOther)
+            let approved = try await app.send(.GET, "/api/v1/requests/\(id)", token: tenant.token).json()
+            #expect(approved["status"].stringValue == "approved")
+            let order = try await app.send(.GET, "/api/v1/work-orders/\(try approved["workOrderId"].uuid())", token: tenant.token).json()
+            #expect(order["priority"].stringValue == "high")
+            // A requester cannot approve.
+            #expect(try await requester.post("/requests/\(id)/approve", [:]).status == .forbidden)
         }
     }
 }

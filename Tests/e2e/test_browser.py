@@ -12,7 +12,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import REPO_ROOT, sign_in
 
@@ -109,6 +109,91 @@ def test_sign_in_diagnose_give_feedback_and_make_a_work_order(server, owner, tea
         browser.quit()
 
 
+def submit(browser, form_selector):
+    browser.find_element(By.CSS_SELECTOR, f"{form_selector} button[type=submit]").click()
+
+
+def test_a_work_order_from_text_is_worked_and_completed_in_the_browser(server, owner, team):
+    # Stock to use: a part with 4 on hand in a store room.
+    location = server.request("POST", "/api/v1/locations", owner.token, json={"siteId": team["site"], "name": "Stores"}).json()
+    part = server.request("POST", "/api/v1/parts", owner.token, json={"number": "BLT-10", "name": "V-belt", "unitCost": 9.5}).json()
+    level = server.request("POST", "/api/v1/stock-levels", owner.token, json={"partId": part["id"], "locationId": location["id"]}).json()
+    received = server.request("POST", f"/api/v1/stock-levels/{level['id']}/movements", owner.token,
+                              json={"kind": "receive", "quantity": 4, "reason": "opening stock"})
+    assert received.status_code == 201, received.text
+
+    browser = new_browser(PHONE)
+    try:
+        web_sign_in(browser, server, "tech@example.com", PASSWORD)
+        browser.get(server.url("/work-orders/new"))
+        browser.find_element(By.ID, "text").send_keys("VFD-201 drive tripping on overcurrent, urgent")
+        browser.find_element(By.ID, "draft-from-text").click()
+        wait(browser, EC.presence_of_element_located((By.ID, "confirm-form")))
+        chosen = browser.find_element(By.CSS_SELECTOR, "#assetId option:checked").get_attribute("value")
+        assert chosen == team["asset"], "the draft should pick the asset named by its tag"
+        screenshot(browser, "new-from-text-phone")
+        browser.find_element(By.ID, "create-work-order").click()
+        status = wait(browser, EC.presence_of_element_located((By.ID, "work-order-status")))
+        assert status.text == "Open"
+        order_id = browser.current_url.rstrip("/").split("/")[-1]
+        # A checklist on it (checklists come from templates or the API), then worked on the page.
+        tasks = server.request("POST", f"/api/v1/work-orders/{order_id}/tasks", owner.token, json={"items": [
+            {"kind": "subtask", "label": "Lock out the drive"}, {"kind": "number", "label": "Bus voltage", "unit": "V"}]})
+        assert tasks.status_code == 201, tasks.text
+        browser.refresh()
+        browser.find_element(By.ID, "action-start").click()
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "work-order-status"), "In progress"))
+        first, second = [task["id"] for task in tasks.json()]
+        browser.find_element(By.ID, f"task-done-{first}").click()
+        wait(browser, EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".flash"), "Checklist updated"))
+        browser.find_element(By.ID, f"value-{second}").send_keys("648")
+        submit(browser, f"form[action$='/tasks/{second}']")
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "checklist"), "648"))
+        browser.find_element(By.ID, "minutes").send_keys("40")
+        browser.find_element(By.ID, "log-time").click()
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "time"), "Total: 40 min"))
+        browser.find_element(By.ID, "quantity").send_keys("1")
+        browser.find_element(By.ID, "use-part").click()
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "parts"), "BLT-10 V-belt"))
+        browser.find_element(By.ID, "resolutionNote").send_keys("Replaced the belt; bus voltage normal")
+        browser.find_element(By.ID, "action-complete").click()
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "work-order-status"), "Completed"))
+        screenshot(browser, "work-order-completed-phone")
+        done = server.request("GET", f"/api/v1/work-orders/{order_id}", owner.token).json()
+        assert done["status"] == "completed" and done["source"] == "text"
+        assert server.request("GET", f"/api/v1/stock-levels/{level['id']}", owner.token).json()["quantity"] == 3
+    finally:
+        browser.quit()
+
+
+def test_a_request_is_sent_and_approved_in_the_browser(server, owner, team):
+    made = server.request("POST", "/api/v1/users", owner.token, json={
+        "email": "requester@example.com", "name": "Rae Requester", "role": "requester", "password": PASSWORD})
+    assert made.status_code == 201, made.text
+    requester = new_browser(PHONE)
+    manager = new_browser()
+    try:
+        web_sign_in(requester, server, "requester@example.com", PASSWORD)
+        requester.get(server.url("/requests"))
+        requester.find_element(By.ID, "request-title").send_keys("Oil leak under press 4")
+        Select(requester.find_element(By.ID, "request-site")).select_by_visible_text("Main plant")
+        requester.find_element(By.ID, "send-request").click()
+        wait(requester, EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".flash"), "Request sent"))
+
+        web_sign_in(manager, server, "manager@example.com", PASSWORD)
+        manager.get(server.url("/requests"))
+        card = wait(manager, EC.presence_of_element_located((By.XPATH, "//li[contains(@class,'request')][contains(., 'Oil leak under press 4')]")))
+        card.find_element(By.CSS_SELECTOR, "button[id^=approve-]").click()
+        wait(manager, EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".flash"), "approved"))
+        requester.refresh()
+        assert "Approved" in requester.find_element(By.TAG_NAME, "main").text
+        orders = server.request("GET", "/api/v1/work-orders?source=request", owner.token).json()["items"]
+        assert [order["title"] for order in orders] == ["Oil leak under press 4"]
+    finally:
+        requester.quit()
+        manager.quit()
+
+
 def test_a_change_made_elsewhere_arrives_live_without_a_reload(server, owner, team):
     watcher = new_browser()
     try:
@@ -138,7 +223,8 @@ def test_main_pages_fit_the_screen_and_are_saved_as_screenshots(server, owner, t
         diagnosis = server.request("POST", "/api/v1/diagnoses", owner.token, json={"query": "PowerFlex 525 F004"}).json()
         order = server.request("GET", "/api/v1/work-orders", owner.token).json()["items"][0]
         for name, path in [("home", "/"), ("work-orders", "/work-orders"), ("work-order", f"/work-orders/{order['id']}"),
-                           ("diagnose", "/diagnose"), ("diagnosis", f"/diagnoses/{diagnosis['id']}"), ("account", "/account")]:
+                           ("diagnose", "/diagnose"), ("diagnosis", f"/diagnoses/{diagnosis['id']}"), ("requests", "/requests"),
+                           ("new-work-order", "/work-orders/new"), ("account", "/account")]:
             browser.get(server.url(path))
             wait(browser, EC.presence_of_element_located((By.TAG_NAME, "h1")))
             # Nothing is wider than the window: no sideways scrolling on a phone.

@@ -181,7 +181,8 @@ struct WebWorkOrderController: RouteCollection {
                 WorkOrder.displayNumber(order.number), section: "work-orders", principal: principal, request: request),
             order: order.dto, status: order.status.rawValue, statusLabel: WebFormat.label(order.status.rawValue),
             due: WebFormat.date(order.dueAt), created: WebFormat.dateTime(order.createdAt), asset: asset.map { "\($0.tag) \($0.name)" },
-            site: site?.name, diagnosis: order.diagnosisID?.uuidString, actions: canWork ? actions : [], canWork: canWork,
+            site: site?.name, diagnosis: order.diagnosisID?.uuidString, actions: canWork ? actions : [],
+            canWork: canWork && !order.status.isFinal,
             tasks: tasks.map { task in
                 let spec = task.spec
                 return TaskRow(

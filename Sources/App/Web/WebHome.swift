@@ -79,7 +79,7 @@ struct WebHome: Encodable {
             let requests = try await principal.siteQuery(MaintenanceRequest.self, on: db).filter(\.$status == .pending)
                 .sort(\.$createdAt, .descending).limit(10).all()
             home.openRequests = requests.map {
-                Line(href: "/api/v1/requests/\($0.id?.uuidString ?? "")", title: $0.title, detail: "sent \(WebFormat.date($0.createdAt))")
+                Line(href: "/requests#request-\($0.id?.uuidString ?? "")", title: $0.title, detail: "sent \(WebFormat.date($0.createdAt))")
             }
         }
         if principal.can(.partsRead) {

@@ -83,9 +83,14 @@ enum WebSession {
         var links: [(String, String, String, Permission?)] = [
             ("home", "Home", "/", nil),
             ("work-orders", "Work orders", "/work-orders", .workOrdersRead),
+            ("requests", "Requests", "/requests", .requestsCreate),
             ("diagnose", "Diagnose", "/diagnose", .diagnosesCreate),
         ]
-        links = links.filter { $0.3.map(principal.can) ?? true }
+        links = links.filter { link in
+            // Requests are for those who send them and those who decide on them.
+            if link.0 == "requests" { return principal.can(.requestsCreate) || principal.can(.requestsManage) }
+            return link.3.map(principal.can) ?? true
+        }
         return PageContext(
             title: title, csrfToken: csrfToken(request), signedIn: true, userName: user?.name, userEmail: principal.email,
             role: principal.role?.rawValue, organizationName: organizations.first { $0.id == principal.organizationID }?.name,

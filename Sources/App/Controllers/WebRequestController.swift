@@ -1,0 +1,131 @@
+import Fluent
+import Maintenance
+import Vapor
+
+/// The requests page: requesters send a request and follow theirs; those who manage requests approve them
+/// (a work order is made) or decline them with a reason. Changes go through the API's handlers.
+struct WebRequestController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("requests", use: Self.list)
+        routes.post("requests", use: Self.create)
+        routes.post("requests", ":requestID", "approve", use: Self.approve)
+        routes.post("requests", ":requestID", "decline", use: Self.decline)
+        routes.post("requests", ":requestID", "cancel", use: Self.cancel)
+    }
+
+    struct Row: Encodable {
+        var id: String
+        var title: String
+        var description: String?
+        var status: String
+        var statusLabel: String
+        var asset: String?
+        var site: String?
+        var requester: String?
+        var sent: String
+        var declineReason: String?
+        var workOrder: String?
+        var pending: Bool
+        var mine: Bool
+    }
+
+    struct ListPage: Encodable {
+        var page: PageContext
+        var manages: Bool
+        var canSend: Bool
+        var pending: [Row]
+        var others: [Row]
+        var sites: [WebWorkOrderController.Option]
+        var assets: [WebWorkOrderController.Option]
+        var errors: [String: String]
+        var values: [String: String]
+        var problem: String?
+    }
+
+    static func requirePrincipal(_ request: Request) async throws -> Principal {
+        let principal = try await WebSession.requirePrincipal(request)
+        guard principal.can(.requestsManage) || principal.can(.requestsCreate) else {
+            throw AppError.forbidden("This requires the permission requests:create.")
+        }
+        return principal
+    }
+
+    static func page(
+        _ request: Request, principal: Principal, errors: [String: String] = [:], problem: String? = nil
+    ) async throws -> ListPage {
+        let db = request.db
+        let query = principal.siteQuery(MaintenanceRequest.self, on: db)
+        let manages = principal.can(.requestsManage)
+        if !manages { query.filter(\.$requesterUserID == principal.userID) }
+        let requests = try await query.sort(\.$createdAt, .descending).limit(200).all()
+        // Only those who may read assets pick one; others name the site.
+        let assets = principal.can(.assetsRead) ? try await principal.siteQuery(Asset.self, on: db).sort(\.$tag).limit(1000).all() : []
+        let assetNames = Dictionary(
+            uniqueKeysWithValues: assets.compactMap { asset in asset.id.map { ($0, "\(asset.tag) \(asset.name)") } })
+        let sites = try await WebWorkOrderController.sites(principal, selected: nil, on: db)
+        let siteNames = Dictionary(uniqueKeysWithValues: sites.map { ($0.value, $0.label) })
+        let requesterIDs = Array(Set(requests.compactMap(\.requesterUserID)))
+        let users = try await User.query(on: db).filter(\.$id ~~ requesterIDs).all()
+        let userNames = Dictionary(uniqueKeysWithValues: users.compactMap { user in user.id.map { ($0, user.name) } })
+        let rows = requests.map { item in
+            Row(
+                id: item.id?.uuidString ?? "", title: item.title, description: item.details, status: item.status.rawValue,
+                statusLabel: WebFormat.label(item.status.rawValue), asset: item.assetID.flatMap { assetNames[$0] },
+                site: siteNames[item.siteID.uuidString],
+                requester: item.requesterUserID.flatMap { userNames[$0] } ?? item.contactName.map { "\($0) (QR form)" },
+                sent: WebFormat.dateTime(item.createdAt), declineReason: item.declineReason, workOrder: item.workOrderID?.uuidString,
+                pending: item.status == .pending, mine: item.requesterUserID != nil && item.requesterUserID == principal.userID)
+        }
+        let values = WebAPI.body(request, ["title": .text, "description": .text, "reason": .text])
+            .compactMapValues { if case .string(let text) = $0 { text } else { nil } }
+        return ListPage(
+            page: try await WebSession.page("Requests", section: "requests", principal: principal, request: request), manages: manages,
+            canSend: principal.can(.requestsCreate), pending: rows.filter(\.pending), others: rows.filter { !$0.pending },
+            sites: sites,
+            assets: [WebWorkOrderController.Option(value: "", label: "No particular asset", selected: true)]
+                + assets.map {
+                    WebWorkOrderController.Option(value: $0.id?.uuidString ?? "", label: "\($0.tag) \($0.name)", selected: false)
+                },
+            errors: errors, values: values, problem: problem)
+    }
+
+    @Sendable static func list(_ request: Request) async throws -> Response {
+        let principal = try await requirePrincipal(request)
+        return try await WebPage.render("requests", try await page(request, principal: principal), for: request)
+    }
+
+    /// Runs the API's handler for a form on the requests page; a refusal shows the page again with its errors.
+    static func perform(
+        _ request: Request, fields: [String: WebAPI.Field], done message: String,
+        _ handler: (Request) async throws -> some AsyncResponseEncodable
+    ) async throws -> Response {
+        let principal = try await requirePrincipal(request)
+        do {
+            _ = try await WebAPI.call(request, principal: principal, body: WebAPI.body(request, fields), handler)
+        } catch let error as AppError {
+            let (problem, _) = error.problem(requestId: request.requestID)
+            let page = try await page(request, principal: principal, errors: WebForm.errors(problem.errors ?? []), problem: problem.detail)
+            return try await WebPage.render("requests", page, status: HTTPResponseStatus(statusCode: problem.status), for: request)
+        }
+        WebSession.flash(message, request)
+        return request.redirect(to: "/requests", redirectType: .normal)
+    }
+
+    @Sendable static func create(_ request: Request) async throws -> Response {
+        try await perform(
+            request, fields: ["title": .text, "description": .text, "assetId": .text, "siteId": .text], done: "Request sent.",
+            RequestController.create)
+    }
+
+    @Sendable static func approve(_ request: Request) async throws -> Response {
+        try await perform(request, fields: ["priority": .text], done: "Request approved: a work order was made.", RequestController.approve)
+    }
+
+    @Sendable static func decline(_ request: Request) async throws -> Response {
+        try await perform(request, fields: ["reason": .text], done: "Request declined.", RequestController.decline)
+    }
+
+    @Sendable static func cancel(_ request: Request) async throws -> Response {
+        try await perform(request, fields: [:], done: "Request cancelled.", RequestController.cancel)
+    }
+}
