@@ -68,6 +68,7 @@ struct WebPageTests {
         ("/account", Set(Role.allCases), "Change your password"),
         ("/work-orders", Role.with(.workOrdersRead), "<h1>Work orders</h1>"),
         ("/work-orders/new", Role.with(.workOrdersCreate), "<h1>New work order</h1>"),
+        ("/work-orders/board", Role.with(.workOrdersRead), "<h1>Board</h1>"),
         ("/diagnose", Role.with(.diagnosesCreate), "<h1>Diagnose</h1>"),
         ("/requests", Role.with(.requestsCreate).union(Role.with(.requestsManage)), "<h1>Requests</h1>"),
     ]
@@ -431,6 +432,37 @@ struct WebRequestPageTests {
             #expect(order["priority"].stringValue == "high")
             // A requester cannot approve.
             #expect(try await requester.post("/requests/\(id)/approve", [:]).status == .forbidden)
+        }
+    }
+}
+
+@Suite("Work-order board")
+struct WebBoardTests {
+    @Test func cardsMoveOnlyAsTheStateMachineAllows() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let order = try await app.makeWorkOrder(tenant, json: ["title": "Fix the guard"])
+            var browser = try await WebBrowser.member(app, of: tenant, role: .manager)
+            let board = try await browser.get("/work-orders/board").body.string
+            #expect(board.contains("data-status=\"open\"") && board.contains("data-status=\"on_hold\""))
+            // An open order may start, complete; not hold (hold is from in progress).
+            #expect(board.contains("data-moves=\"[&quot;in_progress&quot;,&quot;completed&quot;]\""))
+            let refused = try await browser.post("/work-orders/\(order)/move", ["to": "on_hold", "from": "board"])
+            #expect(refused.status == .conflict)
+            #expect(refused.body.string.contains("it can move to: In progress, Completed"))
+            let moved = try await browser.post("/work-orders/\(order)/move", ["to": "in_progress", "from": "board"])
+            #expect(moved.headers.first(name: .location) == "/work-orders/board")
+            #expect(
+                try await app.send(.GET, "/api/v1/work-orders/\(order)", token: tenant.token).json()["status"].stringValue == "in_progress")
+            // Completing needs a resolution note: the work order's page says so.
+            let noNote = try await browser.post("/work-orders/\(order)/move", ["to": "completed", "from": "board"])
+            #expect(noNote.status == .unprocessableEntity)
+            #expect(noNote.body.string.contains("id=\"form-problem\""))
+            // A viewer sees the board but cannot move cards.
+            var viewer = try await WebBrowser.member(app, of: tenant, role: .viewer)
+            let readOnly = try await viewer.get("/work-orders/board").body.string
+            #expect(readOnly.contains("Fix the guard") && !readOnly.contains("class=\"move-form\""))
+            #expect(try await viewer.post("/work-orders/\(order)/move", ["to": "on_hold", "reason": "x"]).status == .forbidden)
         }
     }
 }

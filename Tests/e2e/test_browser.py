@@ -194,6 +194,41 @@ def test_a_request_is_sent_and_approved_in_the_browser(server, owner, team):
         manager.quit()
 
 
+DRAG = """
+const [card, column] = arguments;
+const data = new DataTransfer();
+card.dispatchEvent(new DragEvent('dragstart', {bubbles: true, dataTransfer: data}));
+const over = new DragEvent('dragover', {bubbles: true, cancelable: true, dataTransfer: data});
+column.dispatchEvent(over);
+const accepted = over.defaultPrevented;
+column.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: data}));
+card.dispatchEvent(new DragEvent('dragend', {bubbles: true, dataTransfer: data}));
+return accepted;
+"""
+
+
+def test_dragging_a_card_moves_it_only_where_the_rules_allow(server, owner, team):
+    made = server.request("POST", "/api/v1/work-orders", owner.token, json={"title": "Tighten the guard", "siteId": team["site"]})
+    assert made.status_code == 201, made.text
+    order = made.json()["id"]
+    browser = new_browser()
+    try:
+        web_sign_in(browser, server, "manager@example.com", PASSWORD)
+        browser.get(server.url("/work-orders/board"))
+        card = browser.find_element(By.ID, f"card-{order}")
+        on_hold = browser.find_element(By.CSS_SELECTOR, ".board-column[data-status=on_hold]")
+        # Open → on hold is not a move the rules allow: the column refuses the drop, nothing is sent.
+        assert browser.execute_script(DRAG, card, on_hold) is False
+        assert server.request("GET", f"/api/v1/work-orders/{order}", owner.token).json()["status"] == "open"
+        in_progress = browser.find_element(By.CSS_SELECTOR, ".board-column[data-status=in_progress]")
+        assert browser.execute_script(DRAG, card, in_progress) is True
+        wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, f".board-column[data-status=in_progress] #card-{order}")))
+        assert server.request("GET", f"/api/v1/work-orders/{order}", owner.token).json()["status"] == "in_progress"
+        screenshot(browser, "board-desktop")
+    finally:
+        browser.quit()
+
+
 def test_a_change_made_elsewhere_arrives_live_without_a_reload(server, owner, team):
     watcher = new_browser()
     try:
@@ -224,7 +259,8 @@ def test_main_pages_fit_the_screen_and_are_saved_as_screenshots(server, owner, t
         order = server.request("GET", "/api/v1/work-orders", owner.token).json()["items"][0]
         for name, path in [("home", "/"), ("work-orders", "/work-orders"), ("work-order", f"/work-orders/{order['id']}"),
                            ("diagnose", "/diagnose"), ("diagnosis", f"/diagnoses/{diagnosis['id']}"), ("requests", "/requests"),
-                           ("new-work-order", "/work-orders/new"), ("account", "/account")]:
+                           ("new-work-order", "/work-orders/new"), ("board", "/work-orders/board"),
+                           ("account", "/account")]:
             browser.get(server.url(path))
             wait(browser, EC.presence_of_element_located((By.TAG_NAME, "h1")))
             # Nothing is wider than the window: no sideways scrolling on a phone.

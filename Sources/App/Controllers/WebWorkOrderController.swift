@@ -9,11 +9,13 @@ struct WebWorkOrderController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("work-orders", use: Self.list)
         routes.get("work-orders", "new", use: Self.newForm)
+        routes.get("work-orders", "board", use: Self.board)
         routes.post("work-orders", "new", use: Self.parseText)
         routes.post("work-orders", use: Self.create)
         routes.get("work-orders", ":workOrderID", use: Self.show)
         let order = routes.grouped("work-orders", ":workOrderID")
         order.post("actions", ":action", use: Self.act)
+        order.post("move", use: Self.move)
         order.post("tasks", ":taskID", use: Self.recordTask)
         order.post("labor", use: Self.logTime)
         order.post("parts", use: Self.issuePart)
@@ -300,6 +302,97 @@ struct WebWorkOrderController: RouteCollection {
         }
         WebSession.flash("Photo added.", request)
         return request.redirect(to: "/work-orders/\(id)#photos", redirectType: .normal)
+    }
+
+    // MARK: Board
+
+    struct BoardCard: Encodable {
+        var id: String
+        var number: String
+        var title: String
+        var priority: String
+        var due: String?
+        var overdue: Bool
+        var version: Int
+        /// The columns this card may be moved to, as the state machine allows: status → label.
+        var moves: [Option]
+        var movesJSON: String
+    }
+
+    struct BoardColumn: Encodable {
+        var status: String
+        var label: String
+        var cards: [BoardCard]
+    }
+
+    struct BoardPage: Encodable {
+        var page: PageContext
+        var columns: [BoardColumn]
+        var canMove: Bool
+    }
+
+    /// The board's columns, in the order work flows; cancelled orders are left off.
+    static let boardStatuses: [WorkOrderStatus] = [.requested, .open, .inProgress, .onHold, .reopened, .completed]
+
+    /// Where an order in `status` may go, and by which action.
+    static func moves(from status: WorkOrderStatus) -> [(to: WorkOrderStatus, action: WorkOrderAction)] {
+        WorkOrderStateMachine.rules.filter { $0.from.contains(status) && boardStatuses.contains($0.to) }.map { ($0.to, $0.action) }
+    }
+
+    @Sendable static func board(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.require(.workOrdersRead, request)
+        let since = Date().addingTimeInterval(-14 * 86400)
+        let active = try await principal.siteQuery(WorkOrder.self, on: request.db)
+            .filter(\.$status ~~ boardStatuses.filter { $0 != .completed }).sort(\.$number, .descending).limit(500).all()
+        let done = try await principal.siteQuery(WorkOrder.self, on: request.db).filter(\.$status == .completed)
+            .filter(\.$completedAt >= since).sort(\.$completedAt, .descending).limit(50).all()
+        let canMove = principal.can(.workOrdersWork) || principal.can(.workOrdersManage)
+        let now = Date()
+        let columns = boardStatuses.map { status in
+            BoardColumn(
+                status: status.rawValue, label: WebFormat.label(status.rawValue),
+                cards: (active + done).filter { $0.status == status }.map { order in
+                    let targets = canMove ? moves(from: order.status) : []
+                    let row = WebHome.row(order, now: now)
+                    let json = (try? JSONEncoder().encode(targets.map(\.to.rawValue))).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+                    return BoardCard(
+                        id: row.id, number: row.number, title: row.title, priority: row.priority, due: row.due, overdue: row.overdue,
+                        version: order.version,
+                        moves: targets.map { Option(value: $0.to.rawValue, label: WebFormat.label($0.to.rawValue), selected: false) },
+                        movesJSON: json)
+                })
+        }
+        let page = BoardPage(
+            page: try await WebSession.page("Board", section: "board", principal: principal, request: request), columns: columns,
+            canMove: canMove)
+        return try await WebPage.render("board", page, for: request)
+    }
+
+    /// A card dropped on a column (or moved with the card's own form): the state machine's action that leads
+    /// there, through the API's transition. A move that needs a note (hold, complete) without one shows the work
+    /// order's page with the API's field error, where the note is written.
+    @Sendable static func move(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.require(.workOrdersRead, request)
+        let id = try request.pathID("workOrderID")
+        let order = try await principal.findInSite(WorkOrder.self, id, on: request.db)
+        let target = (try? request.content.get(String.self, at: "to")).flatMap(WorkOrderStatus.init(rawValue:))
+        guard let target, let move = moves(from: order.status).first(where: { $0.to == target }) else {
+            let possible = moves(from: order.status).map { WebFormat.label($0.to.rawValue) }.joined(separator: ", ")
+            throw AppError.conflict(
+                "A \(WebFormat.label(order.status.rawValue).lowercased()) work order cannot move there"
+                    + (possible.isEmpty ? "." : "; it can move to: \(possible)."))
+        }
+        // Read before the form is handed on (the API's handler gets a JSON body in its place).
+        let fromBoard = (try? request.content.get(String.self, at: "from")) == "board"
+        let response = try await perform(
+            request, form: "status", fields: ["reason": .text, "resolutionNote": .text],
+            done: "\(WorkOrder.displayNumber(order.number)) moved to \(WebFormat.label(target.rawValue).lowercased())."
+        ) { try await WorkOrderController.transition($0, action: move.action) }
+        // From the board, success goes back to the board.
+        if response.status == .seeOther, fromBoard {
+            return request.redirect(to: "/work-orders/board", redirectType: .normal)
+        }
+        return response
     }
 
     // MARK: New from text

@@ -83,6 +83,7 @@ enum WebSession {
         var links: [(String, String, String, Permission?)] = [
             ("home", "Home", "/", nil),
             ("work-orders", "Work orders", "/work-orders", .workOrdersRead),
+            ("board", "Board", "/work-orders/board", .workOrdersRead),
             ("requests", "Requests", "/requests", .requestsCreate),
             ("diagnose", "Diagnose", "/diagnose", .diagnosesCreate),
         ]

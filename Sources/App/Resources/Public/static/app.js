@@ -55,3 +55,41 @@
   });
   source.addEventListener("open", function () { body.setAttribute("data-live-connected", "true"); });
 }());
+
+// The board: drag a card to a column its rules allow; the move goes through the same form a keyboard user submits.
+(function () {
+  "use strict";
+  var board = document.getElementById("board");
+  if (!board) { return; }
+  var dragged = null;
+  function allowed(card, column) {
+    try { return JSON.parse(card.getAttribute("data-moves") || "[]").indexOf(column.getAttribute("data-status")) >= 0; }
+    catch (ignored) { return false; }
+  }
+  function clear() {
+    board.querySelectorAll(".board-column").forEach(function (column) { column.classList.remove("drop-ok", "drop-no"); });
+  }
+  board.addEventListener("dragstart", function (event) {
+    var card = event.target.closest ? event.target.closest(".card[draggable=true]") : null;
+    if (!card) { return; }
+    dragged = card;
+    event.dataTransfer.setData("text/plain", card.getAttribute("data-id"));
+    board.querySelectorAll(".board-column").forEach(function (column) {
+      column.classList.add(allowed(card, column) ? "drop-ok" : "drop-no");
+    });
+  });
+  board.addEventListener("dragend", function () { dragged = null; clear(); });
+  board.addEventListener("dragover", function (event) {
+    var column = event.target.closest ? event.target.closest(".board-column") : null;
+    if (dragged && column && allowed(dragged, column)) { event.preventDefault(); }
+  });
+  board.addEventListener("drop", function (event) {
+    var column = event.target.closest ? event.target.closest(".board-column") : null;
+    if (!dragged || !column || !allowed(dragged, column)) { return; }
+    event.preventDefault();
+    var form = dragged.querySelector(".move-form");
+    form.querySelector("select[name=to]").value = column.getAttribute("data-status");
+    clear();
+    form.submit();
+  });
+}());
