@@ -70,6 +70,7 @@ struct WebPageTests {
         ("/work-orders/new", Role.with(.workOrdersCreate), "<h1>New work order</h1>"),
         ("/work-orders/board", Role.with(.workOrdersRead), "<h1>Board</h1>"),
         ("/diagnose", Role.with(.diagnosesCreate), "<h1>Diagnose</h1>"),
+        ("/assets", Role.with(.assetsRead), "<h1>Assets</h1>"),
         ("/requests", Role.with(.requestsCreate).union(Role.with(.requestsManage)), "<h1>Requests</h1>"),
     ]
 
@@ -463,6 +464,55 @@ struct WebBoardTests {
             let readOnly = try await viewer.get("/work-orders/board").body.string
             #expect(readOnly.contains("Fix the guard") && !readOnly.contains("class=\"move-form\""))
             #expect(try await viewer.post("/work-orders/\(order)/move", ["to": "on_hold", "reason": "x"]).status == .forbidden)
+        }
+    }
+}
+
+@Suite("Web asset pages")
+struct WebAssetTreeTests {
+    @Test func theTreeNestsSitesLocationsAndAssetsAndTheAssetPageShowsItsWork() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let site = try await app.makeSite(tenant, name: "North plant")
+            let hall = try await app.send(
+                .POST, "/api/v1/locations", token: tenant.token, json: ["siteId": site.uuidString, "name": "Hall B"]
+            )
+            .json()["id"].uuid()
+            let line = try await app.makeAsset(tenant, site: site, tag: "LINE-2", name: "Line 2", extra: ["locationId": hall.uuidString])
+            let drive = try await app.makeAsset(
+                tenant, site: site, tag: "VFD-201", name: "Conveyor drive",
+                extra: ["parentId": line.uuidString, "manufacturer": "Allen-Bradley", "model": "PowerFlex 525"])
+            let meter = try await app.makeMeter(tenant, asset: drive)
+            for value in [10, 25, 40] {
+                let reading = try await app.send(.POST, "/api/v1/meters/\(meter)/readings", token: tenant.token, json: ["value": value])
+                #expect(reading.status == .created, "\(reading.body.string)")
+            }
+            _ = try await app.makeWorkOrder(tenant, json: ["title": "Drive trips F004", "assetId": drive.uuidString])
+
+            var browser = try await WebBrowser.member(app, of: tenant, role: .technician)
+            let tree = try await browser.get("/assets").body.string
+            let positions = ["North plant", "Hall B", "LINE-2 Line 2", "VFD-201 Conveyor drive"].map { tree.range(of: $0)?.lowerBound }
+            #expect(positions.allSatisfy { $0 != nil })
+            #expect(zip(positions, positions.dropFirst()).allSatisfy { $0! < $1! })
+            #expect(tree.contains("tree-asset depth-3"))
+            let search = try await browser.get("/assets?q=VFD").body.string
+            #expect(search.contains("VFD-201 Conveyor drive") && !search.contains("LINE-2 Line 2"))
+
+            let page = try await browser.get("/assets/\(drive)").body.string
+            #expect(page.contains("PowerFlex 525"))
+            #expect(page.contains("Drive trips F004"))
+            #expect(page.contains("<polyline"))
+            #expect(page.contains("src=\"/assets/\(drive)/qr.svg\""))
+            #expect(page.contains("href=\"/assets/\(line)\""))
+            let qr = try await browser.get("/assets/\(drive)/qr.svg")
+            #expect(qr.status == .ok)
+            #expect(qr.body.string.contains("<svg"))
+            #expect(try await browser.get("/assets/labels").body.string.contains("VFD-201"))
+            // Another organization's asset is not there.
+            let other = try await app.makeTenant()
+            let foreign = try await app.makeAsset(other)
+            #expect(try await browser.get("/assets/\(foreign)").status == .notFound)
+            #expect(try await browser.get("/assets/\(foreign)/qr.svg").status == .notFound)
         }
     }
 }

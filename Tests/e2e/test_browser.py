@@ -260,6 +260,7 @@ def test_main_pages_fit_the_screen_and_are_saved_as_screenshots(server, owner, t
         for name, path in [("home", "/"), ("work-orders", "/work-orders"), ("work-order", f"/work-orders/{order['id']}"),
                            ("diagnose", "/diagnose"), ("diagnosis", f"/diagnoses/{diagnosis['id']}"), ("requests", "/requests"),
                            ("new-work-order", "/work-orders/new"), ("board", "/work-orders/board"),
+                           ("assets", "/assets"), ("asset", f"/assets/{team['asset']}"),
                            ("account", "/account")]:
             browser.get(server.url(path))
             wait(browser, EC.presence_of_element_located((By.TAG_NAME, "h1")))

@@ -1,29 +1,12 @@
 import Fluent
 import Vapor
 
-/// The pages an asset's QR label opens: `/assets/{id}` (for members; the web app will grow it into the full
-/// asset page) and `/assets/{id}/request`, the public request form when the organization allows it.
+/// The public request form an asset's QR label opens when the organization allows it: `/assets/{id}/request`.
+/// (Members' asset pages are in ``WebAssetPageController``.)
 struct WebAssetController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("assets", ":assetID", use: Self.asset)
         routes.get("assets", ":assetID", "request", use: Self.requestForm)
         routes.post("assets", ":assetID", "request", use: Self.submit)
-    }
-
-    @Sendable static func asset(_ request: Request) async throws -> Response {
-        guard let principal = try await WebSession.principal(request) else { return request.redirect(to: "/") }
-        guard principal.can(.assetsRead), let id = try? request.pathID("assetID"),
-            let asset = try? await principal.findInSite(Asset.self, id, on: request.db)
-        else { return HTMLPage.notFound().response(status: .notFound) }
-        let rows: [(String, String?)] = [
-            ("Tag", asset.tag), ("Kind", asset.kind.rawValue), ("Status", asset.status.rawValue), ("Manufacturer", asset.manufacturer),
-            ("Model", asset.modelName), ("Serial number", asset.serialNumber), ("Criticality", String(asset.criticality)),
-        ]
-        let table = rows.compactMap { label, value in value.map { "<tr><th>\(label)</th><td>\(HTMLPage.escape($0))</td></tr>" } }.joined()
-        return HTMLPage.layout(
-            title: asset.name, body: "<h1>\(HTMLPage.escape(asset.name))</h1><table>\(table)</table><p><a href=\"/\">Home</a></p>"
-        )
-        .response()
     }
 
     @Sendable static func requestForm(_ request: Request) async throws -> Response {

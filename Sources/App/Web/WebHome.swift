@@ -185,5 +185,35 @@ enum WebChart {
         return parts.joined()
     }
 
+    /// A line through readings over time, with the first and last dates and the range on the axes.
+    static func line(title: String, points: [(date: Date, value: Double)]) -> String {
+        guard points.count >= 2, let first = points.first, let last = points.last else {
+            return "<p class=\"muted\">\(points.isEmpty ? "No readings yet." : "One reading so far.")</p>"
+        }
+        let width = 320.0
+        let height = 120.0
+        let left = 40.0
+        let bottom = 18.0
+        let low = points.map(\.value).min() ?? 0
+        let high = points.map(\.value).max() ?? 1
+        let span = max(high - low, 1e-9)
+        let seconds = max(last.date.timeIntervalSince(first.date), 1)
+        let coordinates = points.map { point -> String in
+            let x = left + (width - left - 4) * point.date.timeIntervalSince(first.date) / seconds
+            let y = 6 + (height - bottom - 6) * (1 - (point.value - low) / span)
+            return "\(fmt(x)),\(fmt(y))"
+        }
+        return [
+            "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\"><title>\(HTMLPage.escape(title))</title>",
+            "<polyline fill=\"none\" stroke=\"#2f6690\" stroke-width=\"2\" points=\"\(coordinates.joined(separator: " "))\"/>",
+            "<line x1=\"\(fmt(left))\" y1=\"\(fmt(height - bottom))\" x2=\"\(fmt(width))\" y2=\"\(fmt(height - bottom))\" stroke=\"#888\"/>",
+            "<text x=\"0\" y=\"12\" font-size=\"10\">\(WebFormat.number(high))</text>",
+            "<text x=\"0\" y=\"\(fmt(height - bottom))\" font-size=\"10\">\(WebFormat.number(low))</text>",
+            "<text x=\"\(fmt(left))\" y=\"\(fmt(height - 4))\" font-size=\"10\">\(WebFormat.date(first.date))</text>",
+            "<text x=\"\(fmt(width))\" y=\"\(fmt(height - 4))\" font-size=\"10\" text-anchor=\"end\">\(WebFormat.date(last.date))</text>",
+            "</svg>",
+        ].joined()
+    }
+
     private static func fmt(_ value: Double) -> String { String(format: "%.1f", value) }
 }

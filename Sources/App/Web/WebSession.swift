@@ -84,6 +84,7 @@ enum WebSession {
             ("home", "Home", "/", nil),
             ("work-orders", "Work orders", "/work-orders", .workOrdersRead),
             ("board", "Board", "/work-orders/board", .workOrdersRead),
+            ("assets", "Assets", "/assets", .assetsRead),
             ("requests", "Requests", "/requests", .requestsCreate),
             ("diagnose", "Diagnose", "/diagnose", .diagnosesCreate),
         ]
