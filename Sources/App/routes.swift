@@ -12,6 +12,7 @@ func routes(_ app: Application) throws {
     try pages.register(collection: WebDiagnosisController())
     try pages.register(collection: WebRequestController())
     try pages.register(collection: WebAssetPageController())
+    try pages.register(collection: WebAdminController())
     try pages.register(collection: WebEventsController())
 
     let api = app.grouped("api", "v1").grouped(Authenticator())

@@ -71,6 +71,9 @@ struct WebPageTests {
         ("/work-orders/board", Role.with(.workOrdersRead), "<h1>Board</h1>"),
         ("/diagnose", Role.with(.diagnosesCreate), "<h1>Diagnose</h1>"),
         ("/assets", Role.with(.assetsRead), "<h1>Assets</h1>"),
+        ("/admin/users", Role.with(.usersRead), "<h1>Members</h1>"),
+        ("/admin/api-keys", Role.with(.apiKeysRead), "<h1>API keys</h1>"),
+        ("/admin/audit", Role.with(.auditRead), "<h1>Audit trail</h1>"),
         ("/requests", Role.with(.requestsCreate).union(Role.with(.requestsManage)), "<h1>Requests</h1>"),
     ]
 
@@ -513,6 +516,85 @@ struct WebAssetTreeTests {
             let foreign = try await app.makeAsset(other)
             #expect(try await browser.get("/assets/\(foreign)").status == .notFound)
             #expect(try await browser.get("/assets/\(foreign)/qr.svg").status == .notFound)
+        }
+    }
+}
+
+@Suite("Web admin pages")
+struct WebAdminPageTests {
+    @Test func anAdminAddsAMemberSeesTheOneTimePasswordOnceAndLimitsTheirSites() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let north = try await app.makeSite(tenant, name: "North")
+            var admin = try await WebBrowser.member(app, of: tenant, role: .admin)
+            _ = try await admin.get("/admin/users")
+            let bad = try await admin.post("/admin/users", ["email": "not-an-address", "role": "technician", "allSites": "on"])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.string.contains("id=\"email-error\""))
+            let owner = try await admin.post("/admin/users", ["email": "boss@example.com", "role": "owner", "allSites": "on"])
+            #expect(owner.status == .unprocessableEntity)
+            #expect(owner.body.string.contains("above your own") || owner.body.string.contains("role"))
+            let added = try await admin.post(
+                "/admin/users", ["email": "new.tech@example.com", "name": "New Tech", "role": "technician", "allSites": "on"])
+            #expect(added.status == .created)
+            let html = added.body.string
+            let marker = "id=\"one-time-password\">"
+            let start = try #require(html.range(of: marker)).upperBound
+            let password = String(html[start...].prefix { $0 != "<" })
+            #expect(password.count >= 12)
+            // The password works, and is not on the page again.
+            _ = try await app.signIn(email: "new.tech@example.com", password: password)
+            #expect(!(try await admin.get("/admin/users").body.string.contains(password)))
+
+            let members = try await app.send(.GET, "/api/v1/users", token: tenant.token).json()["items"].array
+            let member = try #require(members.first { $0["email"].stringValue == "new.tech@example.com" })
+            let id = try member["id"].string()
+            let version = try #require(member["version"].value as? Int)
+            let limited = try await admin.post(
+                "/admin/users/\(id)", ["role": "manager", "siteIds[]": north.uuidString, "version": String(version)])
+            #expect(limited.status == .seeOther)
+            let after = try await app.send(.GET, "/api/v1/users/\(id)", token: tenant.token).json()
+            #expect(after["role"].stringValue == "manager")
+            #expect(after["siteIds"].array.map(\.stringValue) == [north.uuidString])
+            let stale = try await admin.post("/admin/users/\(id)", ["role": "viewer", "allSites": "on", "version": String(version)])
+            #expect(stale.status == .preconditionFailed)
+            let removed = try await admin.post("/admin/users/\(id)/remove", ["version": String(version + 1)])
+            #expect(removed.status == .seeOther)
+            #expect(try await app.send(.GET, "/api/v1/users/\(id)", token: tenant.token).status == .notFound)
+        }
+    }
+
+    @Test func anAPIKeyIsShownOnceAndRevoked() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            var owner = try await WebBrowser.member(app, of: tenant, role: .owner)
+            _ = try await owner.get("/admin/api-keys")
+            let none = try await owner.post("/admin/api-keys", ["name": "ERP"])
+            #expect(none.status == .unprocessableEntity)
+            #expect(none.body.string.contains("id=\"scopes-error\""))
+            let created = try await owner.post("/admin/api-keys", ["name": "ERP", "scopes[]": "work-orders:read"])
+            #expect(created.status == .created)
+            let html = created.body.string
+            let start = try #require(html.range(of: "id=\"api-key\">")).upperBound
+            let key = String(html[start...].prefix { $0 != "<" })
+            #expect(key.hasPrefix("mw_"))
+            #expect(try await app.send(.GET, "/api/v1/work-orders", token: key).status == .ok)
+            #expect(!(try await owner.get("/admin/api-keys").body.string.contains(key)))
+            let id = try await app.send(.GET, "/api/v1/api-keys", token: tenant.token).json()["items"][0]["id"].string()
+            #expect(try await owner.post("/admin/api-keys/\(id)/revoke", [:]).status == .seeOther)
+            #expect(try await app.send(.GET, "/api/v1/work-orders", token: key).status == .unauthorized)
+        }
+    }
+
+    @Test func theAuditTrailListsChangesAndVerifies() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            _ = try await app.makeWorkOrder(tenant)
+            var owner = try await WebBrowser.member(app, of: tenant, role: .owner)
+            let page = try await owner.get("/admin/audit").body.string
+            #expect(page.contains("work_order.created"))
+            let verified = try await owner.get("/admin/audit?verify=1").body.string
+            #expect(verified.contains("The chain is intact"))
         }
     }
 }

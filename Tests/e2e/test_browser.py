@@ -289,3 +289,29 @@ def test_pages_are_keyboard_reachable_and_labelled(server, owner, team):
         assert focused.get_attribute("class") == "skip" and focused.get_attribute("href").endswith("#main")
     finally:
         browser.quit()
+
+
+def test_admin_pages_show_a_new_key_once_and_verify_the_audit_trail(server, owner, team):
+    browser = new_browser()
+    try:
+        web_sign_in(browser, server, owner.email, owner.password)
+        browser.find_element(By.LINK_TEXT, "Admin").click()
+        wait(browser, EC.presence_of_element_located((By.ID, "members")))
+        assert "tech@example.com" in browser.find_element(By.ID, "members").text
+        screenshot(browser, "admin-users-desktop")
+        browser.get(server.url("/admin/api-keys"))
+        browser.find_element(By.ID, "key-name").send_keys("Line PLC bridge")
+        browser.find_element(By.CSS_SELECTOR, "input[name='scopes[]'][value='work-orders:read']").click()
+        browser.find_element(By.ID, "create-key").click()
+        key = wait(browser, EC.presence_of_element_located((By.ID, "api-key"))).text
+        assert key.startswith("mw_")
+        assert server.request("GET", "/api/v1/work-orders", key).status_code == 200
+        browser.get(server.url("/admin/api-keys"))
+        assert key not in browser.page_source
+        browser.get(server.url("/admin/audit"))
+        browser.find_element(By.ID, "verify").click()
+        result = wait(browser, EC.presence_of_element_located((By.ID, "verify-result")))
+        assert "intact" in result.text
+        screenshot(browser, "admin-audit-desktop")
+    finally:
+        browser.quit()

@@ -10,12 +10,20 @@ enum WebAPI {
         case number
         /// A checkbox or `true`/`false`.
         case bool
+        /// Repeated fields (`scopes[]=a&scopes[]=b`, checkboxes) as an array of strings; none sent: left out.
+        case list
     }
 
     /// The listed fields of the page's form as the JSON body an API handler reads; empty fields are left out.
     static func body(_ request: Request, _ fields: [String: Field]) -> [String: JSONValue] {
         var body: [String: JSONValue] = [:]
         for (name, kind) in fields {
+            if kind == .list {
+                if let values = try? request.content.get([String].self, at: name) {
+                    body[name] = .array(values.filter { !$0.isEmpty }.map(JSONValue.string))
+                }
+                continue
+            }
             guard let raw = try? request.content.get(String.self, at: name) else { continue }
             let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             switch kind {
@@ -26,6 +34,8 @@ enum WebAPI {
                 body[name] = Double(value).map(JSONValue.number) ?? .string(value)
             case .bool:
                 body[name] = .bool(["on", "true", "1", "yes"].contains(value.lowercased()))
+            case .list:
+                break
             }
         }
         return body
@@ -42,4 +52,25 @@ enum WebAPI {
         if let version, !version.isEmpty { request.headers.replaceOrAdd(name: .ifMatch, value: "\"\(version)\"") }
         return try await handler(request).encodeResponse(for: request)
     }
+
+    /// Reads a list through the API's own list handler (its permission check, scoping and order), as the
+    /// signed-in `principal`, with `query` as its query string.
+    static func list<Item: Decodable>(
+        _ request: Request, principal: Principal, query: String, as: Item.Type,
+        _ handler: (Request) async throws -> some AsyncResponseEncodable
+    ) async throws -> (items: [Item], nextCursor: String?) {
+        request.optionalPrincipal = principal
+        let original = request.url.query
+        request.url.query = query
+        defer { request.url.query = original }
+        let response = try await handler(request).encodeResponse(for: request)
+        let page = try JSONDecoder.api.decode(ListPage<Item>.self, from: Data(buffer: response.body.buffer ?? ByteBuffer()))
+        return (page.items, page.nextCursor)
+    }
+}
+
+/// A list answer as the API writes it (`{items, nextCursor}`), read back by a page.
+struct ListPage<Item: Decodable>: Decodable {
+    var items: [Item]
+    var nextCursor: String?
 }

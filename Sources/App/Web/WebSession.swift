@@ -88,6 +88,12 @@ enum WebSession {
             ("requests", "Requests", "/requests", .requestsCreate),
             ("diagnose", "Diagnose", "/diagnose", .diagnosesCreate),
         ]
+        // Admin opens on the first of its pages the member may see.
+        if let admin = [("/admin/users", Permission.usersRead), ("/admin/api-keys", .apiKeysRead), ("/admin/audit", .auditRead)]
+            .first(where: { principal.can($0.1) })
+        {
+            links.append(("admin", "Admin", admin.0, admin.1))
+        }
         links = links.filter { link in
             // Requests are for those who send them and those who decide on them.
             if link.0 == "requests" { return principal.can(.requestsCreate) || principal.can(.requestsManage) }

@@ -1,0 +1,260 @@
+import Fluent
+import Vapor
+
+/// The admin pages: members with their roles and site access, API keys (the key shown once), and the audit
+/// trail with its verification. Everything goes through the API's handlers, so the same rules apply: nobody
+/// grants a role or a scope above their own, the last owner stays.
+struct WebAdminController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let admin = routes.grouped("admin")
+        admin.get("users", use: Self.users)
+        admin.post("users", use: Self.addUser)
+        admin.post("users", ":userID", use: Self.updateUser)
+        admin.post("users", ":userID", "remove", use: Self.removeUser)
+        admin.get("api-keys", use: Self.apiKeys)
+        admin.post("api-keys", use: Self.createAPIKey)
+        admin.post("api-keys", ":apiKeyID", "revoke", use: Self.revokeAPIKey)
+        admin.get("audit", use: Self.audit)
+    }
+
+    struct Choice: Encodable {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    // MARK: Members
+
+    struct MemberRow: Encodable {
+        var id: String
+        var email: String
+        var name: String
+        var role: String
+        var roles: [Choice]
+        var allSites: Bool
+        var sites: [Choice]
+        var siteNames: String
+        var version: Int
+        var locked: Bool
+        var isMe: Bool
+    }
+
+    struct UsersPage: Encodable {
+        var page: PageContext
+        var members: [MemberRow]
+        var roles: [Choice]
+        var sites: [Choice]
+        var canCreate: Bool
+        var canUpdate: Bool
+        var canDelete: Bool
+        var created: String?
+        var createdPassword: String?
+        var errors: [String: String]
+        var values: [String: String]
+        var problem: String?
+    }
+
+    static func usersPage(
+        _ request: Request, principal: Principal, created: String? = nil, password: String? = nil, errors: [String: String] = [:],
+        problem: String? = nil
+    ) async throws -> UsersPage {
+        try principal.require(.usersRead)
+        let values = WebAPI.body(request, ["email": .text, "name": .text])
+            .compactMapValues { if case .string(let text) = $0 { text } else { nil } }
+        let members = try await WebAPI.list(request, principal: principal, query: "limit=500", as: MemberDTO.self, UserController.list)
+        let sites = try await principal.query(Site.self, on: request.db).sort(\.$name).all()
+        let siteNames = Dictionary(uniqueKeysWithValues: sites.compactMap { site in site.id.map { ($0, site.name) } })
+        let grantable = Role.allCases.filter { MemberPolicy.mayGrant($0, principal: principal) }
+        return UsersPage(
+            page: try await WebSession.page("Members", section: "admin", principal: principal, request: request),
+            members: members.items.map { member in
+                MemberRow(
+                    id: member.id.uuidString, email: member.email, name: member.name, role: member.role.rawValue,
+                    roles: grantable.map { Choice(value: $0.rawValue, label: WebFormat.label($0.rawValue), selected: $0 == member.role) },
+                    allSites: member.siteIds == nil,
+                    sites: sites.map {
+                        Choice(value: $0.id?.uuidString ?? "", label: $0.name, selected: member.siteIds?.contains($0.id ?? UUID()) ?? false)
+                    },
+                    siteNames: member.siteIds.map { $0.compactMap { siteNames[$0] }.joined(separator: ", ") } ?? "All sites",
+                    version: member.version, locked: member.locked, isMe: member.id == principal.userID)
+            },
+            roles: grantable.map { Choice(value: $0.rawValue, label: WebFormat.label($0.rawValue), selected: $0 == .technician) },
+            sites: sites.map { Choice(value: $0.id?.uuidString ?? "", label: $0.name, selected: false) },
+            canCreate: principal.can(.usersCreate), canUpdate: principal.can(.usersUpdate), canDelete: principal.can(.usersDelete),
+            created: created, createdPassword: password, errors: errors, values: values, problem: problem)
+    }
+
+    @Sendable static func users(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.requirePrincipal(request)
+        return try await WebPage.render("admin-users", try await usersPage(request, principal: principal), for: request)
+    }
+
+    /// Runs a members handler; a refusal shows the page again with its errors.
+    static func onUsers(
+        _ request: Request, body: [String: JSONValue], version: String? = nil, done: String,
+        _ handler: (Request) async throws -> some AsyncResponseEncodable
+    ) async throws -> Response {
+        let principal = try await WebSession.requirePrincipal(request)
+        do {
+            _ = try await WebAPI.call(request, principal: principal, body: body, version: version, handler)
+        } catch let error as AppError {
+            let (problem, _) = error.problem(requestId: request.requestID)
+            let page = try await usersPage(
+                request, principal: principal, errors: WebForm.errors(problem.errors ?? []), problem: problem.detail)
+            return try await WebPage.render("admin-users", page, status: HTTPResponseStatus(statusCode: problem.status), for: request)
+        }
+        WebSession.flash(done, request)
+        return request.redirect(to: "/admin/users", redirectType: .normal)
+    }
+
+    /// Site access from the form: "all sites", or the ticked ones.
+    static func siteAccess(_ request: Request) -> JSONValue {
+        if (try? request.content.get(String.self, at: "allSites")) == "on" { return .null }
+        return WebAPI.body(request, ["siteIds": .list])["siteIds"] ?? .array([])
+    }
+
+    @Sendable static func addUser(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.requirePrincipal(request)
+        var body = WebAPI.body(request, ["email": .text, "name": .text, "role": .text, "password": .text])
+        if case .array(let sites) = siteAccess(request) { body["siteIds"] = .array(sites) }
+        do {
+            let response = try await WebAPI.call(request, principal: principal, body: body, UserController.create)
+            let created = try JSONDecoder.api.decode(CreatedMemberDTO.self, from: Data(buffer: response.body.buffer ?? ByteBuffer()))
+            // Shown once, on this page: never kept in the session.
+            let page = try await usersPage(request, principal: principal, created: created.member.email, password: created.password)
+            return try await WebPage.render("admin-users", page, status: .created, for: request)
+        } catch let error as AppError {
+            let (problem, _) = error.problem(requestId: request.requestID)
+            let page = try await usersPage(
+                request, principal: principal, errors: WebForm.errors(problem.errors ?? []), problem: problem.detail)
+            return try await WebPage.render("admin-users", page, status: HTTPResponseStatus(statusCode: problem.status), for: request)
+        }
+    }
+
+    @Sendable static func updateUser(_ request: Request) async throws -> Response {
+        var body = WebAPI.body(request, ["role": .text])
+        body["siteIds"] = siteAccess(request)
+        return try await onUsers(
+            request, body: body, version: try? request.content.get(String.self, at: "version"), done: "Member updated.",
+            UserController.update)
+    }
+
+    @Sendable static func removeUser(_ request: Request) async throws -> Response {
+        try await onUsers(
+            request, body: [:], version: try? request.content.get(String.self, at: "version"), done: "Member removed.",
+            UserController.remove)
+    }
+
+    // MARK: API keys
+
+    struct KeyRow: Encodable {
+        var id: String
+        var name: String
+        var prefix: String
+        var scopes: String
+        var lastUsed: String
+        var expires: String
+        var revoked: Bool
+    }
+
+    struct KeysPage: Encodable {
+        var page: PageContext
+        var keys: [KeyRow]
+        var scopes: [Choice]
+        var canCreate: Bool
+        var canRevoke: Bool
+        var createdKey: String?
+        var createdName: String?
+        var errors: [String: String]
+        var problem: String?
+    }
+
+    static func keysPage(
+        _ request: Request, principal: Principal, key: String? = nil, name: String? = nil, errors: [String: String] = [:],
+        problem: String? = nil
+    ) async throws -> KeysPage {
+        let keys = try await WebAPI.list(request, principal: principal, query: "limit=500", as: APIKeyDTO.self, APIKeyController.list)
+        return KeysPage(
+            page: try await WebSession.page("API keys", section: "admin", principal: principal, request: request),
+            keys: keys.items.map {
+                KeyRow(
+                    id: $0.id.uuidString, name: $0.name, prefix: $0.prefix, scopes: $0.scopes.joined(separator: ", "),
+                    lastUsed: WebFormat.dateTime($0.lastUsedAt), expires: WebFormat.date($0.expiresAt), revoked: $0.revokedAt != nil)
+            },
+            scopes: principal.permissions.sorted().map { Choice(value: $0.rawValue, label: $0.rawValue, selected: false) },
+            canCreate: principal.can(.apiKeysCreate), canRevoke: principal.can(.apiKeysRevoke), createdKey: key, createdName: name,
+            errors: errors, problem: problem)
+    }
+
+    @Sendable static func apiKeys(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.requirePrincipal(request)
+        return try await WebPage.render("admin-api-keys", try await keysPage(request, principal: principal), for: request)
+    }
+
+    @Sendable static func createAPIKey(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.requirePrincipal(request)
+        var body = WebAPI.body(request, ["name": .text, "scopes": .list, "expiresAt": .text])
+        if case .string(let day)? = body["expiresAt"], day.count == 10 { body["expiresAt"] = .string(day + "T00:00:00Z") }
+        do {
+            let response = try await WebAPI.call(request, principal: principal, body: body, APIKeyController.create)
+            let created = try JSONDecoder.api.decode(CreatedAPIKeyDTO.self, from: Data(buffer: response.body.buffer ?? ByteBuffer()))
+            // The key is shown once, on this page, and never stored readable.
+            let page = try await keysPage(request, principal: principal, key: created.key, name: created.apiKey.name)
+            return try await WebPage.render("admin-api-keys", page, status: .created, for: request)
+        } catch let error as AppError {
+            let (problem, _) = error.problem(requestId: request.requestID)
+            let page = try await keysPage(
+                request, principal: principal, errors: WebForm.errors(problem.errors ?? []), problem: problem.detail)
+            return try await WebPage.render("admin-api-keys", page, status: HTTPResponseStatus(statusCode: problem.status), for: request)
+        }
+    }
+
+    @Sendable static func revokeAPIKey(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.requirePrincipal(request)
+        _ = try await WebAPI.call(request, principal: principal, body: [:], APIKeyController.revoke)
+        WebSession.flash("API key revoked.", request)
+        return request.redirect(to: "/admin/api-keys", redirectType: .normal)
+    }
+
+    // MARK: Audit
+
+    struct EventRow: Encodable {
+        var sequence: Int
+        var when: String
+        var actor: String
+        var action: String
+        var entity: String
+    }
+
+    struct AuditPage: Encodable {
+        var page: PageContext
+        var events: [EventRow]
+        var nextPage: String?
+        var verified: Bool
+        var verification: AuditChain.Verification?
+    }
+
+    @Sendable static func audit(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.requirePrincipal(request)
+        var query = "limit=100&sort=-sequence"
+        if let cursor = request.query[String.self, at: "cursor"], !cursor.isEmpty {
+            query += "&cursor=" + (cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        }
+        let verify = request.query[String.self, at: "verify"] == "1"
+        let events = try await WebAPI.list(request, principal: principal, query: query, as: AuditEventDTO.self, AuditEventController.list)
+        var verification: AuditChain.Verification?
+        if verify { verification = try await AuditEventController.verify(request) }
+        let page = AuditPage(
+            page: try await WebSession.page("Audit trail", section: "admin", principal: principal, request: request),
+            events: events.items.map {
+                EventRow(
+                    sequence: $0.sequence, when: WebFormat.dateTime($0.occurredAt), actor: $0.actor.label, action: $0.action,
+                    entity: [$0.entityType, $0.entityId?.uuidString].compactMap { $0 }.joined(separator: " "))
+            },
+            nextPage: events.nextCursor.map {
+                "/admin/audit?cursor=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+            },
+            verified: verify, verification: verification)
+        return try await WebPage.render("admin-audit", page, for: request)
+    }
+}
