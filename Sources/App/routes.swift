@@ -13,6 +13,8 @@ func routes(_ app: Application) throws {
     try pages.register(collection: WebRequestController())
     try pages.register(collection: WebAssetPageController())
     try pages.register(collection: WebAdminController())
+    for catalog in WebCatalog.all { catalog.register(on: pages) }
+    try pages.register(collection: WebPartController())
     try pages.register(collection: WebEventsController())
 
     let api = app.grouped("api", "v1").grouped(Authenticator())

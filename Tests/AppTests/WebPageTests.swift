@@ -72,6 +72,12 @@ struct WebPageTests {
         ("/diagnose", Role.with(.diagnosesCreate), "<h1>Diagnose</h1>"),
         ("/assets", Role.with(.assetsRead), "<h1>Assets</h1>"),
         ("/admin/users", Role.with(.usersRead), "<h1>Members</h1>"),
+        ("/sites", Role.with(.sitesRead), "<h1>Sites</h1>"),
+        ("/clients", Role.with(.clientsRead), "<h1>Clients</h1>"),
+        ("/vendors", Role.with(.partsRead), "<h1>Vendors</h1>"),
+        ("/parts", Role.with(.partsRead), "<h1>Parts</h1>"),
+        ("/pm-schedules", Role.with(.workOrdersRead), "<h1>PM schedules</h1>"),
+        ("/purchase-orders", Role.with(.purchaseOrdersRead), "<h1>Purchase orders</h1>"),
         ("/admin/api-keys", Role.with(.apiKeysRead), "<h1>API keys</h1>"),
         ("/admin/audit", Role.with(.auditRead), "<h1>Audit trail</h1>"),
         ("/requests", Role.with(.requestsCreate).union(Role.with(.requestsManage)), "<h1>Requests</h1>"),
@@ -595,6 +601,65 @@ struct WebAdminPageTests {
             #expect(page.contains("work_order.created"))
             let verified = try await owner.get("/admin/audit?verify=1").body.string
             #expect(verified.contains("The chain is intact"))
+        }
+    }
+}
+
+@Suite("Web list-and-create pages")
+struct WebCatalogPageTests {
+    @Test func sitesVendorsPartsPMAndPurchaseOrdersAreCreatedWithTheAPIsChecks() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            var manager = try await WebBrowser.member(app, of: tenant, role: .owner)
+            _ = try await manager.get("/sites")
+            let badZone = try await manager.post("/sites", ["name": "South", "timeZone": "Mars/Olympus"])
+            #expect(badZone.status == .unprocessableEntity)
+            #expect(badZone.body.string.contains("id=\"timeZone-error\""))
+            #expect(badZone.body.string.contains("value=\"South\""))
+            #expect(try await manager.post("/sites", ["name": "South", "timeZone": "Europe/Paris"]).status == .seeOther)
+            #expect(try await manager.get("/sites").body.string.contains("Europe/Paris"))
+
+            #expect(try await manager.post("/vendors", ["name": "Belt & Co"]).status == .seeOther)
+            let vendor = try await app.send(.GET, "/api/v1/vendors", token: tenant.token).json()["items"][0]["id"].string()
+            let badCost = try await manager.post("/parts", ["number": "BLT-1", "name": "Belt", "unit": "each", "unitCost": "cheap"])
+            #expect(badCost.status == .unprocessableEntity)
+            #expect(badCost.body.string.contains("value=\"cheap\""))
+            #expect(
+                try await manager.post(
+                    "/parts", ["number": "BLT-1", "name": "Belt", "unit": "each", "unitCost": "9.5", "preferredVendorId": vendor]
+                )
+                .status == .seeOther)
+            let parts = try await manager.get("/parts").body.string
+            #expect(parts.contains("BLT-1 Belt") && parts.contains("Belt &amp; Co"))
+            let part = try await app.send(.GET, "/api/v1/parts", token: tenant.token).json()["items"][0]["id"].string()
+            #expect(try await manager.get("/parts/\(part)").body.string.contains("Not stocked anywhere yet"))
+
+            let asset = try await app.makeAsset(tenant, tag: "PMP-1", name: "Pump")
+            let noDate = try await manager.post(
+                "/pm-schedules", ["assetId": asset.uuidString, "title": "Grease pump", "every": "1", "unit": "month"])
+            #expect(noDate.status == .unprocessableEntity)
+            #expect(noDate.body.string.contains("id=\"nextDueAt-error\""))
+            let made = try await manager.post(
+                "/pm-schedules",
+                ["assetId": asset.uuidString, "title": "Grease pump", "every": "1", "unit": "month", "nextDueAt": "2030-01-15"])
+            #expect(made.status == .seeOther)
+            let pm = try await manager.get("/pm-schedules").body.string
+            #expect(pm.contains("Grease pump") && pm.contains("1 month") && pm.contains("2030-01-15"))
+
+            #expect(try await manager.post("/purchase-orders", ["vendorId": vendor, "notes": "belts"]).status == .seeOther)
+            let order = try await app.send(.GET, "/api/v1/purchase-orders", token: tenant.token).json()["items"][0]
+            let orderID = try order["id"].string()
+            let list = try await manager.get("/purchase-orders").body.string
+            #expect(list.contains("id=\"submit-\(orderID)\"") && !list.contains("id=\"approve-\(orderID)\""))
+            // An empty order cannot be submitted: the API's reason is shown.
+            let submitted = try await manager.post("/purchase-orders/\(orderID)/submit", ["version": "1"])
+            #expect(submitted.status.code >= 400)
+            #expect(submitted.body.string.contains("id=\"form-problem\""))
+            // A technician reads parts but cannot add one.
+            var technician = try await WebBrowser.member(app, of: tenant, role: .technician)
+            #expect(!(try await technician.get("/parts").body.string.contains("id=\"create-form\"")))
+            #expect(
+                try await technician.post("/parts", ["number": "X", "name": "X", "unit": "each", "unitCost": "1"]).status == .forbidden)
         }
     }
 }

@@ -256,11 +256,13 @@ def test_main_pages_fit_the_screen_and_are_saved_as_screenshots(server, owner, t
         screenshot(browser, f"sign-in-{label}")
         web_sign_in(browser, server, "manager@example.com", PASSWORD)
         diagnosis = server.request("POST", "/api/v1/diagnoses", owner.token, json={"query": "PowerFlex 525 F004"}).json()
-        order = server.request("GET", "/api/v1/work-orders", owner.token).json()["items"][0]
+        order = server.request("POST", "/api/v1/work-orders", owner.token, json={
+            "title": f"Check the guard ({label})", "assetId": team["asset"]}).json()
         for name, path in [("home", "/"), ("work-orders", "/work-orders"), ("work-order", f"/work-orders/{order['id']}"),
                            ("diagnose", "/diagnose"), ("diagnosis", f"/diagnoses/{diagnosis['id']}"), ("requests", "/requests"),
                            ("new-work-order", "/work-orders/new"), ("board", "/work-orders/board"),
-                           ("assets", "/assets"), ("asset", f"/assets/{team['asset']}"),
+                           ("assets", "/assets"), ("asset", f"/assets/{team['asset']}"), ("parts", "/parts"),
+                           ("pm-schedules", "/pm-schedules"), ("purchase-orders", "/purchase-orders"), ("sites", "/sites"),
                            ("account", "/account")]:
             browser.get(server.url(path))
             wait(browser, EC.presence_of_element_located((By.TAG_NAME, "h1")))

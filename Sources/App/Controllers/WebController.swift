@@ -150,6 +150,13 @@ struct WebController: RouteCollection {
 
 /// Field problems as the forms show them: one message per field, next to it.
 enum WebForm {
+    /// The form's fields as typed, to show again when the submit is refused: nothing typed is lost.
+    static func values(_ request: Request, _ names: [String]) -> [String: String] {
+        var values: [String: String] = [:]
+        for name in names { if let value = try? request.content.get(String.self, at: name) { values[name] = value } }
+        return values
+    }
+
     static func errors(_ problems: [FieldProblem]) -> [String: String] {
         var errors: [String: String] = [:]
         for problem in problems where errors[problem.field] == nil { errors[problem.field] = problem.message }

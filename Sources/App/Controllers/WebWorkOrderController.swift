@@ -142,8 +142,8 @@ struct WebWorkOrderController: RouteCollection {
     }
 
     static func detail(
-        _ request: Request, principal: Principal, id: UUID, failedForm: String? = nil, errors: [String: String] = [:],
-        problem: String? = nil
+        _ request: Request, principal: Principal, id: UUID, failedForm: String? = nil, values: [String: String] = [:],
+        errors: [String: String] = [:], problem: String? = nil
     ) async throws -> DetailPage {
         let order = try await principal.findInSite(WorkOrder.self, id, on: request.db)
         let db = request.db
@@ -174,10 +174,6 @@ struct WebWorkOrderController: RouteCollection {
         let userNames = Dictionary(uniqueKeysWithValues: users.compactMap { user in user.id.map { ($0, user.name) } })
         let events = try await principal.query(AuditEvent.self, on: db).filter(\.$entityType == "work_order").filter(\.$entityID == id)
             .sort(\.$sequence).limit(200).all()
-        let values = WebAPI.body(
-            request, ["minutes": .text, "note": .text, "quantity": .text, "body": .text, "reason": .text, "resolutionNote": .text]
-        )
-        .compactMapValues { if case .string(let text) = $0 { text } else { nil } }
         return DetailPage(
             page: try await WebSession.page(
                 WorkOrder.displayNumber(order.number), section: "work-orders", principal: principal, request: request),
@@ -243,13 +239,14 @@ struct WebWorkOrderController: RouteCollection {
         let principal = try await WebSession.require(.workOrdersRead, request)
         let id = try request.pathID("workOrderID")
         let body = WebAPI.body(request, fields)
+        let values = WebForm.values(request, Array(fields.keys))
         let version = try? request.content.get(String.self, at: "version")
         do {
             _ = try await WebAPI.call(request, principal: principal, body: body, version: version, handler)
         } catch let error as AppError {
             let (problem, _) = error.problem(requestId: request.requestID)
             let page = try await detail(
-                request, principal: principal, id: id, failedForm: form, errors: WebForm.errors(problem.errors ?? []),
+                request, principal: principal, id: id, failedForm: form, values: values, errors: WebForm.errors(problem.errors ?? []),
                 problem: problem.detail)
             return try await WebPage.render("work-order", page, status: HTTPResponseStatus(statusCode: problem.status), for: request)
         }

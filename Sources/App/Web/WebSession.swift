@@ -86,6 +86,12 @@ enum WebSession {
             ("board", "Board", "/work-orders/board", .workOrdersRead),
             ("assets", "Assets", "/assets", .assetsRead),
             ("requests", "Requests", "/requests", .requestsCreate),
+            ("pm-schedules", "PM", "/pm-schedules", .workOrdersManage),
+            ("parts", "Parts", "/parts", .partsRead),
+            ("purchase-orders", "Purchasing", "/purchase-orders", .purchaseOrdersRead),
+            ("vendors", "Vendors", "/vendors", .partsRead),
+            ("clients", "Clients", "/clients", .clientsRead),
+            ("sites", "Sites", "/sites", .sitesRead),
             ("diagnose", "Diagnose", "/diagnose", .diagnosesCreate),
         ]
         // Admin opens on the first of its pages the member may see.

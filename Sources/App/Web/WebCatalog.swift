@@ -1,0 +1,238 @@
+import Fluent
+import Vapor
+
+/// A list page with a create form, for the records that are mostly a table (sites, clients, vendors, parts,
+/// PM schedules, purchase orders): read through the API's list handler, created and acted on through its
+/// handlers, so a page shows and refuses exactly what the API does.
+struct WebCatalog: Sendable {
+    typealias Item = [String: JSONValue]
+    typealias Handler = @Sendable (Request) async throws -> Response
+
+    struct Column: Sendable {
+        var label: String
+        var value: @Sendable (Item, Lookups) -> String
+        var href: (@Sendable (Item) -> String?)? = nil
+    }
+
+    enum Options: Sendable {
+        case fixed([(value: String, label: String)])
+        case sites, assets, vendors, locations
+    }
+
+    enum Kind: Sendable {
+        case text, number, textarea, date
+        case select(Options, optional: Bool)
+    }
+
+    struct Field: Sendable {
+        var name: String
+        var label: String
+        var kind: Kind = .text
+    }
+
+    /// A button on each row, for the rows it applies to: `POST /{path}/{id}/{name}` runs the API's handler.
+    struct RowAction: Sendable {
+        var name: String
+        var label: String
+        var permission: Permission
+        var applies: @Sendable (Item) -> Bool
+        var handler: Handler
+    }
+
+    var path: String
+    var title: String
+    var read: Permission
+    var write: Permission?
+    /// The API's path parameter for one record, so its handlers find the id (`siteID`).
+    var idParameter: String
+    var list: Handler
+    var create: Handler?
+    var columns: [Column]
+    var fields: [Field]
+    /// Turns the form's fields into the API's body where they differ (a PM schedule's nested calendar).
+    var shape: @Sendable (Item) -> Item = { $0 }
+    var actions: [RowAction] = []
+    var intro: String?
+
+    /// Names of what rows point at, looked up once per page.
+    struct Lookups: Sendable {
+        var names: [String: String] = [:]
+        func name(_ value: JSONValue?) -> String {
+            guard case .string(let id)? = value else { return "" }
+            return names[id] ?? ""
+        }
+    }
+
+    // MARK: Rendering
+
+    struct OptionView: Encodable {
+        var value: String
+        var label: String
+    }
+
+    struct FieldView: Encodable {
+        var name: String
+        var label: String
+        var kind: String
+        var options: [OptionView]
+        var value: String
+        var error: String?
+    }
+
+    struct ActionView: Encodable {
+        var name: String
+        var label: String
+    }
+
+    struct RowView: Encodable {
+        var id: String
+        var cells: [String]
+        var href: String?
+        var version: String
+        var actions: [ActionView]
+    }
+
+    struct Page: Encodable {
+        var page: PageContext
+        var path: String
+        var title: String
+        var intro: String?
+        var headers: [String]
+        var rows: [RowView]
+        var nextPage: String?
+        var canCreate: Bool
+        var fields: [FieldView]
+        var problem: String?
+    }
+
+    func options(_ source: Options, principal: Principal, on db: any Database) async throws -> [OptionView] {
+        switch source {
+        case .fixed(let pairs): return pairs.map { OptionView(value: $0.value, label: $0.label) }
+        case .sites:
+            let query = principal.query(Site.self, on: db)
+            if let allowed = principal.siteIDs { query.filter(\.$id ~~ allowed) }
+            return try await query.sort(\.$name).all().map { OptionView(value: $0.id?.uuidString ?? "", label: $0.name) }
+        case .assets:
+            guard principal.can(.assetsRead) else { return [] }
+            return try await principal.siteQuery(Asset.self, on: db).sort(\.$tag).limit(2000).all()
+                .map { OptionView(value: $0.id?.uuidString ?? "", label: "\($0.tag) \($0.name)") }
+        case .vendors:
+            return try await principal.query(Vendor.self, on: db).sort(\.$name).all().map {
+                OptionView(value: $0.id?.uuidString ?? "", label: $0.name)
+            }
+        case .locations:
+            return try await principal.siteQuery(Location.self, on: db).sort(\.$name).all().map {
+                OptionView(value: $0.id?.uuidString ?? "", label: $0.name)
+            }
+        }
+    }
+
+    func page(
+        _ request: Request, principal: Principal, values: [String: String] = [:], errors: [String: String] = [:], problem: String? = nil,
+        status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
+        try principal.require(read)
+        var query = "limit=100"
+        if let cursor = request.query[String.self, at: "cursor"], !cursor.isEmpty {
+            query += "&cursor=" + (cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        }
+        let listed = try await WebAPI.list(request, principal: principal, query: query, as: Item.self) { try await list($0) }
+        var lookups = Lookups()
+        for source in [Options.sites, .vendors, .assets] {
+            for option in try await options(source, principal: principal, on: request.db) { lookups.names[option.value] = option.label }
+        }
+        var fieldViews: [FieldView] = []
+        for field in fields {
+            var kind = "text"
+            var optionViews: [OptionView] = []
+            switch field.kind {
+            case .text: kind = "text"
+            case .number: kind = "number"
+            case .textarea: kind = "textarea"
+            case .date: kind = "date"
+            case .select(let source, let optional):
+                kind = "select"
+                optionViews =
+                    (optional ? [OptionView(value: "", label: "—")] : [])
+                    + (try await options(source, principal: principal, on: request.db))
+            }
+            let value = values[field.name] ?? ""
+            fieldViews.append(
+                FieldView(
+                    name: field.name, label: field.label, kind: kind, options: optionViews, value: value,
+                    error: errors[field.name] ?? errors.first { $0.key.hasPrefix(field.name + ".") }?.value))
+        }
+        // Errors for fields the form does not show (a nested one) still reach the person.
+        let shown = Set(fields.map(\.name))
+        let others = errors.filter { key, _ in !shown.contains(key) && !shown.contains { key.hasPrefix($0 + ".") } }
+        let extra = others.map { "\($0.key) \($0.value)" }.sorted().joined(separator: "; ")
+        let rows = listed.items.map { item -> RowView in
+            var version = ""
+            if case .number(let number)? = item["version"] { version = String(Int(number)) }
+            var id = ""
+            if case .string(let text)? = item["id"] { id = text }
+            return RowView(
+                id: id, cells: columns.map { $0.value(item, lookups) }, href: columns.first?.href?(item), version: version,
+                actions: actions.filter { principal.can($0.permission) && $0.applies(item) }.map {
+                    ActionView(name: $0.name, label: $0.label)
+                })
+        }
+        let page = Page(
+            page: try await WebSession.page(title, section: path, principal: principal, request: request), path: path, title: title,
+            intro: intro, headers: columns.map(\.label), rows: rows,
+            nextPage: listed.nextCursor.map {
+                "/\(path)?cursor=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+            },
+            canCreate: create != nil && write.map(principal.can) == true, fields: fieldViews,
+            problem: [problem, extra.isEmpty ? nil : extra].compactMap { $0 }.joined(separator: " "))
+        return try await WebPage.render("catalog", page, status: status, for: request)
+    }
+
+    // MARK: Routes
+
+    func register(on routes: any RoutesBuilder) {
+        let catalog = self
+        routes.get(PathComponent(stringLiteral: path)) { request in
+            try await catalog.page(request, principal: try await WebSession.requirePrincipal(request))
+        }
+        if let create {
+            routes.post(PathComponent(stringLiteral: path)) { request in
+                try await catalog.submit(request, handler: create, fields: catalog.fields.map(\.name), done: "Saved.")
+            }
+        }
+        for action in actions {
+            routes.post(
+                PathComponent(stringLiteral: path), PathComponent(stringLiteral: ":" + idParameter),
+                PathComponent(stringLiteral: action.name)
+            ) {
+                request in
+                try await catalog.submit(request, handler: action.handler, fields: [], done: "\(action.label): done.")
+            }
+        }
+    }
+
+    /// Runs an API handler with the form's fields; a refusal shows the page again with the errors and the values.
+    func submit(_ request: Request, handler: Handler, fields names: [String], done: String) async throws -> Response {
+        let principal = try await WebSession.requirePrincipal(request)
+        let kinds = Dictionary(
+            uniqueKeysWithValues: fields.filter { names.contains($0.name) }.map { field -> (String, WebAPI.Field) in
+                if case .number = field.kind { return (field.name, .number) }
+                return (field.name, .text)
+            })
+        // What was typed, kept for the page shown again on a refusal (the handler gets a JSON body in its place).
+        let values = WebForm.values(request, names)
+        var body = shape(WebAPI.body(request, kinds))
+        if case .string(let day)? = body["nextDueAt"], day.count == 10 { body["nextDueAt"] = .string(day + "T00:00:00Z") }
+        do {
+            _ = try await WebAPI.call(
+                request, principal: principal, body: body, version: try? request.content.get(String.self, at: "version"), handler)
+        } catch let error as AppError {
+            let (problem, _) = error.problem(requestId: request.requestID)
+            return try await page(
+                request, principal: principal, values: values, errors: WebForm.errors(problem.errors ?? []), problem: problem.detail,
+                status: HTTPResponseStatus(statusCode: problem.status))
+        }
+        WebSession.flash(done, request)
+        return request.redirect(to: "/\(path)", redirectType: .normal)
+    }
+}
