@@ -35,6 +35,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: MeterController())
     try api.register(collection: TeamController())
     try api.register(collection: FailureCodeController())
+    try api.register(collection: SavedViewController())
     try api.register(collection: WorkOrderController())
     try api.register(collection: WorkOrderEntryController())
     try api.register(collection: WorkOrderPartsController())

@@ -79,10 +79,13 @@ struct TenantIsolationTests {
                     "summary": "Always the DC-bus fuse.", "faultCodes": ["F004"], "safety": ["level": "info", "notes": []],
                 ]
             ).json()["id"].uuid()
+            let savedView = try await app.send(
+                .POST, "/api/v1/saved-views", token: first.token, json: ["name": "Mine", "page": "work-orders", "query": "status=open"]
+            ).json()["id"].uuid()
             // Path parameters that are not UUIDs: the first tenant's own atom, by its atom id.
             let firstTenantNames: [String: String] = ["atomId": "org.line2-f004"]
             let firstTenantIDs: [String: UUID] = [
-                "diagnosisID": diagnosis, "knowledgeAtomID": knowledgeAtom,
+                "diagnosisID": diagnosis, "knowledgeAtomID": knowledgeAtom, "savedViewID": savedView,
                 "customFieldID": customField,
                 "checklistTemplateID": template, "taskID": task,
                 "requestID": maintenanceRequest, "attachmentID": attachment,
@@ -112,7 +115,7 @@ struct TenantIsolationTests {
                 #expect(response.status == .notFound, "\(route.method) \(path) answered \(response.status.code) to another tenant")
                 walked += 1
             }
-            #expect(walked >= 104)
+            #expect(walked >= 105)
             // Nothing of the first tenant changed.
             let stillThere = try await app.send(.GET, "/api/v1/users/\(member.id)", token: first.token)
             #expect(stillThere.status == .ok)

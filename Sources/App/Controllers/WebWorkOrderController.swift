@@ -10,6 +10,8 @@ struct WebWorkOrderController: RouteCollection {
         routes.get("work-orders", use: Self.list)
         routes.get("work-orders", "new", use: Self.newForm)
         routes.get("work-orders", "board", use: Self.board)
+        routes.post("work-orders", "views", use: Self.saveView)
+        routes.post("work-orders", "views", ":savedViewID", "delete", use: Self.deleteView)
         routes.post("work-orders", "new", use: Self.parseText)
         routes.post("work-orders", use: Self.create)
         routes.get("work-orders", ":workOrderID", use: Self.show)
@@ -41,6 +43,19 @@ struct WebWorkOrderController: RouteCollection {
         var overdue: Bool
         var nextPage: String?
         var canCreate: Bool
+        var views: [SavedViewLink]
+        /// The filters in force, as a query string a view saves.
+        var currentQuery: String
+        var canShare: Bool
+    }
+
+    struct SavedViewLink: Encodable {
+        var id: String
+        var name: String
+        var href: String
+        var shared: Bool
+        var active: Bool
+        var canDelete: Bool
     }
 
     @Sendable static func list(_ request: Request) async throws -> Response {
@@ -54,6 +69,11 @@ struct WebWorkOrderController: RouteCollection {
         if request.query[String.self, at: "mine"] == "on" {
             request.url.query = [request.url.query, "assigneeId=me"].compactMap { $0 }.joined(separator: "&")
         }
+        let currentQuery = (components.queryItems ?? []).filter { $0.name != "cursor" }.map { item in
+            var single = URLComponents()
+            single.queryItems = [item]
+            return single.percentEncodedQuery ?? ""
+        }.joined(separator: "&")
         let query = try WorkOrderController.filtered(request, principal: principal)
         let parameters = try ListParameters(request, sortable: WorkOrderController.sortFields.map(\.name), defaultSort: "-number")
         let (orders, next) = try await query.paginate(parameters, sortFields: WorkOrderController.sortFields)
@@ -83,8 +103,42 @@ struct WebWorkOrderController: RouteCollection {
                 },
             q: request.query[String.self, at: "q"] ?? "", mine: request.query[String.self, at: "mine"] == "on",
             overdue: request.query[String.self, at: "overdue"] == "true", nextPage: nextPage,
-            canCreate: principal.can(.workOrdersCreate))
+            canCreate: principal.can(.workOrdersCreate),
+            views: try await SavedViewController.visible(principal, on: request.db).filter(\.$page == "work-orders").sort(\.$name).all().map
+            {
+                SavedViewLink(
+                    id: $0.id?.uuidString ?? "", name: $0.name, href: "/work-orders" + ($0.query.isEmpty ? "" : "?" + $0.query),
+                    shared: $0.shared, active: $0.query == currentQuery,
+                    canDelete: $0.userID == principal.userID || principal.can(.workOrdersManage))
+            },
+            currentQuery: currentQuery, canShare: principal.can(.workOrdersManage))
         return try await WebPage.render("work-orders", page, for: request)
+    }
+
+    /// Saves the list's filters under a name, through the API's saved-views handler.
+    @Sendable static func saveView(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.require(.workOrdersRead, request)
+        var body = WebAPI.body(request, ["name": .text, "query": .text, "shared": .bool])
+        body["page"] = .string("work-orders")
+        if body["query"] == nil { body["query"] = .string("") }
+        let query = (try? request.content.get(String.self, at: "query")) ?? ""
+        do {
+            _ = try await WebAPI.call(request, principal: principal, body: body, SavedViewController.create)
+        } catch let error as AppError {
+            let (problem, _) = error.problem(requestId: request.requestID)
+            WebSession.flash(
+                "The view was not saved: " + (problem.errors ?? []).map { "\($0.field) \($0.message)" }.joined(separator: "; "), request)
+            return request.redirect(to: "/work-orders" + (query.isEmpty ? "" : "?" + query), redirectType: .normal)
+        }
+        WebSession.flash("View saved.", request)
+        return request.redirect(to: "/work-orders" + (query.isEmpty ? "" : "?" + query), redirectType: .normal)
+    }
+
+    @Sendable static func deleteView(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.require(.workOrdersRead, request)
+        _ = try await WebAPI.call(request, principal: principal, body: [:], SavedViewController.delete)
+        WebSession.flash("View removed.", request)
+        return request.redirect(to: "/work-orders", redirectType: .normal)
     }
 
     // MARK: A work order

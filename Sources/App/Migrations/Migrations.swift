@@ -44,5 +44,7 @@ extension Application {
         migrations.add(CreateDiagnostics())
         // 013: a language model's wording of a diagnosis
         migrations.add(UpdateDiagnosisAddPhrasing())
+        // 014: saved list views
+        migrations.add(CreateSavedView())
     }
 }

@@ -1,0 +1,93 @@
+import Fluent
+import Vapor
+
+/// `/saved-views`: named list filters. A member sees their own views and the organization's shared ones;
+/// sharing, and removing a shared view, is for those who manage work.
+struct SavedViewController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let views = routes.grouped("saved-views")
+        views.get(use: Self.list)
+        views.post(use: Self.create)
+        views.delete(":savedViewID", use: Self.delete)
+    }
+
+    static let sortFields: [SortField<SavedView>] = [SortField("name", "name") { .string($0.name) }]
+
+    /// The views the principal may use: their own and the shared ones.
+    static func visible(_ principal: Principal, on db: any Database) -> QueryBuilder<SavedView> {
+        principal.query(SavedView.self, on: db).group(.or) { group in
+            group.filter(\.$shared == true)
+            if let userID = principal.userID { group.filter(\.$userID == userID) }
+        }
+    }
+
+    @Sendable static func list(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        try principal.require(.workOrdersRead)
+        let query = visible(principal, on: request.db)
+        if let page = request.query[String.self, at: "page"] {
+            guard SavedView.pages.contains(page) else {
+                throw AppError.badRequest(
+                    "A query parameter is not valid.",
+                    [FieldProblem(field: "page", message: "must be one of \(SavedView.pages.joined(separator: ", "))")])
+            }
+            query.filter(\.$page == page)
+        }
+        return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "name", filename: "saved-views") {
+            $0.dto
+        }
+    }
+
+    @Sendable static func create(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        try principal.require(.workOrdersRead)
+        guard let userID = principal.userID else { throw AppError.forbidden("Saved views belong to people, not API keys.") }
+        var body = try JSONBody(request)
+        body.rejectUnknown(allowed: ["name", "page", "query", "shared"])
+        let name = body.string("name", required: true, maxLength: 100)
+        let page = body.string("page", required: true, maxLength: 50)
+        let query = body.string("query", maxLength: 2000, allowEmpty: true) ?? ""
+        let shared = body.bool("shared") ?? false
+        if let page, !SavedView.pages.contains(page) { body.add("page", "must be one of \(SavedView.pages.joined(separator: ", "))") }
+        if query.hasPrefix("?") || query.contains("#") { body.add("query", "must be a query string without ? or #") }
+        if shared && !principal.can(.workOrdersManage) { body.add("shared", "needs the permission work-orders:manage") }
+        try body.validate()
+        let context = try request.auditContext
+        let view = SavedView()
+        view.organizationID = principal.organizationID
+        view.userID = userID
+        view.page = page ?? ""
+        view.name = name ?? ""
+        view.query = query
+        view.shared = shared
+        try await request.write { db in
+            try await view.create(on: db)
+            try await AuditLog.record(
+                "saved_view.created", entityType: SavedView.entityType, entityID: view.id, after: view.dto,
+                organizationID: principal.organizationID, context: context, on: db)
+        }
+        let response = try await view.dto.encodeResponse(status: .created, for: request)
+        response.headers.replaceOrAdd(name: .location, value: "/api/v1/saved-views/\(view.id?.uuidString ?? "")")
+        return response
+    }
+
+    @Sendable static func delete(_ request: Request) async throws -> HTTPStatus {
+        let principal = try request.principal
+        try principal.require(.workOrdersRead)
+        let id = try request.pathID("savedViewID")
+        guard let view = try await visible(principal, on: request.db).filter(\.$id == id).first() else {
+            throw AppError.notFound("No such saved view.")
+        }
+        if view.userID != principal.userID && !principal.can(.workOrdersManage) {
+            throw AppError.forbidden("Only its owner or someone who manages work removes a shared view.")
+        }
+        let context = try request.auditContext
+        try await request.write { db in
+            try await SavedView.query(on: db).filter(\.$id == id).delete()
+            try await AuditLog.record(
+                "saved_view.deleted", entityType: SavedView.entityType, entityID: id, before: view.dto,
+                organizationID: principal.organizationID, context: context, on: db)
+        }
+        return .noContent
+    }
+}
