@@ -95,16 +95,13 @@ struct WebAdminController: RouteCollection {
         _ handler: (Request) async throws -> some AsyncResponseEncodable
     ) async throws -> Response {
         let principal = try await WebSession.requirePrincipal(request)
-        do {
+        return try await WebForm.orRefused(request, template: "admin-users") {
             _ = try await WebAPI.call(request, principal: principal, body: body, version: version, handler)
-        } catch let error as AppError {
-            let (problem, _) = error.problem(requestId: request.requestID)
-            let page = try await usersPage(
-                request, principal: principal, errors: WebForm.errors(problem.errors ?? []), problem: problem.detail)
-            return try await WebPage.render("admin-users", page, status: HTTPResponseStatus(statusCode: problem.status), for: request)
+            WebSession.flash(done, request)
+            return request.redirect(to: "/admin/users", redirectType: .normal)
+        } page: { errors, problem in
+            try await usersPage(request, principal: principal, errors: errors, problem: problem)
         }
-        WebSession.flash(done, request)
-        return request.redirect(to: "/admin/users", redirectType: .normal)
     }
 
     /// Site access from the form: "all sites", or the ticked ones.
@@ -117,17 +114,14 @@ struct WebAdminController: RouteCollection {
         let principal = try await WebSession.requirePrincipal(request)
         var body = WebAPI.body(request, ["email": .text, "name": .text, "role": .text, "password": .text])
         if case .array(let sites) = siteAccess(request) { body["siteIds"] = .array(sites) }
-        do {
+        return try await WebForm.orRefused(request, template: "admin-users") {
             let response = try await WebAPI.call(request, principal: principal, body: body, UserController.create)
             let created = try JSONDecoder.api.decode(CreatedMemberDTO.self, from: Data(buffer: response.body.buffer ?? ByteBuffer()))
             // Shown once, on this page: never kept in the session.
             let page = try await usersPage(request, principal: principal, created: created.member.email, password: created.password)
             return try await WebPage.render("admin-users", page, status: .created, for: request)
-        } catch let error as AppError {
-            let (problem, _) = error.problem(requestId: request.requestID)
-            let page = try await usersPage(
-                request, principal: principal, errors: WebForm.errors(problem.errors ?? []), problem: problem.detail)
-            return try await WebPage.render("admin-users", page, status: HTTPResponseStatus(statusCode: problem.status), for: request)
+        } page: { errors, problem in
+            try await usersPage(request, principal: principal, errors: errors, problem: problem)
         }
     }
 
@@ -195,17 +189,14 @@ struct WebAdminController: RouteCollection {
         let principal = try await WebSession.requirePrincipal(request)
         var body = WebAPI.body(request, ["name": .text, "scopes": .list, "expiresAt": .text])
         if case .string(let day)? = body["expiresAt"], day.count == 10 { body["expiresAt"] = .string(day + "T00:00:00Z") }
-        do {
+        return try await WebForm.orRefused(request, template: "admin-api-keys") {
             let response = try await WebAPI.call(request, principal: principal, body: body, APIKeyController.create)
             let created = try JSONDecoder.api.decode(CreatedAPIKeyDTO.self, from: Data(buffer: response.body.buffer ?? ByteBuffer()))
             // The key is shown once, on this page, and never stored readable.
             let page = try await keysPage(request, principal: principal, key: created.key, name: created.apiKey.name)
             return try await WebPage.render("admin-api-keys", page, status: .created, for: request)
-        } catch let error as AppError {
-            let (problem, _) = error.problem(requestId: request.requestID)
-            let page = try await keysPage(
-                request, principal: principal, errors: WebForm.errors(problem.errors ?? []), problem: problem.detail)
-            return try await WebPage.render("admin-api-keys", page, status: HTTPResponseStatus(statusCode: problem.status), for: request)
+        } page: { errors, problem in
+            try await keysPage(request, principal: principal, errors: errors, problem: problem)
         }
     }
 

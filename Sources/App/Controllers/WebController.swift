@@ -150,6 +150,23 @@ struct WebController: RouteCollection {
 
 /// Field problems as the forms show them: one message per field, next to it.
 enum WebForm {
+    /// Runs `work` (a change through an API handler); when the API refuses it, the page is shown again, built
+    /// by `page` from the field errors and the problem's detail, with the API's status.
+    static func orRefused(
+        _ request: Request, template: String, _ work: () async throws -> Response,
+        page: (_ errors: [String: String], _ problem: String?) async throws -> some Encodable
+    ) async throws -> Response {
+        do {
+            return try await work()
+        } catch let error as AppError {
+            let (problem, _) = error.problem(requestId: request.requestID)
+            return try await WebPage.render(
+                template, try await page(errors(problem.errors ?? []), problem.detail),
+                status: HTTPResponseStatus(statusCode: problem.status),
+                for: request)
+        }
+    }
+
     /// The form's fields as typed, to show again when the submit is refused: nothing typed is lost.
     static func values(_ request: Request, _ names: [String]) -> [String: String] {
         var values: [String: String] = [:]

@@ -100,15 +100,13 @@ struct WebRequestController: RouteCollection {
         _ handler: (Request) async throws -> some AsyncResponseEncodable
     ) async throws -> Response {
         let principal = try await requirePrincipal(request)
-        do {
+        return try await WebForm.orRefused(request, template: "requests") {
             _ = try await WebAPI.call(request, principal: principal, body: WebAPI.body(request, fields), handler)
-        } catch let error as AppError {
-            let (problem, _) = error.problem(requestId: request.requestID)
-            let page = try await page(request, principal: principal, errors: WebForm.errors(problem.errors ?? []), problem: problem.detail)
-            return try await WebPage.render("requests", page, status: HTTPResponseStatus(statusCode: problem.status), for: request)
+            WebSession.flash(message, request)
+            return request.redirect(to: "/requests", redirectType: .normal)
+        } page: { errors, problem in
+            try await page(request, principal: principal, errors: errors, problem: problem)
         }
-        WebSession.flash(message, request)
-        return request.redirect(to: "/requests", redirectType: .normal)
     }
 
     @Sendable static func create(_ request: Request) async throws -> Response {

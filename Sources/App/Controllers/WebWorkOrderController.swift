@@ -295,17 +295,13 @@ struct WebWorkOrderController: RouteCollection {
         let body = WebAPI.body(request, fields)
         let values = WebForm.values(request, Array(fields.keys))
         let version = try? request.content.get(String.self, at: "version")
-        do {
+        return try await WebForm.orRefused(request, template: "work-order") {
             _ = try await WebAPI.call(request, principal: principal, body: body, version: version, handler)
-        } catch let error as AppError {
-            let (problem, _) = error.problem(requestId: request.requestID)
-            let page = try await detail(
-                request, principal: principal, id: id, failedForm: form, values: values, errors: WebForm.errors(problem.errors ?? []),
-                problem: problem.detail)
-            return try await WebPage.render("work-order", page, status: HTTPResponseStatus(statusCode: problem.status), for: request)
+            WebSession.flash(message, request)
+            return request.redirect(to: "/work-orders/\(id)#\(form)", redirectType: .normal)
+        } page: { errors, problem in
+            try await detail(request, principal: principal, id: id, failedForm: form, values: values, errors: errors, problem: problem)
         }
-        WebSession.flash(message, request)
-        return request.redirect(to: "/work-orders/\(id)#\(form)", redirectType: .normal)
     }
 
     @Sendable static func act(_ request: Request) async throws -> Response {
@@ -342,17 +338,13 @@ struct WebWorkOrderController: RouteCollection {
     @Sendable static func attach(_ request: Request) async throws -> Response {
         let principal = try await WebSession.require(.workOrdersRead, request)
         let id = try request.pathID("workOrderID")
-        do {
+        return try await WebForm.orRefused(request, template: "work-order") {
             _ = try await AttachmentController.attachToWorkOrder(request)
-        } catch let error as AppError {
-            let (problem, _) = error.problem(requestId: request.requestID)
-            let page = try await detail(
-                request, principal: principal, id: id, failedForm: "photos", errors: WebForm.errors(problem.errors ?? []),
-                problem: problem.detail)
-            return try await WebPage.render("work-order", page, status: HTTPResponseStatus(statusCode: problem.status), for: request)
+            WebSession.flash("Photo added.", request)
+            return request.redirect(to: "/work-orders/\(id)#photos", redirectType: .normal)
+        } page: { errors, problem in
+            try await detail(request, principal: principal, id: id, failedForm: "photos", errors: errors, problem: problem)
         }
-        WebSession.flash("Photo added.", request)
-        return request.redirect(to: "/work-orders/\(id)#photos", redirectType: .normal)
     }
 
     // MARK: Board
@@ -511,18 +503,14 @@ struct WebWorkOrderController: RouteCollection {
         let text = (try? request.content.get(String.self, at: "text")) ?? ""
         let site = try? request.content.get(String.self, at: "siteId")
         let body = WebAPI.body(request, ["text": .text, "siteId": .text])
-        do {
+        return try await WebForm.orRefused(request, template: "work-order-new") {
             let response = try await WebAPI.call(request, principal: principal, body: body, WorkOrderController.fromText)
             let draft = try JSONDecoder.api.decode(
                 WorkOrderController.TextDraftDTO.self, from: Data(buffer: response.body.buffer ?? ByteBuffer()))
             return try await WebPage.render(
                 "work-order-new", try await newPage(request, principal: principal, text: text, site: site, draft: draft), for: request)
-        } catch let error as AppError {
-            let (problem, _) = error.problem(requestId: request.requestID)
-            let page = try await newPage(
-                request, principal: principal, text: text, site: site, errors: WebForm.errors(problem.errors ?? []), problem: problem.detail
-            )
-            return try await WebPage.render("work-order-new", page, status: HTTPResponseStatus(statusCode: problem.status), for: request)
+        } page: { errors, problem in
+            try await newPage(request, principal: principal, text: text, site: site, errors: errors, problem: problem)
         }
     }
 
@@ -537,22 +525,21 @@ struct WebWorkOrderController: RouteCollection {
                 codes.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 != .string("") })
         }
         if (try? request.content.get(String.self, at: "fromText")) == "true" { body["source"] = .string("text") }
-        do {
+        // What was typed, kept for the page shown again on a refusal (the handler gets a JSON body in its place).
+        let typed = WebForm.values(request, ["text", "siteId", "title", "description", "faultCodes"])
+        return try await WebForm.orRefused(request, template: "work-order-new") {
             let response = try await WebAPI.call(request, principal: principal, body: body, WorkOrderController.create)
             let created = try JSONDecoder.api.decode(WorkOrder.DTO.self, from: Data(buffer: response.body.buffer ?? ByteBuffer()))
             WebSession.flash("Work order \(created.number) created.", request)
             return request.redirect(to: "/work-orders/\(created.id)", redirectType: .normal)
-        } catch let error as AppError {
-            let (problem, _) = error.problem(requestId: request.requestID)
+        } page: { errors, problem in
             var page = try await newPage(
-                request, principal: principal, text: (try? request.content.get(String.self, at: "text")) ?? "",
-                site: try? request.content.get(String.self, at: "siteId"), errors: WebForm.errors(problem.errors ?? []),
-                problem: problem.detail)
+                request, principal: principal, text: typed["text"] ?? "", site: typed["siteId"], errors: errors, problem: problem)
             page.draft = true
-            page.title = (try? request.content.get(String.self, at: "title")) ?? ""
-            page.description = (try? request.content.get(String.self, at: "description")) ?? ""
-            page.faultCodes = (try? request.content.get(String.self, at: "faultCodes")) ?? ""
-            return try await WebPage.render("work-order-new", page, status: HTTPResponseStatus(statusCode: problem.status), for: request)
+            page.title = typed["title"] ?? ""
+            page.description = typed["description"] ?? ""
+            page.faultCodes = typed["faultCodes"] ?? ""
+            return page
         }
     }
 }
