@@ -5,7 +5,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: HealthController())
     let web = app.grouped(app.sessions.middleware)
     try web.register(collection: WebController())
-    try web.register(collection: WebAssetController())
+    // The public request form a QR label opens: no sign-in, its own CSRF check, errors as pages.
+    try web.grouped(WebErrorMiddleware()).register(collection: WebAssetController())
     // The signed-in pages: errors shown as pages, every change carrying the session's CSRF token.
     let pages = web.grouped(WebErrorMiddleware(), WebCSRFMiddleware())
     try pages.register(collection: WebWorkOrderController())

@@ -17,11 +17,7 @@ struct WebAdminController: RouteCollection {
         admin.get("audit", use: Self.audit)
     }
 
-    struct Choice: Encodable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Choice = WebOption
 
     // MARK: Members
 

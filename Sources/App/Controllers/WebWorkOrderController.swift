@@ -25,11 +25,7 @@ struct WebWorkOrderController: RouteCollection {
         order.on(.POST, "attachments", body: .collect(maxSize: "12mb"), use: Self.attach)
     }
 
-    struct Option: Encodable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Option = WebOption
 
     // MARK: List
 

@@ -33,6 +33,13 @@ struct PageContext: Encodable {
     }
 }
 
+/// One choice of a select or a list of links: what it sends, what it shows, whether it is the current one.
+struct WebOption: Encodable {
+    var value: String
+    var label: String
+    var selected: Bool
+}
+
 /// Renders Leaf views with the headers every page gets.
 enum WebPage {
     static func render(
