@@ -427,6 +427,7 @@ struct WebRequestPageTests {
             #expect(try await requester.post("/requests", ["title": "Leak by press 4", "siteId": site.uuidString]).status == .seeOther)
             let mine = try await requester.get("/requests").body.string
             #expect(mine.contains("Leak by press 4") && mine.contains("Cancel my request") && !mine.contains(">Approve<"))
+            #expect(try await requester.get("/").body.string.contains("My requests"))
 
             var manager = try await WebBrowser.member(app, of: tenant, role: .manager)
             let queue = try await manager.get("/requests").body.string

@@ -34,6 +34,8 @@ struct WebHome: Encodable {
     var myOverdue = 0
     var recentDiagnoses: [Line] = []
     var showsManagement: Bool
+    /// For those who send requests and do not decide on them: theirs, newest first.
+    var myRequests: [Line] = []
     var backlog: [Count] = []
     var overduePMs: [Line] = []
     var openRequests: [Line] = []
@@ -62,6 +64,13 @@ struct WebHome: Encodable {
                 Line(
                     href: "/diagnoses/\($0.id?.uuidString ?? "")", title: $0.query,
                     detail: $0.confident ? ($0.result.candidates.first?.title ?? "") : "no confident answer")
+            }
+        }
+        if principal.can(.requestsCreate) && !principal.can(.requestsManage), let userID = principal.userID {
+            let mine = try await principal.siteQuery(MaintenanceRequest.self, on: db).filter(\.$requesterUserID == userID)
+                .sort(\.$createdAt, .descending).limit(10).all()
+            home.myRequests = mine.map {
+                Line(href: "/requests#request-\($0.id?.uuidString ?? "")", title: $0.title, detail: WebFormat.label($0.status.rawValue))
             }
         }
         guard home.showsManagement else { return home }
