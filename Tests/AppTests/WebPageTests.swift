@@ -192,6 +192,24 @@ extension Role {
 }
 
 extension WebBrowser {
+    /// Posts a file the way a page's upload form does (multipart, with the CSRF token).
+    mutating func postFile(_ path: String, name: String, bytes: [UInt8], filename: String, contentType: String) async throws
+        -> TestingHTTPResponse
+    {
+        let boundary = "millwright-test-\(UUID().uuidString)"
+        var body = ByteBuffer()
+        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"csrfToken\"\r\n\r\n\(csrf)\r\n")
+        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\n")
+        body.writeString("Content-Type: \(contentType)\r\n\r\n")
+        body.writeBytes(bytes)
+        body.writeString("\r\n--\(boundary)--\r\n")
+        var headers = headers
+        headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        let response = try await app.testing().sendRequest(.POST, path, headers: headers, body: body)
+        remember(response.body.string)
+        return response
+    }
+
     /// Posts a `multipart/form-data` form (the diagnose page's), with the CSRF token.
     mutating func postMultipart(_ path: String, _ fields: [String: String]) async throws -> TestingHTTPResponse {
         let boundary = "millwright-test-\(UUID().uuidString)"
@@ -348,10 +366,14 @@ struct WebWorkOrderWorkTests {
             #expect(
                 try await browser.post(path + "/parts", ["stockLevelId": stock.level.uuidString, "quantity": "2"]).status == .seeOther)
             #expect(try await browser.post(path + "/comments", ["body": "Old belt glazed"]).status == .seeOther)
+            let photo = try await browser.postFile(
+                path + "/attachments", name: "file", bytes: jpegBytes, filename: "belt.jpg", contentType: "image/jpeg")
+            #expect(photo.status == .seeOther, "\(photo.body.string.prefix(2000))")
 
             let worked = try await browser.get(path).body.string
             #expect(worked.contains("Total: 45 min"))
             #expect(worked.contains("Old belt glazed"))
+            #expect(worked.contains("belt.jpg"))
             #expect(worked.contains("2 × "))
             #expect(worked.contains("Checklist updated.") == false)  // the flash was for the earlier page
             let complete = try await browser.post(path + "/actions/complete", ["resolutionNote": "Belt replaced"])

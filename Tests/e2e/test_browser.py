@@ -155,6 +155,15 @@ def test_a_work_order_from_text_is_worked_and_completed_in_the_browser(server, o
         browser.find_element(By.ID, "quantity").send_keys("1")
         browser.find_element(By.ID, "use-part").click()
         wait(browser, EC.text_to_be_present_in_element((By.ID, "parts"), "BLT-10 V-belt"))
+        # A photo from the phone's camera input: here, a PNG the browser itself made.
+        photo = screenshot(browser, "before-photo-phone")
+        browser.find_element(By.ID, "file").send_keys(str(photo))
+        submit(browser, "form[action$='/attachments']")
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "photos"), "before-photo-phone.png"))
+        link = browser.find_element(By.CSS_SELECTOR, "#photos a").get_attribute("href")
+        browser.get(link)
+        assert browser.execute_script("return document.contentType") == "image/png"
+        browser.back()
         browser.find_element(By.ID, "resolutionNote").send_keys("Replaced the belt; bus voltage normal")
         browser.find_element(By.ID, "action-complete").click()
         wait(browser, EC.text_to_be_present_in_element((By.ID, "work-order-status"), "Completed"))

@@ -259,7 +259,7 @@ struct WebWorkOrderController: RouteCollection {
             photos: photos.map {
                 Line(
                     text: $0.filename, detail: WebFormat.dateTime($0.createdAt),
-                    href: "/api/v1/attachments/\($0.id?.uuidString ?? "")/content")
+                    href: "/attachments/\($0.id?.uuidString ?? "")/content")
             },
             comments: comments.map {
                 Line(

@@ -82,7 +82,7 @@ struct WebHome: Encodable {
         let pms = try await principal.siteQuery(PMSchedule.self, on: db).filter(\.$active == true).filter(\.$nextDueAt < now)
             .sort(\.$nextDueAt).limit(10).all()
         home.overduePMs = pms.map {
-            Line(href: "/api/v1/pm-schedules/\($0.id?.uuidString ?? "")", title: $0.title, detail: "due \(WebFormat.date($0.nextDueAt))")
+            Line(href: "/pm-schedules", title: $0.title, detail: "due \(WebFormat.date($0.nextDueAt))")
         }
         if principal.can(.requestsManage) {
             let requests = try await principal.siteQuery(MaintenanceRequest.self, on: db).filter(\.$status == .pending)
@@ -98,7 +98,7 @@ struct WebHome: Encodable {
             let names = Dictionary(uniqueKeysWithValues: parts.compactMap { part in part.id.map { ($0, "\(part.number) \(part.name)") } })
             home.lowStock = levels.map {
                 Line(
-                    href: "/api/v1/parts/\($0.partID.uuidString)", title: names[$0.partID] ?? "Part",
+                    href: "/parts/\($0.partID.uuidString)", title: names[$0.partID] ?? "Part",
                     detail: "\(WebFormat.number($0.quantity)) on hand, minimum \(WebFormat.number($0.minimum))")
             }
         }

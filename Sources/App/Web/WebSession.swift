@@ -130,6 +130,12 @@ enum WebSession {
 struct WebCSRFMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if request.method != .GET && request.method != .HEAD {
+            // The token is in the body: a large upload still streams here (its route collects it later), so it is
+            // collected now, up to what an upload may be.
+            if request.headers.first(name: WebSession.csrfHeader) == nil, request.body.data == nil {
+                let limit = request.application.config.maxAttachmentSize + 2 * 1024 * 1024
+                _ = try await request.body.collect(max: limit).get()
+            }
             guard WebSession.checkCSRF(WebSession.presentedCSRF(request), request) else {
                 throw AppError.forbidden("The form expired. Go back, reload the page and try again.")
             }
