@@ -5,6 +5,7 @@ $MILLWRIGHT_ARTIFACTS/screenshots (default: artifacts/screenshots in the reposit
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -234,6 +235,26 @@ def test_dragging_a_card_moves_it_only_where_the_rules_allow(server, owner, team
         wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, f".board-column[data-status=in_progress] #card-{order}")))
         assert server.request("GET", f"/api/v1/work-orders/{order}", owner.token).json()["status"] == "in_progress"
         screenshot(browser, "board-desktop")
+    finally:
+        browser.quit()
+
+
+def test_a_photo_of_a_drive_display_is_diagnosed_from_the_phone(server, owner, team, tmp_path):
+    # A drive's seven-segment-like display, drawn the way the Swift photo tests draw it (ImageMagick).
+    display = tmp_path / "display.png"
+    subprocess.run(["convert", "-size", "520x160", "xc:#101010", "-font", "DejaVu-Sans-Mono-Bold", "-pointsize", "72",
+                    "-fill", "#39ff14", "-gravity", "center", "-annotate", "0", "F004", "-blur", "0x0.8", str(display)], check=True)
+    browser = new_browser(PHONE)
+    try:
+        web_sign_in(browser, server, "tech@example.com", PASSWORD)
+        browser.get(server.url("/diagnose"))
+        browser.find_element(By.ID, "query").send_keys("PowerFlex 525")
+        browser.find_element(By.ID, "image").send_keys(str(display))
+        browser.find_element(By.CSS_SELECTOR, ".diagnose-form button[type=submit]").click()
+        answer = wait(browser, EC.presence_of_element_located((By.ID, "answer")), 30)
+        assert answer.get_attribute("data-atom") == "rockwell.powerflex-520.f004"
+        assert "F004" in browser.find_element(By.ID, "ocr-text").text
+        screenshot(browser, "photo-diagnosis-phone")
     finally:
         browser.quit()
 
