@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -44,7 +45,9 @@ def new_browser(size=DESKTOP):
 
 
 def wait(browser, condition, seconds=10):
-    return WebDriverWait(browser, seconds).until(condition)
+    # A page being replaced (a form's redirect, a live refresh) makes chromedriver report the old nodes as gone:
+    # keep polling until the condition holds on the new page.
+    return WebDriverWait(browser, seconds, ignored_exceptions=(WebDriverException,)).until(condition)
 
 
 def web_sign_in(browser, server, email, password):
