@@ -100,11 +100,7 @@ struct WebAssetPageController: RouteCollection {
         var chart: String
     }
 
-    struct Line: Encodable {
-        var text: String
-        var detail: String
-        var href: String?
-    }
+    typealias Line = WebLine
 
     struct AssetPage: Encodable {
         var page: PageContext

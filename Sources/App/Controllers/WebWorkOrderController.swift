@@ -158,11 +158,7 @@ struct WebWorkOrderController: RouteCollection {
         var required: Bool
     }
 
-    struct Line: Encodable {
-        var text: String
-        var detail: String
-        var href: String?
-    }
+    typealias Line = WebLine
 
     struct DetailPage: Encodable {
         var page: PageContext

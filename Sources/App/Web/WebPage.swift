@@ -40,6 +40,13 @@ struct WebOption: Encodable {
     var selected: Bool
 }
 
+/// One line of a page's list: what it says, a detail beside it, where it leads.
+struct WebLine: Encodable {
+    var text: String
+    var detail: String
+    var href: String?
+}
+
 /// Renders Leaf views with the headers every page gets.
 enum WebPage {
     static func render(
