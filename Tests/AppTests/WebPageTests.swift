@@ -686,3 +686,51 @@ struct WebCatalogPageTests {
         }
     }
 }
+
+@Suite("Editing from the list pages")
+struct WebCatalogEditTests {
+    @Test func aSiteAndAPMScheduleAreEditedWithTheAPIsChecksAndVersion() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let site = try await app.makeSite(tenant, name: "North")
+            var owner = try await WebBrowser.member(app, of: tenant, role: .owner)
+            let form = try await owner.get("/sites/\(site)/edit").body.string
+            #expect(
+                form.contains("value=\"North\"") && form.contains("value=\"Europe/Berlin\"")
+                    && form.contains("name=\"version\" value=\"1\""))
+            let bad = try await owner.post("/sites/\(site)", ["name": "North 2", "timeZone": "Nowhere/Else", "version": "1"])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.string.contains("id=\"timeZone-error\"") && bad.body.string.contains("value=\"North 2\""))
+            #expect(
+                try await owner.post("/sites/\(site)", ["name": "North 2", "timeZone": "Europe/Paris", "version": "1"]).status == .seeOther)
+            let saved = try await app.send(.GET, "/api/v1/sites/\(site)", token: tenant.token).json()
+            #expect(saved["name"].stringValue == "North 2" && saved["timeZone"].stringValue == "Europe/Paris")
+            // The same old form again: the record moved on.
+            #expect(
+                try await owner.post("/sites/\(site)", ["name": "Stale", "timeZone": "Europe/Paris", "version": "1"]).status
+                    == .preconditionFailed)
+
+            let asset = try await app.makeAsset(tenant, site: site)
+            let schedule = try await app.send(
+                .POST, "/api/v1/pm-schedules", token: tenant.token,
+                json: [
+                    "assetId": asset.uuidString, "title": "Grease", "calendar": ["every": 1, "unit": "month"],
+                    "nextDueAt": "2030-01-15T00:00:00Z",
+                ]
+            ).json()["id"].string()
+            let pmForm = try await owner.get("/pm-schedules/\(schedule)/edit").body.string
+            #expect(pmForm.contains("value=\"Grease\"") && pmForm.contains("value=\"2030-01-15\"") && !pmForm.contains("name=\"assetId\""))
+            #expect(pmForm.contains("<option value=\"month\" selected>"))
+            let changed = try await owner.post(
+                "/pm-schedules/\(schedule)", ["title": "Grease bearings", "every": "2", "unit": "week", "nextDueAt": "2030-02-01"])
+            #expect(changed.status == .seeOther)
+            let after = try await app.send(.GET, "/api/v1/pm-schedules/\(schedule)", token: tenant.token).json()
+            #expect(after["title"].stringValue == "Grease bearings")
+            #expect(after["calendar"]["unit"].stringValue == "week")
+            // Someone who may not change sites gets no edit link and a 403.
+            var technician = try await WebBrowser.member(app, of: tenant, role: .technician)
+            #expect(!(try await technician.get("/sites").body.string.contains("/edit\"")))
+            #expect(try await technician.get("/sites/\(site)/edit").status == .forbidden)
+        }
+    }
+}

@@ -53,6 +53,12 @@ struct WebCatalog: Sendable {
     var shape: @Sendable (Item) -> Item = { $0 }
     var actions: [RowAction] = []
     var intro: String?
+    /// Reading one record and changing it (the API's show and update), for the edit form.
+    var edit: (show: Handler, update: Handler)? = nil
+    /// Fields the API does not let change after creation.
+    var createOnly: Set<String> = []
+    /// The record as the edit form shows it, where it differs from the API's shape (the reverse of `shape`).
+    var unshape: @Sendable (Item) -> Item = { $0 }
 
     /// Names of what rows point at, looked up once per page.
     struct Lookups: Sendable {
@@ -90,6 +96,17 @@ struct WebCatalog: Sendable {
         var href: String?
         var version: String
         var actions: [ActionView]
+        var editable: Bool
+    }
+
+    struct EditPage: Encodable {
+        var page: PageContext
+        var path: String
+        var title: String
+        var id: String
+        var version: String
+        var fields: [FieldView]
+        var problem: String?
     }
 
     struct Page: Encodable {
@@ -127,6 +144,32 @@ struct WebCatalog: Sendable {
         }
     }
 
+    /// The form's fields with their choices, values and errors.
+    func fieldViews(_ fields: [Field], values: [String: String], errors: [String: String], principal: Principal, on db: any Database)
+        async throws -> [FieldView]
+    {
+        var views: [FieldView] = []
+        for field in fields {
+            var kind = "text"
+            var optionViews: [OptionView] = []
+            switch field.kind {
+            case .text: kind = "text"
+            case .number: kind = "number"
+            case .textarea: kind = "textarea"
+            case .date: kind = "date"
+            case .select(let source, let optional):
+                kind = "select"
+                optionViews =
+                    (optional ? [OptionView(value: "", label: "—")] : []) + (try await options(source, principal: principal, on: db))
+            }
+            views.append(
+                FieldView(
+                    name: field.name, label: field.label, kind: kind, options: optionViews, value: values[field.name] ?? "",
+                    error: errors[field.name] ?? errors.first { $0.key.hasPrefix(field.name + ".") }?.value))
+        }
+        return views
+    }
+
     func page(
         _ request: Request, principal: Principal, values: [String: String] = [:], errors: [String: String] = [:], problem: String? = nil,
         status: HTTPResponseStatus = .ok
@@ -141,27 +184,7 @@ struct WebCatalog: Sendable {
         for source in [Options.sites, .vendors, .assets] {
             for option in try await options(source, principal: principal, on: request.db) { lookups.names[option.value] = option.label }
         }
-        var fieldViews: [FieldView] = []
-        for field in fields {
-            var kind = "text"
-            var optionViews: [OptionView] = []
-            switch field.kind {
-            case .text: kind = "text"
-            case .number: kind = "number"
-            case .textarea: kind = "textarea"
-            case .date: kind = "date"
-            case .select(let source, let optional):
-                kind = "select"
-                optionViews =
-                    (optional ? [OptionView(value: "", label: "—")] : [])
-                    + (try await options(source, principal: principal, on: request.db))
-            }
-            let value = values[field.name] ?? ""
-            fieldViews.append(
-                FieldView(
-                    name: field.name, label: field.label, kind: kind, options: optionViews, value: value,
-                    error: errors[field.name] ?? errors.first { $0.key.hasPrefix(field.name + ".") }?.value))
-        }
+        let fieldViews = try await fieldViews(fields, values: values, errors: errors, principal: principal, on: request.db)
         // Errors for fields the form does not show (a nested one) still reach the person.
         let shown = Set(fields.map(\.name))
         let others = errors.filter { key, _ in !shown.contains(key) && !shown.contains { key.hasPrefix($0 + ".") } }
@@ -175,7 +198,8 @@ struct WebCatalog: Sendable {
                 id: id, cells: columns.map { $0.value(item, lookups) }, href: columns.first?.href?(item), version: version,
                 actions: actions.filter { principal.can($0.permission) && $0.applies(item) }.map {
                     ActionView(name: $0.name, label: $0.label)
-                })
+                },
+                editable: edit != nil && write.map(principal.can) == true)
         }
         let page = Page(
             page: try await WebSession.page(title, section: path, principal: principal, request: request), path: path, title: title,
@@ -198,6 +222,14 @@ struct WebCatalog: Sendable {
         if let create {
             routes.post(PathComponent(stringLiteral: path)) { request in
                 try await catalog.submit(request, handler: create, fields: catalog.fields.map(\.name), done: "Saved.")
+            }
+        }
+        if edit != nil {
+            routes.get(PathComponent(stringLiteral: path), PathComponent(stringLiteral: ":" + idParameter), "edit") { request in
+                try await catalog.editPage(request, principal: try await WebSession.requirePrincipal(request))
+            }
+            routes.post(PathComponent(stringLiteral: path), PathComponent(stringLiteral: ":" + idParameter)) { request in
+                try await catalog.saveEdit(request)
             }
         }
         for action in actions {
@@ -234,5 +266,71 @@ struct WebCatalog: Sendable {
         }
         WebSession.flash(done, request)
         return request.redirect(to: "/\(path)", redirectType: .normal)
+    }
+
+    // MARK: Editing
+
+    var editableFields: [Field] { fields.filter { !createOnly.contains($0.name) } }
+
+    /// The edit form, filled from the record as the API shows it (or from what was typed, after a refusal).
+    func editPage(
+        _ request: Request, principal: Principal, typed: [String: String]? = nil, errors: [String: String] = [:], problem: String? = nil,
+        status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
+        guard let edit, let write else { throw AppError.notFound("There is no such page.") }
+        try principal.require(write)
+        request.optionalPrincipal = principal
+        let shown = try await edit.show(request)
+        let item = unshape(try JSONDecoder.api.decode(Item.self, from: Data(buffer: shown.body.buffer ?? ByteBuffer())))
+        var values: [String: String] = [:]
+        for field in editableFields {
+            switch item[field.name] {
+            case .string(let text)?: values[field.name] = field.kind.isDate ? String(text.prefix(10)) : text
+            case .number(let number)?: values[field.name] = WebFormat.number(number)
+            default: break
+            }
+        }
+        var version = ""
+        if case .number(let number)? = item["version"] { version = String(Int(number)) }
+        let page = EditPage(
+            page: try await WebSession.page(title, section: path, principal: principal, request: request), path: path, title: title,
+            id: (try? request.parameters.require(idParameter)) ?? "", version: version,
+            fields: try await fieldViews(editableFields, values: typed ?? values, errors: errors, principal: principal, on: request.db),
+            problem: problem)
+        return try await WebPage.render("catalog-edit", page, status: status, for: request)
+    }
+
+    /// Saves the edit form through the API's update, with the page's version as `If-Match`.
+    func saveEdit(_ request: Request) async throws -> Response {
+        guard let edit else { throw AppError.notFound("There is no such page.") }
+        let principal = try await WebSession.requirePrincipal(request)
+        let names = editableFields.map(\.name)
+        let typed = WebForm.values(request, names)
+        let version = try? request.content.get(String.self, at: "version")
+        let kinds = Dictionary(
+            uniqueKeysWithValues: editableFields.map { field -> (String, WebAPI.Field) in
+                if case .number = field.kind { return (field.name, .number) }
+                return (field.name, .text)
+            })
+        var body = shape(WebAPI.body(request, kinds))
+        if case .string(let day)? = body["nextDueAt"], day.count == 10 { body["nextDueAt"] = .string(day + "T00:00:00Z") }
+        do {
+            _ = try await WebAPI.call(request, principal: principal, body: body, version: version, edit.update)
+        } catch let error as AppError {
+            let (problem, _) = error.problem(requestId: request.requestID)
+            request.headers.remove(name: .ifMatch)
+            return try await editPage(
+                request, principal: principal, typed: typed, errors: WebForm.errors(problem.errors ?? []), problem: problem.detail,
+                status: HTTPResponseStatus(statusCode: problem.status))
+        }
+        WebSession.flash("Saved.", request)
+        return request.redirect(to: "/\(path)", redirectType: .normal)
+    }
+}
+
+extension WebCatalog.Kind {
+    var isDate: Bool {
+        if case .date = self { return true }
+        return false
     }
 }

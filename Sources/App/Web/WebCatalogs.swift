@@ -45,7 +45,8 @@ extension WebCatalog {
             fields: [
                 Field(name: "name", label: "Name"), Field(name: "timeZone", label: "Time zone (e.g. Europe/Berlin)"),
                 Field(name: "address", label: "Address"),
-            ]),
+            ],
+            edit: (SiteController.show, SiteController.update)),
         WebCatalog(
             path: "clients", title: "Clients", read: .clientsRead, write: .clientsWrite, idParameter: "clientID",
             list: ClientController.list,
@@ -57,7 +58,8 @@ extension WebCatalog {
             fields: [
                 Field(name: "name", label: "Name"), Field(name: "email", label: "E-mail"), Field(name: "phone", label: "Phone"),
                 Field(name: "notes", label: "Notes", kind: .textarea),
-            ]),
+            ],
+            edit: (ClientController.show, ClientController.update)),
         WebCatalog(
             path: "vendors", title: "Vendors", read: .partsRead, write: .partsWrite, idParameter: "vendorID",
             list: PartController.listVendors,
@@ -66,7 +68,8 @@ extension WebCatalog {
                 Column(label: "Vendor", value: text("name")), Column(label: "E-mail", value: text("email")),
                 Column(label: "Phone", value: text("phone")),
             ],
-            fields: [Field(name: "name", label: "Name"), Field(name: "email", label: "E-mail"), Field(name: "phone", label: "Phone")]),
+            fields: [Field(name: "name", label: "Name"), Field(name: "email", label: "E-mail"), Field(name: "phone", label: "Phone")],
+            edit: (PartController.showVendor, PartController.updateVendor)),
         WebCatalog(
             path: "parts", title: "Parts", read: .partsRead, write: .partsWrite, idParameter: "partID", list: PartController.listParts,
             create: PartController.createPart,
@@ -82,7 +85,8 @@ extension WebCatalog {
                 Field(name: "unit", label: "Unit (each, m, l)"),
                 Field(name: "unitCost", label: "Unit cost", kind: .number),
                 Field(name: "preferredVendorId", label: "Preferred vendor", kind: .select(.vendors, optional: true)),
-            ]),
+            ],
+            edit: (PartController.showPart, PartController.updatePart)),
         WebCatalog(
             path: "pm-schedules", title: "PM schedules", read: .workOrdersRead, write: .workOrdersManage, idParameter: "pmScheduleID",
             list: PMScheduleController.list, create: PMScheduleController.create,
@@ -124,7 +128,16 @@ extension WebCatalog {
                 }
                 return body
             },
-            intro: "Each schedule makes its work order ahead of the due date; compliance: GET /api/v1/pm-schedules/compliance."),
+            intro: "Each schedule makes its work order ahead of the due date; compliance: GET /api/v1/pm-schedules/compliance.",
+            edit: (PMScheduleController.show, PMScheduleController.update), createOnly: ["assetId"],
+            unshape: { item in
+                var form = item
+                if case .object(let calendar)? = item["calendar"] {
+                    form["every"] = calendar["every"]
+                    form["unit"] = calendar["unit"]
+                }
+                return form
+            }),
         WebCatalog(
             path: "purchase-orders", title: "Purchase orders", read: .purchaseOrdersRead, write: .purchaseOrdersWrite,
             idParameter: "purchaseOrderID", list: PurchaseOrderController.list, create: PurchaseOrderController.create,
@@ -148,6 +161,7 @@ extension WebCatalog {
                     applies: { ["draft", "submitted", "approved"].contains(status($0)) },
                     handler: { try await PurchaseOrderController.act($0, .cancel) }),
             ],
-            intro: "Lines and receiving: the API (POST /api/v1/purchase-orders/{id}/lines, …/receive); low stock drafts orders by itself."),
+            intro: "Lines and receiving: the API (POST /api/v1/purchase-orders/{id}/lines, …/receive); low stock drafts orders by itself.",
+            edit: (PurchaseOrderController.show, PurchaseOrderController.update)),
     ]
 }
