@@ -16,6 +16,7 @@ func routes(_ app: Application) throws {
     try pages.register(collection: WebAdminController())
     for catalog in WebCatalog.all { catalog.register(on: pages) }
     try pages.register(collection: WebPartController())
+    try pages.register(collection: WebPurchaseOrderController())
     try pages.register(collection: WebEventsController())
 
     let api = app.grouped("api", "v1").grouped(Authenticator())

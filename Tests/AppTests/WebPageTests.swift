@@ -734,3 +734,41 @@ struct WebCatalogEditTests {
         }
     }
 }
+
+@Suite("Purchase-order page")
+struct WebPurchaseOrderPageTests {
+    @Test func linesAreAddedTheOrderApprovedAndGoodsReceivedIntoStock() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let stock = try await app.makeStock(tenant, quantity: 0)
+            let vendor = try await app.send(.POST, "/api/v1/vendors", token: tenant.token, json: ["name": "Belt & Co"]).json()["id"]
+                .string()
+            let order = try await app.send(.POST, "/api/v1/purchase-orders", token: tenant.token, json: ["vendorId": vendor]).json()["id"]
+                .string()
+            var owner = try await WebBrowser.member(app, of: tenant, role: .owner)
+            let path = "/purchase-orders/\(order)"
+            #expect(try await owner.get(path).body.string.contains("No lines yet"))
+            let bad = try await owner.post(
+                path + "/lines", ["partId": stock.part.uuidString, "locationId": stock.location.uuidString, "quantity": "0"])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.string.contains("id=\"quantity-error\"") && bad.body.string.contains("value=\"0\""))
+            let added = try await owner.post(
+                path + "/lines", ["partId": stock.part.uuidString, "locationId": stock.location.uuidString, "quantity": "4"])
+            #expect(added.status == .seeOther)
+            #expect(try await owner.get(path).body.string.contains("id=\"order-total\">50<"))
+            func version() async throws -> String {
+                let value = try await app.send(.GET, "/api/v1\(path)", token: tenant.token).json()["version"].value as? Int
+                return String(try #require(value))
+            }
+            #expect(try await owner.post(path + "/submit", ["version": try await version()]).status == .seeOther)
+            #expect(try await owner.post(path + "/approve", ["version": try await version()]).status == .seeOther)
+            let page = try await owner.get(path).body.string
+            let line = try await app.send(.GET, "/api/v1\(path)", token: tenant.token).json()["lines"][0]["id"].string()
+            #expect(page.contains("name=\"receive-\(line)\""))
+            #expect(try await owner.post(path + "/receive", ["receive-\(line)": "4"]).status == .seeOther)
+            let level = try await app.send(.GET, "/api/v1/stock-levels/\(stock.level)", token: tenant.token).json()
+            #expect(level["quantity"].value as? Double == 4)
+            #expect(try await app.send(.GET, "/api/v1\(path)", token: tenant.token).json()["status"].stringValue == "received")
+        }
+    }
+}

@@ -142,7 +142,10 @@ extension WebCatalog {
             path: "purchase-orders", title: "Purchase orders", read: .purchaseOrdersRead, write: .purchaseOrdersWrite,
             idParameter: "purchaseOrderID", list: PurchaseOrderController.list, create: PurchaseOrderController.create,
             columns: [
-                Column(label: "Order", value: text("number")), Column(label: "Vendor", value: named("vendorId")),
+                Column(
+                    label: "Order", value: text("number"),
+                    href: { item in if case .string(let id)? = item["id"] { "/purchase-orders/\(id)" } else { nil } }),
+                Column(label: "Vendor", value: named("vendorId")),
                 Column(label: "Status", value: label("status")), Column(label: "Notes", value: text("notes")),
             ],
             fields: [

@@ -1,0 +1,126 @@
+import Fluent
+import Vapor
+
+/// A purchase order's page: its lines (added and removed while it is a draft), receiving goods against them
+/// once it is approved, and its total. Changes go through the API's handlers.
+struct WebPurchaseOrderController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let order = routes.grouped("purchase-orders", ":purchaseOrderID")
+        order.get(use: Self.show)
+        order.post("lines", use: Self.addLine)
+        order.post("lines", ":lineID", "remove", use: Self.removeLine)
+        order.post("receive", use: Self.receive)
+    }
+
+    struct LineView: Encodable {
+        var id: String
+        var part: String
+        var location: String
+        var quantity: String
+        var received: String
+        var unitCost: String
+        var open: Bool
+    }
+
+    struct OrderPage: Encodable {
+        var page: PageContext
+        var id: String
+        var number: String
+        var vendor: String
+        var status: String
+        var statusLabel: String
+        var notes: String?
+        var total: String
+        var version: Int
+        var lines: [LineView]
+        var draft: Bool
+        var receiving: Bool
+        var canWrite: Bool
+        var parts: [WebOption]
+        var locations: [WebOption]
+        var errors: [String: String]
+        var values: [String: String]
+        var problem: String?
+    }
+
+    static func page(
+        _ request: Request, principal: Principal, values: [String: String] = [:], errors: [String: String] = [:], problem: String? = nil
+    ) async throws -> OrderPage {
+        try principal.require(.purchaseOrdersRead)
+        request.optionalPrincipal = principal
+        let db = request.db
+        let order = try await principal.find(PurchaseOrder.self, request.pathID("purchaseOrderID"), on: db)
+        let detail = try await PurchaseOrderController.makeDetail(order, on: db)
+        let parts = try await principal.query(Part.self, on: db).sort(\.$number).all()
+        let partNames = Dictionary(uniqueKeysWithValues: parts.compactMap { part in part.id.map { ($0, "\(part.number) \(part.name)") } })
+        let locations = try await principal.siteQuery(Location.self, on: db).sort(\.$name).all()
+        let locationNames = Dictionary(uniqueKeysWithValues: locations.compactMap { location in location.id.map { ($0, location.name) } })
+        let vendor = try await Vendor.find(detail.vendorId, on: db)
+        return OrderPage(
+            page: try await WebSession.page(detail.number, section: "purchase-orders", principal: principal, request: request),
+            id: detail.id.uuidString, number: detail.number, vendor: vendor?.name ?? "", status: detail.status.rawValue,
+            statusLabel: WebFormat.label(detail.status.rawValue), notes: detail.notes, total: WebFormat.number(detail.total),
+            version: detail.version,
+            lines: detail.lines.map {
+                LineView(
+                    id: $0.id.uuidString, part: partNames[$0.partId] ?? "part", location: locationNames[$0.locationId] ?? "store",
+                    quantity: WebFormat.number($0.quantity), received: WebFormat.number($0.receivedQuantity),
+                    unitCost: WebFormat.number($0.unitCost), open: $0.receivedQuantity < $0.quantity)
+            },
+            draft: detail.status == .draft, receiving: [.approved, .partiallyReceived].contains(detail.status),
+            canWrite: principal.can(.purchaseOrdersWrite),
+            parts: parts.map { WebOption(value: $0.id?.uuidString ?? "", label: "\($0.number) \($0.name)", selected: false) },
+            locations: locations.map { WebOption(value: $0.id?.uuidString ?? "", label: $0.name, selected: false) }, errors: errors,
+            values: values, problem: problem)
+    }
+
+    @Sendable static func show(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.requirePrincipal(request)
+        return try await WebPage.render("purchase-order", try await page(request, principal: principal), for: request)
+    }
+
+    /// Runs a handler for a form on the order's page; a refusal shows the page again with the errors and values.
+    static func perform(
+        _ request: Request, body: [String: JSONValue], values: [String: String] = [:], done: String,
+        _ handler: (Request) async throws -> some AsyncResponseEncodable
+    ) async throws -> Response {
+        let principal = try await WebSession.requirePrincipal(request)
+        let id = try request.pathID("purchaseOrderID")
+        return try await WebForm.orRefused(request, template: "purchase-order") {
+            _ = try await WebAPI.call(request, principal: principal, body: body, handler)
+            WebSession.flash(done, request)
+            return request.redirect(to: "/purchase-orders/\(id)", redirectType: .normal)
+        } page: { errors, problem in
+            try await page(request, principal: principal, values: values, errors: errors, problem: problem)
+        }
+    }
+
+    @Sendable static func addLine(_ request: Request) async throws -> Response {
+        let fields: [String: WebAPI.Field] = ["partId": .text, "locationId": .text, "quantity": .number, "unitCost": .number]
+        return try await perform(
+            request, body: WebAPI.body(request, fields), values: WebForm.values(request, Array(fields.keys)), done: "Line added.",
+            PurchaseOrderController.addLine)
+    }
+
+    @Sendable static func removeLine(_ request: Request) async throws -> Response {
+        try await perform(request, body: [:], done: "Line removed.", PurchaseOrderController.removeLine)
+    }
+
+    /// Receiving: each line's "received now" field, where one was filled in.
+    @Sendable static func receive(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.requirePrincipal(request)
+        let order = try await principal.find(PurchaseOrder.self, request.pathID("purchaseOrderID"), on: request.db)
+        let detail = try await PurchaseOrderController.makeDetail(order, on: request.db)
+        var lines: [JSONValue] = []
+        for line in detail.lines {
+            let field = "receive-\(line.id.uuidString)"
+            guard let raw = try? request.content.get(String.self, at: field), !raw.trimmingCharacters(in: .whitespaces).isEmpty else {
+                continue
+            }
+            let quantity = Double(raw.trimmingCharacters(in: .whitespaces)).map(JSONValue.number) ?? .string(raw)
+            lines.append(.object(["lineId": .string(line.id.uuidString), "quantity": quantity]))
+        }
+        return try await perform(
+            request, body: ["lines": .array(lines)], done: "Goods received into stock.", PurchaseOrderController.receive)
+    }
+}
