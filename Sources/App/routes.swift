@@ -14,6 +14,7 @@ func routes(_ app: Application) throws {
     try pages.register(collection: WebRequestController())
     try pages.register(collection: WebAssetPageController())
     try pages.register(collection: WebAdminController())
+    try pages.register(collection: WebPMController())
     for catalog in WebCatalog.all { catalog.register(on: pages) }
     try pages.register(collection: WebPartController())
     try pages.register(collection: WebPurchaseOrderController())

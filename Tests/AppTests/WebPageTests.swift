@@ -77,6 +77,7 @@ struct WebPageTests {
         ("/vendors", Role.with(.partsRead), "<h1>Vendors</h1>"),
         ("/parts", Role.with(.partsRead), "<h1>Parts</h1>"),
         ("/pm-schedules", Role.with(.workOrdersRead), "<h1>PM schedules</h1>"),
+        ("/pm-schedules/compliance", Role.with(.workOrdersRead), "<h1>PM compliance</h1>"),
         ("/purchase-orders", Role.with(.purchaseOrdersRead), "<h1>Purchase orders</h1>"),
         ("/admin/api-keys", Role.with(.apiKeysRead), "<h1>API keys</h1>"),
         ("/admin/audit", Role.with(.auditRead), "<h1>Audit trail</h1>"),
@@ -769,6 +770,23 @@ struct WebPurchaseOrderPageTests {
             let level = try await app.send(.GET, "/api/v1/stock-levels/\(stock.level)", token: tenant.token).json()
             #expect(level["quantity"].value as? Double == 4)
             #expect(try await app.send(.GET, "/api/v1\(path)", token: tenant.token).json()["status"].stringValue == "received")
+        }
+    }
+}
+
+@Suite("PM compliance page")
+struct WebPMCompliancePageTests {
+    @Test func thePeriodIsReadFromTheFormAndBadDatesAreNamed() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            var manager = try await WebBrowser.member(app, of: tenant, role: .manager)
+            let page = try await manager.get("/pm-schedules/compliance?from=2026-01-01&to=2026-04-01").body.string
+            #expect(page.contains("value=\"2026-01-01\"") && page.contains("value=\"2026-04-01\""))
+            #expect(page.contains("id=\"compliance-due\">0<") && page.contains("<strong>—</strong>"))
+            let reversed = try await manager.get("/pm-schedules/compliance?from=2026-04-01&to=2026-01-01")
+            #expect(reversed.status == .badRequest)
+            #expect(reversed.body.string.contains("from: must be before to"))
+            #expect(try await manager.get("/pm-schedules").body.string.contains("href=\"/pm-schedules/compliance\""))
         }
     }
 }

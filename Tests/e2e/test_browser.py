@@ -295,7 +295,7 @@ def test_main_pages_fit_the_screen_and_are_saved_as_screenshots(server, owner, t
                            ("diagnose", "/diagnose"), ("diagnosis", f"/diagnoses/{diagnosis['id']}"), ("requests", "/requests"),
                            ("new-work-order", "/work-orders/new"), ("board", "/work-orders/board"),
                            ("assets", "/assets"), ("asset", f"/assets/{team['asset']}"), ("parts", "/parts"),
-                           ("pm-schedules", "/pm-schedules"), ("purchase-orders", "/purchase-orders"), ("sites", "/sites"),
+                           ("pm-schedules", "/pm-schedules"), ("pm-compliance", "/pm-schedules/compliance"), ("purchase-orders", "/purchase-orders"), ("sites", "/sites"),
                            ("account", "/account")]:
             browser.get(server.url(path))
             wait(browser, EC.presence_of_element_located((By.TAG_NAME, "h1")))

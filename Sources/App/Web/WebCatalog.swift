@@ -59,6 +59,8 @@ struct WebCatalog: Sendable {
     var createOnly: Set<String> = []
     /// The record as the edit form shows it, where it differs from the API's shape (the reverse of `shape`).
     var unshape: @Sendable (Item) -> Item = { $0 }
+    /// Pages next to this one (PM compliance beside the schedules).
+    var links: [(label: String, href: String)] = []
 
     /// Names of what rows point at, looked up once per page.
     struct Lookups: Sendable {
@@ -120,6 +122,7 @@ struct WebCatalog: Sendable {
         var canCreate: Bool
         var fields: [FieldView]
         var problem: String?
+        var links: [WebLine]
     }
 
     func options(_ source: Options, principal: Principal, on db: any Database) async throws -> [OptionView] {
@@ -208,7 +211,8 @@ struct WebCatalog: Sendable {
                 "/\(path)?cursor=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
             },
             canCreate: create != nil && write.map(principal.can) == true, fields: fieldViews,
-            problem: [problem, extra.isEmpty ? nil : extra].compactMap { $0 }.joined(separator: " "))
+            problem: [problem, extra.isEmpty ? nil : extra].compactMap { $0 }.joined(separator: " "),
+            links: links.map { WebLine(text: $0.label, detail: "", href: $0.href) })
         return try await WebPage.render("catalog", page, status: status, for: request)
     }
 

@@ -128,7 +128,7 @@ extension WebCatalog {
                 }
                 return body
             },
-            intro: "Each schedule makes its work order ahead of the due date; compliance: GET /api/v1/pm-schedules/compliance.",
+            intro: "Each schedule makes its work order ahead of the due date.",
             edit: (PMScheduleController.show, PMScheduleController.update), createOnly: ["assetId"],
             unshape: { item in
                 var form = item
@@ -137,7 +137,7 @@ extension WebCatalog {
                     form["unit"] = calendar["unit"]
                 }
                 return form
-            }),
+            }, links: [("Compliance", "/pm-schedules/compliance")]),
         WebCatalog(
             path: "purchase-orders", title: "Purchase orders", read: .purchaseOrdersRead, write: .purchaseOrdersWrite,
             idParameter: "purchaseOrderID", list: PurchaseOrderController.list, create: PurchaseOrderController.create,

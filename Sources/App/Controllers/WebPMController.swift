@@ -1,0 +1,42 @@
+import Vapor
+
+/// PM compliance over a period, as the API computes it (SMRP's on-time rule).
+struct WebPMController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("pm-schedules", "compliance", use: Self.compliance)
+    }
+
+    struct CompliancePage: Encodable {
+        var page: PageContext
+        var from: String
+        var to: String
+        var due: Int
+        var onTime: Int
+        var late: Int
+        var notCompleted: Int
+        var percent: String
+        var rule: String
+        var chart: String
+    }
+
+    @Sendable static func compliance(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.require(.workOrdersRead, request)
+        // The form sends dates as days; the API reads ISO 8601 times.
+        var items: [String] = []
+        for name in ["from", "to"] {
+            if let day = request.query[String.self, at: name], day.count == 10 { items.append("\(name)=\(day)T00:00:00Z") }
+        }
+        request.url.query = items.isEmpty ? nil : items.joined(separator: "&")
+        request.optionalPrincipal = principal
+        let result = try await PMScheduleController.compliance(request)
+        let page = CompliancePage(
+            page: try await WebSession.page("PM compliance", section: "pm-schedules", principal: principal, request: request),
+            from: WebFormat.date(result.from), to: WebFormat.date(result.to), due: result.due, onTime: result.completedOnTime,
+            late: result.completedLate, notCompleted: result.notCompleted,
+            percent: result.compliance.map { "\(Int(($0 * 100).rounded()))%" } ?? "—", rule: result.rule,
+            chart: WebChart.groupedBars(
+                title: "PM work orders due in the period: on time, late, not completed",
+                series: [("On time", [result.completedOnTime]), ("Late", [result.completedLate]), ("Not done", [result.notCompleted])]))
+        return try await WebPage.render("pm-compliance", page, for: request)
+    }
+}
