@@ -790,3 +790,69 @@ struct WebPMCompliancePageTests {
         }
     }
 }
+
+@Suite("Live events and detail pages")
+struct WebLiveAndDetailTests {
+    @Test func theEventStreamSendsOnlyWhatTheMemberMaySee() throws {
+        let organization = UUID()
+        let north = UUID()
+        let south = UUID()
+        func principal(_ role: Role, sites: [UUID]? = nil, organization id: UUID = organization) -> Principal {
+            Principal(
+                organizationID: id, userID: UUID(), email: "x@example.com", role: role, permissions: role.permissions, siteIDs: sites,
+                credential: .session)
+        }
+        let changed = DomainEvent(
+            .workOrderUpdated, organizationID: organization, entityID: UUID(), data: ["number": "WO-000001", "siteId": north.uuidString])
+        let request = DomainEvent(.requestCreated, organizationID: organization, entityID: UUID(), data: ["siteId": south.uuidString])
+        let low = DomainEvent(.stockLow, organizationID: organization, entityID: UUID())
+        #expect(WebEventsController.visible(changed, to: principal(.technician)))
+        #expect(!WebEventsController.visible(changed, to: principal(.technician, organization: UUID())))
+        #expect(WebEventsController.visible(changed, to: principal(.technician, sites: [north])))
+        #expect(!WebEventsController.visible(changed, to: principal(.technician, sites: [south])))
+        #expect(WebEventsController.visible(request, to: principal(.manager)))
+        #expect(!WebEventsController.visible(request, to: principal(.technician)))
+        #expect(WebEventsController.visible(low, to: principal(.manager)))
+        #expect(!WebEventsController.visible(low, to: principal(.manager, sites: [north])))
+        #expect(!WebEventsController.visible(low, to: principal(.requester)))
+        let message = WebEventsController.message(changed)
+        #expect(message.hasPrefix("event: work_order.updated\ndata: {"))
+        #expect(message.contains("\"number\":\"WO-000001\"") && !message.contains(north.uuidString) && message.hasSuffix("\n\n"))
+    }
+
+    @Test func everyDetailPageRendersForTheRolesThatMayReadItAndIsRefusedForTheOthers() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let stock = try await app.makeStock(tenant, quantity: 2)
+            let asset = try await app.makeAsset(tenant, tag: "DTL-1", name: "Detail pump")
+            let order = try await app.makeWorkOrder(tenant, json: ["title": "Detail order", "assetId": asset.uuidString])
+            let diagnosis = try await app.send(.POST, "/api/v1/diagnoses", token: tenant.token, json: ["query": "PowerFlex 525 F004"])
+                .json()["id"]
+                .string()
+            let vendor = try await app.send(.POST, "/api/v1/vendors", token: tenant.token, json: ["name": "V"]).json()["id"].string()
+            let purchase = try await app.send(.POST, "/api/v1/purchase-orders", token: tenant.token, json: ["vendorId": vendor]).json()[
+                "id"
+            ]
+            .string()
+            let pages: [(path: String, allowed: Set<Role>, shows: String)] = [
+                ("/work-orders/\(order)", Role.with(.workOrdersRead), "Detail order"),
+                ("/assets/\(asset)", Role.with(.assetsRead), "Detail pump"),
+                ("/diagnoses/\(diagnosis)", Role.with(.diagnosesRead), "PowerFlex 525 F004"),
+                ("/parts/\(stock.part)", Role.with(.partsRead), "V-belt"),
+                ("/purchase-orders/\(purchase)", Role.with(.purchaseOrdersRead), "<h1>"),
+            ]
+            for role in Role.allCases {
+                var browser = try await WebBrowser.member(app, of: tenant, role: role)
+                for page in pages {
+                    let response = try await browser.get(page.path)
+                    if page.allowed.contains(role) {
+                        #expect(response.status == .ok, "\(role) \(page.path): \(response.status)")
+                        #expect(response.body.string.contains(page.shows), "\(role) \(page.path)")
+                    } else {
+                        #expect([.forbidden, .notFound].contains(response.status), "\(role) \(page.path): \(response.status)")
+                    }
+                }
+            }
+        }
+    }
+}
