@@ -563,7 +563,7 @@ struct WebAdminPageTests {
             #expect(bad.body.string.contains("id=\"email-error\""))
             let owner = try await admin.post("/admin/users", ["email": "boss@example.com", "role": "owner", "allSites": "on"])
             #expect(owner.status == .unprocessableEntity)
-            #expect(owner.body.string.contains("above your own") || owner.body.string.contains("role"))
+            #expect(owner.body.string.contains("id=\"role-error\"") && owner.body.string.contains("above your own"))
             let added = try await admin.post(
                 "/admin/users", ["email": "new.tech@example.com", "name": "New Tech", "role": "technician", "allSites": "on"])
             #expect(added.status == .created)
