@@ -91,11 +91,10 @@ struct WebAdminController: RouteCollection {
         _ handler: (Request) async throws -> some AsyncResponseEncodable
     ) async throws -> Response {
         let principal = try await WebSession.requirePrincipal(request)
-        return try await WebForm.orRefused(request, template: "admin-users") {
-            _ = try await WebAPI.call(request, principal: principal, body: body, version: version, handler)
-            WebSession.flash(done, request)
-            return request.redirect(to: "/admin/users", redirectType: .normal)
-        } page: { errors, problem in
+        return try await WebForm.submit(
+            request, principal: principal, body: body, version: version, handler, done: done, redirect: "/admin/users",
+            template: "admin-users"
+        ) { errors, problem in
             try await usersPage(request, principal: principal, errors: errors, problem: problem)
         }
     }
@@ -112,7 +111,7 @@ struct WebAdminController: RouteCollection {
         if case .array(let sites) = siteAccess(request) { body["siteIds"] = .array(sites) }
         return try await WebForm.orRefused(request, template: "admin-users") {
             let response = try await WebAPI.call(request, principal: principal, body: body, UserController.create)
-            let created = try JSONDecoder.api.decode(CreatedMemberDTO.self, from: Data(buffer: response.body.buffer ?? ByteBuffer()))
+            let created = try WebAPI.decode(response, as: CreatedMemberDTO.self)
             // Shown once, on this page: never kept in the session.
             let page = try await usersPage(request, principal: principal, created: created.member.email, password: created.password)
             return try await WebPage.render("admin-users", page, status: .created, for: request)
@@ -183,11 +182,10 @@ struct WebAdminController: RouteCollection {
 
     @Sendable static func createAPIKey(_ request: Request) async throws -> Response {
         let principal = try await WebSession.requirePrincipal(request)
-        var body = WebAPI.body(request, ["name": .text, "scopes": .list, "expiresAt": .text])
-        if case .string(let day)? = body["expiresAt"], day.count == 10 { body["expiresAt"] = .string(day + "T00:00:00Z") }
+        let body = WebAPI.body(request, ["name": .text, "scopes": .list, "expiresAt": .day])
         return try await WebForm.orRefused(request, template: "admin-api-keys") {
             let response = try await WebAPI.call(request, principal: principal, body: body, APIKeyController.create)
-            let created = try JSONDecoder.api.decode(CreatedAPIKeyDTO.self, from: Data(buffer: response.body.buffer ?? ByteBuffer()))
+            let created = try WebAPI.decode(response, as: CreatedAPIKeyDTO.self)
             // The key is shown once, on this page, and never stored readable.
             let page = try await keysPage(request, principal: principal, key: created.key, name: created.apiKey.name)
             return try await WebPage.render("admin-api-keys", page, status: .created, for: request)

@@ -28,11 +28,7 @@ struct WebDiagnosisController: RouteCollection {
         let recent = try await DiagnosisController.scoped(principal, on: request.db).sort(\.$createdAt, .descending).limit(10).all()
         return FormPage(
             page: page, query: query, errors: errors,
-            recent: recent.map {
-                WebHome.Line(
-                    href: "/diagnoses/\($0.id?.uuidString ?? "")", title: $0.query,
-                    detail: $0.confident ? ($0.result.candidates.first?.title ?? "") : "no confident answer")
-            })
+            recent: recent.map(WebHome.Line.init(diagnosis:)))
     }
 
     @Sendable static func form(_ request: Request) async throws -> Response {

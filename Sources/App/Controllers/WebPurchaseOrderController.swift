@@ -86,11 +86,9 @@ struct WebPurchaseOrderController: RouteCollection {
     ) async throws -> Response {
         let principal = try await WebSession.requirePrincipal(request)
         let id = try request.pathID("purchaseOrderID")
-        return try await WebForm.orRefused(request, template: "purchase-order") {
-            _ = try await WebAPI.call(request, principal: principal, body: body, handler)
-            WebSession.flash(done, request)
-            return request.redirect(to: "/purchase-orders/\(id)", redirectType: .normal)
-        } page: { errors, problem in
+        return try await WebForm.submit(
+            request, principal: principal, body: body, handler, done: done, redirect: "/purchase-orders/\(id)", template: "purchase-order"
+        ) { errors, problem in
             try await page(request, principal: principal, values: values, errors: errors, problem: problem)
         }
     }

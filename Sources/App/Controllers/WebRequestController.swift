@@ -100,11 +100,10 @@ struct WebRequestController: RouteCollection {
         _ handler: (Request) async throws -> some AsyncResponseEncodable
     ) async throws -> Response {
         let principal = try await requirePrincipal(request)
-        return try await WebForm.orRefused(request, template: "requests") {
-            _ = try await WebAPI.call(request, principal: principal, body: WebAPI.body(request, fields), handler)
-            WebSession.flash(message, request)
-            return request.redirect(to: "/requests", redirectType: .normal)
-        } page: { errors, problem in
+        return try await WebForm.submit(
+            request, principal: principal, body: WebAPI.body(request, fields), handler, done: message, redirect: "/requests",
+            template: "requests"
+        ) { errors, problem in
             try await page(request, principal: principal, errors: errors, problem: problem)
         }
     }

@@ -206,8 +206,11 @@ struct WebWorkOrderController: RouteCollection {
         let labor = try await principal.query(LaborEntry.self, on: db).filter(\.$workOrderID == id).sort(\.$performedAt).all()
         let movements = try await principal.query(StockMovement.self, on: db).filter(\.$workOrderID == id).sort(\.$id).all()
         let partIDs = Set(movements.map(\.partID))
+        // The stores to take a part from, only when the parts form is shown.
         var levels: [StockLevel] = []
-        if principal.can(.partsRead) { levels = try await principal.query(StockLevel.self, on: db).limit(500).all() }
+        if canWork && !order.status.isFinal && principal.can(.partsRead) {
+            levels = try await principal.query(StockLevel.self, on: db).limit(500).all()
+        }
         let allPartIDs = partIDs.union(levels.map(\.partID))
         let parts = try await principal.query(Part.self, on: db).filter(\.$id ~~ Array(allPartIDs)).all()
         let partNames = Dictionary(uniqueKeysWithValues: parts.compactMap { part in part.id.map { ($0, "\(part.number) \(part.name)") } })
@@ -287,11 +290,10 @@ struct WebWorkOrderController: RouteCollection {
         let body = WebAPI.body(request, fields)
         let values = WebForm.values(request, Array(fields.keys))
         let version = try? request.content.get(String.self, at: "version")
-        return try await WebForm.orRefused(request, template: "work-order") {
-            _ = try await WebAPI.call(request, principal: principal, body: body, version: version, handler)
-            WebSession.flash(message, request)
-            return request.redirect(to: "/work-orders/\(id)#\(form)", redirectType: .normal)
-        } page: { errors, problem in
+        return try await WebForm.submit(
+            request, principal: principal, body: body, version: version, handler, done: message, redirect: "/work-orders/\(id)#\(form)",
+            template: "work-order"
+        ) { errors, problem in
             try await detail(request, principal: principal, id: id, failedForm: form, values: values, errors: errors, problem: problem)
         }
     }
@@ -497,8 +499,7 @@ struct WebWorkOrderController: RouteCollection {
         let body = WebAPI.body(request, ["text": .text, "siteId": .text])
         return try await WebForm.orRefused(request, template: "work-order-new") {
             let response = try await WebAPI.call(request, principal: principal, body: body, WorkOrderController.fromText)
-            let draft = try JSONDecoder.api.decode(
-                WorkOrderController.TextDraftDTO.self, from: Data(buffer: response.body.buffer ?? ByteBuffer()))
+            let draft = try WebAPI.decode(response, as: WorkOrderController.TextDraftDTO.self)
             return try await WebPage.render(
                 "work-order-new", try await newPage(request, principal: principal, text: text, site: site, draft: draft), for: request)
         } page: { errors, problem in
@@ -521,7 +522,7 @@ struct WebWorkOrderController: RouteCollection {
         let typed = WebForm.values(request, ["text", "siteId", "title", "description", "faultCodes"])
         return try await WebForm.orRefused(request, template: "work-order-new") {
             let response = try await WebAPI.call(request, principal: principal, body: body, WorkOrderController.create)
-            let created = try JSONDecoder.api.decode(WorkOrder.DTO.self, from: Data(buffer: response.body.buffer ?? ByteBuffer()))
+            let created = try WebAPI.decode(response, as: WorkOrder.DTO.self)
             WebSession.flash("Work order \(created.number) created.", request)
             return request.redirect(to: "/work-orders/\(created.id)", redirectType: .normal)
         } page: { errors, problem in

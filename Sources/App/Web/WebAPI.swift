@@ -12,6 +12,14 @@ enum WebAPI {
         case bool
         /// Repeated fields (`scopes[]=a&scopes[]=b`, checkboxes) as an array of strings; none sent: left out.
         case list
+        /// A date input's day (`2030-01-15`) as the start of that day in UTC, which the API's dates are.
+        case day
+    }
+
+    /// `2030-01-15` → `2030-01-15T00:00:00Z`; anything else is nil (and passed on as typed, for the API to name).
+    static func dayStart(_ day: String) -> String? {
+        guard day.count == 10, day.filter({ $0 == "-" }).count == 2 else { return nil }
+        return day + "T00:00:00Z"
     }
 
     /// The listed fields of the page's form as the JSON body an API handler reads; empty fields are left out.
@@ -34,6 +42,8 @@ enum WebAPI {
                 body[name] = Double(value).map(JSONValue.number) ?? .string(value)
             case .bool:
                 body[name] = .bool(["on", "true", "1", "yes"].contains(value.lowercased()))
+            case .day:
+                if !value.isEmpty { body[name] = .string(dayStart(value) ?? value) }
             case .list:
                 break
             }
@@ -63,9 +73,13 @@ enum WebAPI {
         let original = request.url.query
         request.url.query = query
         defer { request.url.query = original }
-        let response = try await handler(request).encodeResponse(for: request)
-        let page = try JSONDecoder.api.decode(ListPage<Item>.self, from: Data(buffer: response.body.buffer ?? ByteBuffer()))
+        let page = try decode(try await handler(request).encodeResponse(for: request), as: ListPage<Item>.self)
         return (page.items, page.nextCursor)
+    }
+
+    /// A handler's JSON answer read back, for a page that shows what the API made (a new key, a draft).
+    static func decode<Value: Decodable>(_ response: Response, as: Value.Type) throws -> Value {
+        try JSONDecoder.api.decode(Value.self, from: Data(buffer: response.body.buffer ?? ByteBuffer()))
     }
 }
 

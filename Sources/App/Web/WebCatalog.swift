@@ -59,6 +59,8 @@ struct WebCatalog: Sendable {
     var createOnly: Set<String> = []
     /// The record as the edit form shows it, where it differs from the API's shape (the reverse of `shape`).
     var unshape: @Sendable (Item) -> Item = { $0 }
+    /// What the columns name by id (a vendor, an asset), looked up once per page; only what this list shows.
+    var lookupSources: [Options] = []
     /// Pages next to this one (PM compliance beside the schedules).
     var links: [(label: String, href: String)] = []
 
@@ -173,10 +175,10 @@ struct WebCatalog: Sendable {
         return views
     }
 
-    func page(
-        _ request: Request, principal: Principal, values: [String: String] = [:], errors: [String: String] = [:], problem: String? = nil,
-        status: HTTPResponseStatus = .ok
-    ) async throws -> Response {
+    /// The list page's context; `values`, `errors` and `problem` fill the form again after a refusal.
+    func listPage(
+        _ request: Request, principal: Principal, values: [String: String] = [:], errors: [String: String] = [:], problem: String? = nil
+    ) async throws -> Page {
         try principal.require(read)
         var query = "limit=100"
         if let cursor = request.query[String.self, at: "cursor"], !cursor.isEmpty {
@@ -184,7 +186,7 @@ struct WebCatalog: Sendable {
         }
         let listed = try await WebAPI.list(request, principal: principal, query: query, as: Item.self) { try await list($0) }
         var lookups = Lookups()
-        for source in [Options.sites, .vendors, .assets] {
+        for source in lookupSources {
             for option in try await options(source, principal: principal, on: request.db) { lookups.names[option.value] = option.label }
         }
         let fieldViews = try await fieldViews(fields, values: values, errors: errors, principal: principal, on: request.db)
@@ -204,7 +206,7 @@ struct WebCatalog: Sendable {
                 },
                 editable: edit != nil && write.map(principal.can) == true)
         }
-        let page = Page(
+        return Page(
             page: try await WebSession.page(title, section: path, principal: principal, request: request), path: path, title: title,
             intro: intro, headers: columns.map(\.label), rows: rows,
             nextPage: listed.nextCursor.map {
@@ -213,7 +215,6 @@ struct WebCatalog: Sendable {
             canCreate: create != nil && write.map(principal.can) == true, fields: fieldViews,
             problem: [problem, extra.isEmpty ? nil : extra].compactMap { $0 }.joined(separator: " "),
             links: links.map { WebLine(text: $0.label, detail: "", href: $0.href) })
-        return try await WebPage.render("catalog", page, status: status, for: request)
     }
 
     // MARK: Routes
@@ -221,7 +222,8 @@ struct WebCatalog: Sendable {
     func register(on routes: any RoutesBuilder) {
         let catalog = self
         routes.get(PathComponent(stringLiteral: path)) { request in
-            try await catalog.page(request, principal: try await WebSession.requirePrincipal(request))
+            try await WebPage.render(
+                "catalog", try await catalog.listPage(request, principal: try await WebSession.requirePrincipal(request)), for: request)
         }
         if let create {
             routes.post(PathComponent(stringLiteral: path)) { request in
@@ -230,7 +232,8 @@ struct WebCatalog: Sendable {
         }
         if edit != nil {
             routes.get(PathComponent(stringLiteral: path), PathComponent(stringLiteral: ":" + idParameter), "edit") { request in
-                try await catalog.editPage(request, principal: try await WebSession.requirePrincipal(request))
+                let page = try await catalog.editPage(request, principal: try await WebSession.requirePrincipal(request))
+                return try await WebPage.render("catalog-edit", page, for: request)
             }
             routes.post(PathComponent(stringLiteral: path), PathComponent(stringLiteral: ":" + idParameter)) { request in
                 try await catalog.saveEdit(request)
@@ -247,29 +250,30 @@ struct WebCatalog: Sendable {
         }
     }
 
-    /// Runs an API handler with the form's fields; a refusal shows the page again with the errors and the values.
+    /// The form's fields as the API's body (numbers as numbers, days as the start of the day), and as typed.
+    func formBody(_ request: Request, _ fields: [Field]) -> (body: Item, typed: [String: String]) {
+        let kinds = Dictionary(
+            uniqueKeysWithValues: fields.map { field -> (String, WebAPI.Field) in
+                switch field.kind {
+                case .number: (field.name, .number)
+                case .date: (field.name, .day)
+                default: (field.name, .text)
+                }
+            })
+        // What was typed is read now: the handler gets a JSON body in the form's place.
+        return (shape(WebAPI.body(request, kinds)), WebForm.values(request, fields.map(\.name)))
+    }
+
+    /// Runs an API handler with the form's fields; a refusal shows the list again with the errors and the values.
     func submit(_ request: Request, handler: Handler, fields names: [String], done: String) async throws -> Response {
         let principal = try await WebSession.requirePrincipal(request)
-        let kinds = Dictionary(
-            uniqueKeysWithValues: fields.filter { names.contains($0.name) }.map { field -> (String, WebAPI.Field) in
-                if case .number = field.kind { return (field.name, .number) }
-                return (field.name, .text)
-            })
-        // What was typed, kept for the page shown again on a refusal (the handler gets a JSON body in its place).
-        let values = WebForm.values(request, names)
-        var body = shape(WebAPI.body(request, kinds))
-        if case .string(let day)? = body["nextDueAt"], day.count == 10 { body["nextDueAt"] = .string(day + "T00:00:00Z") }
-        do {
-            _ = try await WebAPI.call(
-                request, principal: principal, body: body, version: try? request.content.get(String.self, at: "version"), handler)
-        } catch let error as AppError {
-            let (problem, _) = error.problem(requestId: request.requestID)
-            return try await page(
-                request, principal: principal, values: values, errors: WebForm.errors(problem.errors ?? []), problem: problem.detail,
-                status: HTTPResponseStatus(statusCode: problem.status))
+        let (body, typed) = formBody(request, fields.filter { names.contains($0.name) })
+        return try await WebForm.submit(
+            request, principal: principal, body: body, version: try? request.content.get(String.self, at: "version"), handler, done: done,
+            redirect: "/\(path)", template: "catalog"
+        ) { errors, problem in
+            try await listPage(request, principal: principal, values: typed, errors: errors, problem: problem)
         }
-        WebSession.flash(done, request)
-        return request.redirect(to: "/\(path)", redirectType: .normal)
     }
 
     // MARK: Editing
@@ -278,14 +282,13 @@ struct WebCatalog: Sendable {
 
     /// The edit form, filled from the record as the API shows it (or from what was typed, after a refusal).
     func editPage(
-        _ request: Request, principal: Principal, typed: [String: String]? = nil, errors: [String: String] = [:], problem: String? = nil,
-        status: HTTPResponseStatus = .ok
-    ) async throws -> Response {
+        _ request: Request, principal: Principal, typed: [String: String]? = nil, errors: [String: String] = [:], problem: String? = nil
+    ) async throws -> EditPage {
         guard let edit, let write else { throw AppError.notFound("There is no such page.") }
         try principal.require(write)
         request.optionalPrincipal = principal
         let shown = try await edit.show(request)
-        let item = unshape(try JSONDecoder.api.decode(Item.self, from: Data(buffer: shown.body.buffer ?? ByteBuffer())))
+        let item = unshape(try WebAPI.decode(shown, as: Item.self))
         var values: [String: String] = [:]
         for field in editableFields {
             switch item[field.name] {
@@ -296,39 +299,24 @@ struct WebCatalog: Sendable {
         }
         var version = ""
         if case .number(let number)? = item["version"] { version = String(Int(number)) }
-        let page = EditPage(
+        return EditPage(
             page: try await WebSession.page(title, section: path, principal: principal, request: request), path: path, title: title,
             id: (try? request.parameters.require(idParameter)) ?? "", version: version,
             fields: try await fieldViews(editableFields, values: typed ?? values, errors: errors, principal: principal, on: request.db),
             problem: problem)
-        return try await WebPage.render("catalog-edit", page, status: status, for: request)
     }
 
     /// Saves the edit form through the API's update, with the page's version as `If-Match`.
     func saveEdit(_ request: Request) async throws -> Response {
         guard let edit else { throw AppError.notFound("There is no such page.") }
         let principal = try await WebSession.requirePrincipal(request)
-        let names = editableFields.map(\.name)
-        let typed = WebForm.values(request, names)
-        let version = try? request.content.get(String.self, at: "version")
-        let kinds = Dictionary(
-            uniqueKeysWithValues: editableFields.map { field -> (String, WebAPI.Field) in
-                if case .number = field.kind { return (field.name, .number) }
-                return (field.name, .text)
-            })
-        var body = shape(WebAPI.body(request, kinds))
-        if case .string(let day)? = body["nextDueAt"], day.count == 10 { body["nextDueAt"] = .string(day + "T00:00:00Z") }
-        do {
-            _ = try await WebAPI.call(request, principal: principal, body: body, version: version, edit.update)
-        } catch let error as AppError {
-            let (problem, _) = error.problem(requestId: request.requestID)
-            request.headers.remove(name: .ifMatch)
-            return try await editPage(
-                request, principal: principal, typed: typed, errors: WebForm.errors(problem.errors ?? []), problem: problem.detail,
-                status: HTTPResponseStatus(statusCode: problem.status))
+        let (body, typed) = formBody(request, editableFields)
+        return try await WebForm.submit(
+            request, principal: principal, body: body, version: try? request.content.get(String.self, at: "version"), edit.update,
+            done: "Saved.", redirect: "/\(path)", template: "catalog-edit"
+        ) { errors, problem in
+            try await editPage(request, principal: principal, typed: typed, errors: errors, problem: problem)
         }
-        WebSession.flash("Saved.", request)
-        return request.redirect(to: "/\(path)", redirectType: .normal)
     }
 }
 

@@ -86,7 +86,7 @@ extension WebCatalog {
                 Field(name: "unitCost", label: "Unit cost", kind: .number),
                 Field(name: "preferredVendorId", label: "Preferred vendor", kind: .select(.vendors, optional: true)),
             ],
-            edit: (PartController.showPart, PartController.updatePart)),
+            edit: (PartController.showPart, PartController.updatePart), lookupSources: [.vendors]),
         WebCatalog(
             path: "pm-schedules", title: "PM schedules", read: .workOrdersRead, write: .workOrdersManage, idParameter: "pmScheduleID",
             list: PMScheduleController.list, create: PMScheduleController.create,
@@ -137,7 +137,7 @@ extension WebCatalog {
                     form["unit"] = calendar["unit"]
                 }
                 return form
-            }, links: [("Compliance", "/pm-schedules/compliance")]),
+            }, lookupSources: [.assets], links: [("Compliance", "/pm-schedules/compliance")]),
         WebCatalog(
             path: "purchase-orders", title: "Purchase orders", read: .purchaseOrdersRead, write: .purchaseOrdersWrite,
             idParameter: "purchaseOrderID", list: PurchaseOrderController.list, create: PurchaseOrderController.create,
@@ -165,6 +165,6 @@ extension WebCatalog {
                     handler: { try await PurchaseOrderController.act($0, .cancel) }),
             ],
             intro: "Lines and receiving: the API (POST /api/v1/purchase-orders/{id}/lines, …/receive); low stock drafts orders by itself.",
-            edit: (PurchaseOrderController.show, PurchaseOrderController.update)),
+            edit: (PurchaseOrderController.show, PurchaseOrderController.update), lookupSources: [.vendors]),
     ]
 }

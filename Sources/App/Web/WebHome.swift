@@ -60,11 +60,7 @@ struct WebHome: Encodable {
         if principal.can(.diagnosesRead), let userID = principal.userID {
             let diagnoses = try await principal.query(DiagnosisRecord.self, on: db).filter(\.$createdByUserID == userID)
                 .sort(\.$createdAt, .descending).limit(5).all()
-            home.recentDiagnoses = diagnoses.map {
-                Line(
-                    href: "/diagnoses/\($0.id?.uuidString ?? "")", title: $0.query,
-                    detail: $0.confident ? ($0.result.candidates.first?.title ?? "") : "no confident answer")
-            }
+            home.recentDiagnoses = diagnoses.map(Line.init(diagnosis:))
         }
         if principal.can(.requestsCreate) && !principal.can(.requestsManage), let userID = principal.userID {
             let mine = try await principal.siteQuery(MaintenanceRequest.self, on: db).filter(\.$requesterUserID == userID)
@@ -225,4 +221,13 @@ enum WebChart {
     }
 
     private static func fmt(_ value: Double) -> String { String(format: "%.1f", value) }
+}
+
+extension WebHome.Line {
+    /// A diagnosis in a list: the question, and the answer's title or that there was none.
+    init(diagnosis record: DiagnosisRecord) {
+        self.init(
+            href: "/diagnoses/\(record.id?.uuidString ?? "")", title: record.query,
+            detail: record.confident ? (record.result.candidates.first?.title ?? "") : "no confident answer")
+    }
 }

@@ -80,38 +80,36 @@ enum WebSession {
         let organizationIDs = memberships.map(\.organizationID)
         let organizations = try await Organization.query(on: request.db).filter(\.$id ~~ organizationIDs).sort(\.$name).all()
         let user = memberships.first?.user
-        var links: [(String, String, String, Permission?)] = [
-            ("home", "Home", "/", nil),
-            ("work-orders", "Work orders", "/work-orders", .workOrdersRead),
-            ("board", "Board", "/work-orders/board", .workOrdersRead),
-            ("assets", "Assets", "/assets", .assetsRead),
-            ("requests", "Requests", "/requests", .requestsCreate),
-            ("pm-schedules", "PM", "/pm-schedules", .workOrdersManage),
-            ("parts", "Parts", "/parts", .partsRead),
-            ("purchase-orders", "Purchasing", "/purchase-orders", .purchaseOrdersRead),
-            ("vendors", "Vendors", "/vendors", .partsRead),
-            ("clients", "Clients", "/clients", .clientsRead),
-            ("sites", "Sites", "/sites", .sitesRead),
-            ("diagnose", "Diagnose", "/diagnose", .diagnosesCreate),
+        // Each link: its section, label, address, and the permissions any one of which opens it (none: everyone).
+        var links: [(section: String, label: String, href: String, anyOf: [Permission])] = [
+            ("home", "Home", "/", []),
+            ("work-orders", "Work orders", "/work-orders", [.workOrdersRead]),
+            ("board", "Board", "/work-orders/board", [.workOrdersRead]),
+            ("assets", "Assets", "/assets", [.assetsRead]),
+            // Requests are for those who send them and those who decide on them.
+            ("requests", "Requests", "/requests", [.requestsCreate, .requestsManage]),
+            ("pm-schedules", "PM", "/pm-schedules", [.workOrdersManage]),
+            ("parts", "Parts", "/parts", [.partsRead]),
+            ("purchase-orders", "Purchasing", "/purchase-orders", [.purchaseOrdersRead]),
+            ("vendors", "Vendors", "/vendors", [.partsRead]),
+            ("clients", "Clients", "/clients", [.clientsRead]),
+            ("sites", "Sites", "/sites", [.sitesRead]),
+            ("diagnose", "Diagnose", "/diagnose", [.diagnosesCreate]),
         ]
         // Admin opens on the first of its pages the member may see.
         if let admin = [("/admin/users", Permission.usersRead), ("/admin/api-keys", .apiKeysRead), ("/admin/audit", .auditRead)]
             .first(where: { principal.can($0.1) })
         {
-            links.append(("admin", "Admin", admin.0, admin.1))
+            links.append(("admin", "Admin", admin.0, [admin.1]))
         }
-        links = links.filter { link in
-            // Requests are for those who send them and those who decide on them.
-            if link.0 == "requests" { return principal.can(.requestsCreate) || principal.can(.requestsManage) }
-            return link.3.map(principal.can) ?? true
-        }
+        links = links.filter { $0.anyOf.isEmpty || $0.anyOf.contains(where: principal.can) }
         return PageContext(
             title: title, csrfToken: csrfToken(request), signedIn: true, userName: user?.name, userEmail: principal.email,
             role: principal.role?.rawValue, organizationName: organizations.first { $0.id == principal.organizationID }?.name,
             organizations: organizations.map {
                 PageContext.OrganizationChoice(id: $0.id?.uuidString ?? "", name: $0.name, current: $0.id == principal.organizationID)
             },
-            nav: links.map { PageContext.Link(label: $0.1, href: $0.2, active: $0.0 == section) },
+            nav: links.map { PageContext.Link(label: $0.label, href: $0.href, active: $0.section == section) },
             flash: takeFlash(request))
     }
 

@@ -36,8 +36,6 @@ enum ProviderHTTP {
                 }
             } catch let error as NIOTooManyBytesError {
                 throw LanguageModelError.malformed("the answer is larger than \(maxResponseBytes) bytes (\(error))")
-            } catch let error as LanguageModelError {
-                throw error
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
