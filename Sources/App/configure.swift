@@ -78,7 +78,7 @@ public func configure(_ app: Application, with config: AppConfig) async throws {
     app.events = DomainEventBus()
     app.knowledge = KnowledgeService()
     // Looked up once: a photo request should not search PATH.
-    app.ocr = .fromPath()
+    app.ocr = .onPath
     app.metrics = AppMetrics(database: config.isPostgres ? "postgresql" : "sqlite")
     if let settings = config.languageModel {
         app.phraser = AnswerPhraser.make(settings, http: app.http.client.shared, metrics: app.metrics)

@@ -182,19 +182,22 @@ struct DiagnosisTests {
 
 @Suite("Photo diagnosis", .tags(.externalTools))
 struct PhotoDiagnosisTests {
-    /// A display-like picture of `text` drawn with ImageMagick: light characters on a dark panel.
+    /// A display-like picture of `text` drawn with ImageMagick (the one the app found, not any `convert` on PATH):
+    /// light characters on a dark panel.
     static func display(_ text: String, background: String, foreground: String, format: String) throws -> [UInt8] {
+        let convert = try #require(
+            OCRReader.onPath.convert, "ImageMagick is needed to draw the test displays (apt-get install imagemagick)")
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("display-\(UUID().uuidString).\(format)")
         defer { try? FileManager.default.removeItem(at: output) }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.executableURL = URL(fileURLWithPath: convert)
         process.arguments = [
-            "convert", "-size", "520x160", "xc:\(background)", "-font", "DejaVu-Sans-Mono-Bold", "-pointsize", "72", "-fill", foreground,
+            "-size", "520x160", "xc:\(background)", "-font", "DejaVu-Sans-Mono-Bold", "-pointsize", "72", "-fill", foreground,
             "-gravity", "center", "-annotate", "0", text, "-blur", "0x0.8", output.path,
         ]
         try process.run()
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "ImageMagick's convert is needed to draw the test displays (apt-get install imagemagick)")
+        #expect(process.terminationStatus == 0, "\(convert) could not draw the test display")
         return Array(try Data(contentsOf: output))
     }
 

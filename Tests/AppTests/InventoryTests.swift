@@ -138,19 +138,20 @@ struct InventoryTests {
         }
     }
 
-    // It waits for a published event: a missing one fails on the time limit instead of hanging the run.
-    @Test(.timeLimit(.minutes(1))) func fallingBelowTheMinimumRaisesAnAlertAndDraftsAPurchaseOrder() async throws {
+    @Test func fallingBelowTheMinimumRaisesAnAlertAndDraftsAPurchaseOrder() async throws {
         try await withTestApp { app in
             let tenant = try await app.makeTenant()
             let vendor = try await app.send(.POST, "/api/v1/vendors", token: tenant.token, json: ["name": "Bearings Ltd"]).json()["id"]
                 .string()
             let stock = try await app.makeStock(tenant, quantity: 6, minimum: 5, partJSON: ["preferredVendorId": vendor])
             _ = try await app.send(.PATCH, "/api/v1/stock-levels/\(stock.level)", token: tenant.token, json: ["reorderQuantity": 12])
-            let events = app.events.subscribe()
             let order = try await app.makeWorkOrder(tenant)
-            _ = try await app.send(
-                .POST, "/api/v1/work-orders/\(order)/parts", token: tenant.token,
-                json: ["stockLevelId": stock.level.uuidString, "quantity": 2])
+            let events = try await app.events.recording {
+                _ = try await app.send(
+                    .POST, "/api/v1/work-orders/\(order)/parts", token: tenant.token,
+                    json: ["stockLevelId": stock.level.uuidString, "quantity": 2])
+            }
+            #expect(events.filter { $0.name == .stockLow }.map(\.entityID) == [stock.level])
             let alerts = try await app.send(.GET, "/api/v1/alerts?status=open", token: tenant.token).json()["items"].array
             #expect(alerts.count == 1)
             #expect(try alerts[0]["entityId"].uuid() == stock.level)
@@ -159,10 +160,6 @@ struct InventoryTests {
             #expect(drafts[0]["automatic"].boolValue == true)
             let detail = try await app.send(.GET, "/api/v1/purchase-orders/\(try drafts[0]["id"].string())", token: tenant.token).json()
             #expect(detail["lines"][0]["quantity"].value as? Double == 12)
-            for await event in events where event.name == .stockLow {
-                #expect(event.entityID == stock.level)
-                break
-            }
             // A second dip does not draft a second order while one is open.
             _ = try await app.send(
                 .POST, "/api/v1/stock-levels/\(stock.level)/movements", token: tenant.token,

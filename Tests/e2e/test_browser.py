@@ -32,6 +32,20 @@ def chromium_paths():
     return browser, driver
 
 
+def image_magick():
+    """ImageMagick's converter, found the way the server finds it: only a program whose -version names ImageMagick
+    (another `convert` may come first on PATH)."""
+    for name in ("magick", "convert-im6.q16", "convert"):
+        for directory in os.environ.get("PATH", "").split(os.pathsep):
+            path = Path(directory) / name
+            if not (path.is_file() and os.access(path, os.X_OK)):
+                continue
+            version = subprocess.run([str(path), "-version"], capture_output=True, text=True, stdin=subprocess.DEVNULL)
+            if version.returncode == 0 and version.stdout.startswith("Version: ImageMagick"):
+                return str(path)
+    pytest.fail("ImageMagick is not installed (scripts/test installs Debian's imagemagick)")
+
+
 def new_browser(size=DESKTOP):
     binary, driver = chromium_paths()
     options = webdriver.ChromeOptions()
@@ -245,7 +259,7 @@ def test_dragging_a_card_moves_it_only_where_the_rules_allow(server, owner, team
 def test_a_photo_of_a_drive_display_is_diagnosed_from_the_phone(server, owner, team, tmp_path):
     # A drive's seven-segment-like display, drawn the way the Swift photo tests draw it (ImageMagick).
     display = tmp_path / "display.png"
-    subprocess.run(["convert", "-size", "520x160", "xc:#101010", "-font", "DejaVu-Sans-Mono-Bold", "-pointsize", "72",
+    subprocess.run([image_magick(), "-size", "520x160", "xc:#101010", "-font", "DejaVu-Sans-Mono-Bold", "-pointsize", "72",
                     "-fill", "#39ff14", "-gravity", "center", "-annotate", "0", "F004", "-blur", "0x0.8", str(display)], check=True)
     browser = new_browser(PHONE)
     try:

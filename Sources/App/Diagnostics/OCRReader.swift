@@ -5,7 +5,7 @@ import Vapor
 /// pre-processing such displays need (ImageMagick's `convert`, when installed): grey, enlarged, contrast
 /// stretched, light-on-dark turned dark-on-light, with a quiet border.
 ///
-/// Both programs are found on PATH when the app starts; without tesseract, photo diagnosis answers 503 naming
+/// Both programs are found on PATH when the app starts (ImageMagick only where its `-version` says so); without tesseract, photo diagnosis answers 503 naming
 /// the package to install, and everything else works.
 struct OCRReader: Sendable {
     var tesseract: String?
@@ -13,8 +13,11 @@ struct OCRReader: Sendable {
     /// A photo that takes longer than this to read is given up on.
     var timeout: Double = 30
 
+    /// The programs on this process's PATH, looked for once (asking ImageMagick its version starts a process).
+    static let onPath = fromPath()
+
     static func fromPath(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> OCRReader {
-        OCRReader(tesseract: which("tesseract", environment: environment), convert: which("convert", environment: environment))
+        OCRReader(tesseract: which("tesseract", environment: environment), convert: imageMagick(environment: environment))
     }
 
     static func which(_ program: String, environment: [String: String]) -> String? {
@@ -23,6 +26,34 @@ struct OCRReader: Sendable {
             if FileManager.default.isExecutableFile(atPath: path) { return path }
         }
         return nil
+    }
+
+    /// ImageMagick's converter: `magick` (version 7), Debian's `convert-im6.q16`, else a `convert` on PATH — but only a
+    /// program whose `-version` names ImageMagick. Another `convert` may come first on PATH (GraphicsMagick's, or a
+    /// stand-in that is no ImageMagick at all), and calling it would fail every pre-processing step.
+    static func imageMagick(environment: [String: String]) -> String? {
+        for name in ["magick", "convert-im6.q16", "convert"] {
+            for directory in (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
+                let path = "\(directory)/\(name)"
+                if FileManager.default.isExecutableFile(atPath: path), isImageMagick(path) { return path }
+            }
+        }
+        return nil
+    }
+
+    /// Whether `program -version` says it is ImageMagick ("Version: ImageMagick 6.9.11-60 Q16 …").
+    static func isImageMagick(_ program: String) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = ["-version"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return process.terminationStatus == 0 && text.hasPrefix("Version: ImageMagick")
     }
 
     enum Failure: Error { case failed(String) }
