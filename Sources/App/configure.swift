@@ -58,7 +58,7 @@ public func configure(_ app: Application, with config: AppConfig) async throws {
     app.http.client.configuration.timeout = .init(
         connect: .seconds(10), read: .seconds(Int64(config.outboundTimeout)))
 
-    app.sessions.use(.fluent)
+    app.sessions.use { _ in WebSessionStore() }
     app.sessions.configuration.cookieName = "millwright-session"
     let secure = config.secureCookies
     app.sessions.configuration.cookieFactory = { sessionID in

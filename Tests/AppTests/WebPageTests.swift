@@ -15,7 +15,7 @@ struct WebBrowser {
         var browser = WebBrowser(app: app)
         let page = try await app.send(.GET, "/sign-in")
         browser.cookie = try #require(page.headers.setCookie?["millwright-session"]?.string)
-        browser.remember(page.body.string)
+        browser.remember(page)
         let signedIn = try await browser.post("/sign-in", ["email": email, "password": password])
         #expect(signedIn.status == .seeOther, "sign-in failed: \(signedIn.body.string.prefix(300))")
         _ = try await browser.get("/")
@@ -35,6 +35,12 @@ struct WebBrowser {
         if let start = html.range(of: marker)?.upperBound { csrf = String(html[start...].prefix { $0 != "\"" }) }
     }
 
+    /// Keeps what a browser keeps from an answer: a new session cookie (sign-in issues one) and the page's CSRF token.
+    mutating func remember(_ response: TestingHTTPResponse) {
+        if let cookie = response.headers.setCookie?["millwright-session"] { self.cookie = cookie.string }
+        remember(response.body.string)
+    }
+
     var headers: HTTPHeaders {
         var headers = HTTPHeaders()
         headers.cookie = ["millwright-session": .init(string: cookie)]
@@ -43,7 +49,7 @@ struct WebBrowser {
 
     mutating func get(_ path: String) async throws -> TestingHTTPResponse {
         let response = try await app.send(.GET, path, headers: headers)
-        remember(response.body.string)
+        remember(response)
         return response
     }
 
@@ -55,7 +61,7 @@ struct WebBrowser {
         let body = fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
             .joined(separator: "&")
         let response = try await app.send(.POST, path, headers: headers, body: body)
-        remember(response.body.string)
+        remember(response)
         return response
     }
 }
@@ -119,7 +125,7 @@ struct WebPageTests {
             var browser = WebBrowser(app: app)
             let form = try await app.send(.GET, "/sign-in?next=/work-orders")
             browser.cookie = try #require(form.headers.setCookie?["millwright-session"]?.string)
-            browser.remember(form.body.string)
+            browser.remember(form)
             #expect(form.body.string.contains("name=\"next\" value=\"/work-orders\""))
             let signedIn = try await browser.post(
                 "/sign-in", ["email": tenant.ownerEmail, "password": tenant.ownerPassword, "next": "/work-orders"])
@@ -207,7 +213,7 @@ extension WebBrowser {
         var headers = headers
         headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
         let response = try await app.testing().sendRequest(.POST, path, headers: headers, body: body)
-        remember(response.body.string)
+        remember(response)
         return response
     }
 
@@ -222,7 +228,7 @@ extension WebBrowser {
         var headers = headers
         headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
         let response = try await app.send(.POST, path, headers: headers, body: body)
-        remember(response.body.string)
+        remember(response)
         return response
     }
 }

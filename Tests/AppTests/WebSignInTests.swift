@@ -36,8 +36,9 @@ struct WebSignInTests {
             let signIn = try await Self.post(
                 app, "/sign-in", cookie: cookie, form: ["email": tenant.ownerEmail, "password": tenant.ownerPassword, "csrfToken": csrf])
             #expect(signIn.status == .seeOther)
+            let signedIn = try #require(signIn.headers.setCookie?["millwright-session"]?.string)
             var headers = HTTPHeaders()
-            headers.cookie = ["millwright-session": .init(string: cookie)]
+            headers.cookie = ["millwright-session": .init(string: signedIn)]
             let home = try await app.send(.GET, "/", headers: headers)
             #expect(home.body.string.contains(tenant.ownerEmail))
             #expect(home.body.string.contains("Plant North"))
@@ -72,9 +73,10 @@ struct WebSignInTests {
     @Test func signOutEndsTheSession() async throws {
         try await withTestApp { app in
             let tenant = try await app.makeTenant()
-            let (cookie, csrf, _) = try await Self.openSignIn(app)
-            _ = try await Self.post(
-                app, "/sign-in", cookie: cookie, form: ["email": tenant.ownerEmail, "password": tenant.ownerPassword, "csrfToken": csrf])
+            let (anonymous, csrf, _) = try await Self.openSignIn(app)
+            let signIn = try await Self.post(
+                app, "/sign-in", cookie: anonymous, form: ["email": tenant.ownerEmail, "password": tenant.ownerPassword, "csrfToken": csrf])
+            let cookie = try #require(signIn.headers.setCookie?["millwright-session"]?.string)
             var headers = HTTPHeaders()
             headers.cookie = ["millwright-session": .init(string: cookie)]
             let home = try await app.send(.GET, "/", headers: headers).body.string
@@ -129,11 +131,8 @@ struct WebAssetPageTests {
             let asset = try await app.makeAsset(tenant, tag: "CNV-03", name: "Conveyor 3")
             let anonymous = try await app.send(.GET, "/assets/\(asset)")
             #expect(anonymous.status == .seeOther)
-            let (cookie, csrf, _) = try await WebSignInTests.openSignIn(app)
-            _ = try await WebSignInTests.post(
-                app, "/sign-in", cookie: cookie, form: ["email": tenant.ownerEmail, "password": tenant.ownerPassword, "csrfToken": csrf])
-            var headers = HTTPHeaders()
-            headers.cookie = ["millwright-session": .init(string: cookie)]
+            let browser = try await WebBrowser.signIn(app, email: tenant.ownerEmail, password: tenant.ownerPassword)
+            let headers = browser.headers
             let page = try await app.send(.GET, "/assets/\(asset)", headers: headers)
             #expect(page.status == .ok)
             #expect(page.body.string.contains("CNV-03"))

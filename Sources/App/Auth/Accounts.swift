@@ -5,6 +5,17 @@ import Vapor
 /// Creating organizations, members and API keys: the operations the API, the CLI and first-run set-up share.
 /// Each runs inside the caller's transaction and writes its audit event there.
 enum Accounts {
+    /// Ends the account's sign-ins — web sessions and API refresh chains — in one organization or (nil) all of them,
+    /// but the web session `except` names. Call it inside the transaction that changes the password or membership.
+    static func endSignIns(of userID: UUID, in organizationID: UUID? = nil, except current: SessionID? = nil, on db: any Database)
+        async throws
+    {
+        try await WebSessions.end(userID: userID, organizationID: organizationID, except: current, on: db)
+        var tokens = RefreshToken.query(on: db).filter(\.$userID == userID).filter(\.$revokedAt == nil)
+        if let organizationID { tokens = tokens.filter(\.$organizationID == organizationID) }
+        try await tokens.set(\.$revokedAt, to: Date()).update()
+    }
+
     /// A new organization with its audit chain started.
     static func createOrganization(name: String, context: AuditContext, on db: any Database) async throws -> Organization {
         let organization = Organization(name: name)

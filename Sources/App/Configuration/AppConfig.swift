@@ -25,6 +25,10 @@ public struct AppConfig: Sendable {
     public var accessTokenLifetime: TimeInterval = 15 * 60
     /// Lifetime of a refresh token (and of its whole family).
     public var refreshTokenLifetime: TimeInterval = 30 * 24 * 3600
+    /// A web session with no request for this long ends on the server (and must sign in again).
+    public var sessionIdleTimeout: TimeInterval = 12 * 3600
+    /// A web session ends this long after its sign-in, however busy it is.
+    public var sessionLifetime: TimeInterval = 7 * 24 * 3600
     /// Consecutive failed sign-ins that lock an account.
     public var lockoutThreshold = 5
     /// How long a locked account stays locked.

@@ -81,12 +81,13 @@ struct MeController: RouteCollection {
         }
         let hash = try await passwords.hash(new)
         let context = try request.auditContext
+        let thisSession = request.hasSession ? request.session.id : nil
         try await request.write { db in
             try await User.query(on: db).filter(\.$id == userID)
                 .set(\.$passwordHash, to: hash).set(\.$mustChangePassword, to: false).update()
             // Every other sign-in of this account ends: a changed password should lock out whoever knew the old one.
-            try await RefreshToken.query(on: db).filter(\.$userID == userID).filter(\.$revokedAt == nil).set(\.$revokedAt, to: Date())
-                .update()
+            // From the account page, the browser that changed it stays signed in (under a new session id).
+            try await Accounts.endSignIns(of: userID, except: thisSession, on: db)
             try await AuditLog.record(
                 "user.password_changed", entityType: "user", entityID: userID, organizationID: principal.organizationID,
                 context: context, on: db)

@@ -130,8 +130,7 @@ struct UserController: RouteCollection {
             try await MemberPolicy.checkRemoval(of: membership, principal: principal, on: db)
             let before = membership.dto()
             try await membership.delete(on: db)
-            try await RefreshToken.query(on: db).filter(\.$userID == userID).filter(\.$organizationID == principal.organizationID)
-                .filter(\.$revokedAt == nil).set(\.$revokedAt, to: Date()).update()
+            try await Accounts.endSignIns(of: userID, in: principal.organizationID, on: db)
             try await AuditLog.record(
                 "member.removed", entityType: "user", entityID: userID, before: before, organizationID: principal.organizationID,
                 context: context, on: db)

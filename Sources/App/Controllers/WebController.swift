@@ -17,6 +17,7 @@ struct WebController: RouteCollection {
         pages.post("organizations", "switch", use: Self.switchOrganization)
         pages.get("account", use: Self.account)
         pages.post("account", "password", use: Self.changePassword)
+        pages.post("account", "sign-out-others", use: Self.signOutOthers)
     }
 
     // MARK: Signing in and out
@@ -62,7 +63,8 @@ struct WebController: RouteCollection {
         }
         do {
             let success = try await SignIn.authenticate(email: email, password: password, organizationID: nil, request: request)
-            WebSession.signIn(userID: try success.user.requireID(), organizationID: success.membership.organizationID, request: request)
+            try await WebSession.signIn(
+                userID: try success.user.requireID(), organizationID: success.membership.organizationID, request: request)
             return request.redirect(to: next, redirectType: .normal)
         } catch let error as AppError {
             let (problem, headers) = error.problem(requestId: request.requestID)
@@ -100,19 +102,28 @@ struct WebController: RouteCollection {
         else {
             throw AppError.notFound("You are not a member of that organization.")
         }
-        WebSession.signIn(userID: userID, organizationID: organizationID, request: request)
+        try await WebSession.signIn(userID: userID, organizationID: organizationID, request: request)
         return request.redirect(to: "/", redirectType: .normal)
     }
 
     struct AccountPage: Encodable {
         var page: PageContext
         var errors: [String: String]
+        var sessionIdleHours: Int
+        var sessionLifetimeDays: Int
+
+        init(page: PageContext, errors: [String: String], config: AppConfig) {
+            self.page = page
+            self.errors = errors
+            sessionIdleHours = Int((config.sessionIdleTimeout / 3600).rounded())
+            sessionLifetimeDays = Int((config.sessionLifetime / 86400).rounded())
+        }
     }
 
     @Sendable static func account(_ request: Request) async throws -> Response {
         let principal = try await WebSession.requirePrincipal(request)
         let page = try await WebSession.page("Your account", section: "account", principal: principal, request: request)
-        return try await WebPage.render("account", AccountPage(page: page, errors: [:]), for: request)
+        return try await WebPage.render("account", AccountPage(page: page, errors: [:], config: request.application.config), for: request)
     }
 
     @Sendable static func changePassword(_ request: Request) async throws -> Response {
@@ -131,9 +142,31 @@ struct WebController: RouteCollection {
         } catch AppError.validation(let problems) {
             let page = try await WebSession.page("Your account", section: "account", principal: principal, request: request)
             return try await WebPage.render(
-                "account", AccountPage(page: page, errors: WebForm.errors(problems)), status: .unprocessableEntity, for: request)
+                "account", AccountPage(page: page, errors: WebForm.errors(problems), config: request.application.config),
+                status: .unprocessableEntity, for: request)
+        }
+        // This browser stays signed in, under a new session id.
+        if let userID = principal.userID {
+            try await WebSession.signIn(userID: userID, organizationID: principal.organizationID, request: request)
         }
         WebSession.flash("Password changed. Other sign-ins of your account have ended.", request)
+        return request.redirect(to: "/account", redirectType: .normal)
+    }
+
+    /// "Sign out other sessions": every other browser and every API sign-in of this account ends; this one stays.
+    @Sendable static func signOutOthers(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.requirePrincipal(request)
+        guard let userID = principal.userID else { throw AppError.forbidden("Pages are for people.") }
+        let current = request.session.id
+        let context = try request.auditContext
+        try await request.write { db in
+            try await Accounts.endSignIns(of: userID, except: current, on: db)
+            try await AuditLog.record(
+                "user.signed_out_everywhere", entityType: "user", entityID: userID, organizationID: principal.organizationID,
+                context: context, on: db)
+        }
+        try await WebSession.signIn(userID: userID, organizationID: principal.organizationID, request: request)
+        WebSession.flash("Your other sessions have ended.", request)
         return request.redirect(to: "/account", redirectType: .normal)
     }
 

@@ -46,5 +46,7 @@ extension Application {
         migrations.add(UpdateDiagnosisAddPhrasing())
         // 014: saved list views
         migrations.add(CreateSavedView())
+        // 015: web sessions the server ends and expires
+        migrations.add(CreateWebSession())
     }
 }

@@ -39,9 +39,21 @@ enum WebSession {
         return principal
     }
 
-    /// A `next` address that stays on this site: a path, never `//host` or a full URL.
+    /// A `next` address that stays on this site, else home.
+    ///
+    /// Browsers forgive a lot in a `Location`: they drop tabs and line breaks and read `\\` as `/`, so `/\t/evil`,
+    /// `/\\evil` and `/%2F/evil` all lead to another host. Only a path is taken that, as given and once more
+    /// percent-decoded, starts with one `/` followed by something other than `/` or `\\`, and holds no control
+    /// character and no backslash anywhere.
     static func localPath(_ raw: String?) -> String {
-        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.contains("\\"), !raw.contains("://") else { return "/" }
+        guard let raw else { return "/" }
+        for form in [raw, raw.removingPercentEncoding ?? raw] {
+            let scalars = Array(form.unicodeScalars)
+            guard scalars.first == "/" else { return "/" }
+            if scalars.count > 1, scalars[1] == "/" || scalars[1] == "\\" { return "/" }
+            if scalars.contains(where: { $0 == "\\" || CharacterSet.controlCharacters.contains($0) }) { return "/" }
+            if form.contains("://") { return "/" }
+        }
         return raw
     }
 
@@ -66,8 +78,10 @@ enum WebSession {
         return try? request.content.get(String.self, at: csrfField)
     }
 
-    /// Starts a signed-in session in `organizationID`, with a fresh CSRF token (one seen before is worth nothing after).
-    static func signIn(userID: UUID, organizationID: UUID, request: Request) {
+    /// Starts a signed-in session in `organizationID` under a new session id, with a fresh CSRF token: an id or token
+    /// seen (or planted) before is worth nothing after. Also used when the member switches organization.
+    static func signIn(userID: UUID, organizationID: UUID, request: Request) async throws {
+        try await WebSessions.renewID(request)
         request.session.data["userID"] = userID.uuidString
         request.session.data["organizationID"] = organizationID.uuidString
         request.session.data[csrfField] = Secrets.randomToken(length: 32)
