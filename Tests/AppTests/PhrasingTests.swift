@@ -78,11 +78,11 @@ struct PhrasingTests {
         try await Self.withStandIn { standIn in
             standIn.behaviour = .slow(seconds: 5)
             let client = OpenAICompatibleClient(baseURL: standIn.address + "/v1", model: "m", apiKey: "stand-in-key", http: .shared)
-            let started = ContinuousClock.now
+            // Timed out, not answered: the reply would have come after 5 s. (No stopwatch: how long the cut-off takes on
+            // a loaded machine is not what this test is about.)
             await #expect(throws: LanguageModelError.timedOut) {
                 try await client.complete(Self.prompt, timeout: .milliseconds(300))
             }
-            #expect(ContinuousClock.now - started < .seconds(3))
         }
         // Nothing listens on port 9 of loopback. The HTTP client retries a refused connection until the time is up,
         // so a dead server costs the timeout (and the breaker then stops the calls).
@@ -97,7 +97,9 @@ struct PhrasingTests {
             default: Issue.record("expected no connection, got \(error)")
             }
         }
-        #expect(ContinuousClock.now - started < .seconds(3))
+        // Bounded by the call's own timeout, not the HTTP client's 10-second connect timeout. The margin is wide: two
+        // busy cores have stretched the half second to four.
+        #expect(ContinuousClock.now - started < .seconds(10))
     }
 
     // MARK: Diagnoses
@@ -179,12 +181,10 @@ struct PhrasingTests {
         try await Self.withStandIn { standIn in
             try await withTestApp(configure: Self.configure(standIn)) { app in
                 let tenant = try await app.makeTenant()
-                // The provider would take 5 s; the 0.5 s timeout answers well before that, even on a loaded machine.
+                // The provider would take 5 s; the 0.5 s timeout gives up first, and the answer says so.
                 standIn.behaviour = .slow(seconds: 5)
-                let started = ContinuousClock.now
                 let slow = try await app.send(.POST, "/api/v1/diagnoses", token: tenant.token, json: ["query": "PowerFlex 525 F004"])
                 #expect(slow.status == .created)
-                #expect(ContinuousClock.now - started < .seconds(4))
                 let slowBody = try slow.json()
                 #expect(slowBody["phrasing"]["status"].stringValue == "unavailable")
                 #expect((slowBody["phrasing"]["reason"].stringValue ?? "").contains("no answer in time"))
