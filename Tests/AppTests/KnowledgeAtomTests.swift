@@ -176,3 +176,59 @@ struct KnowledgeAtomTests {
         }
     }
 }
+
+@Suite("Links from stored text")
+struct StoredLinkTests {
+    @Test(
+        "a source address that is not http or https is refused",
+        arguments: [
+            "javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "data:text/html,<script>alert(1)</script>",
+            "vbscript:msgbox", "file:///etc/passwd", "ftp://example.com/manual.pdf", "http:/no-host", "//example.com/manual.pdf",
+            "https://exa mple.com/x",
+        ])
+    func aSourceAddressThatIsNotAWebAddressIsRefused(url: String) async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            var atom = KnowledgeAtomTests.line2
+            atom["source"] = ["document": "Line 2 notes", "url": url]
+            let created = try await app.send(.POST, "/api/v1/knowledge-atoms", token: tenant.token, json: atom)
+            #expect(created.status == .unprocessableEntity)
+            #expect(try created.problemFields() == ["source.url"])
+            let imported = try await app.send(.POST, "/api/v1/knowledge-atoms/import", token: tenant.token, json: ["atoms": [atom]])
+            #expect(imported.status == .unprocessableEntity)
+            #expect(try await app.send(.GET, "/api/v1/knowledge-atoms", token: tenant.token).json()["items"].array.isEmpty)
+        }
+    }
+
+    @Test func aWebAddressIsKeptAndLinked() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            var atom = KnowledgeAtomTests.line2
+            atom["source"] = ["document": "Line 2 notes", "url": "https://wiki.example.com/line-2#f004"]
+            #expect(try await app.send(.POST, "/api/v1/knowledge-atoms", token: tenant.token, json: atom).status == .created)
+        }
+    }
+
+    @Test func anAddressStoredBeforeTheRuleIsNeverRenderedAsALink() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            var atom = KnowledgeAtomTests.line2
+            atom["source"] = ["document": "Line 2 notes", "url": "https://wiki.example.com/line-2"]
+            let created = try await app.send(.POST, "/api/v1/knowledge-atoms", token: tenant.token, json: atom).json()
+            // As an older version, or someone with the database, may have stored it.
+            let row = try #require(try await KnowledgeAtom.find(try created["id"].uuid(), on: app.db))
+            row.atom.source.url = "javascript:alert(document.cookie)"
+            try await row.update(on: app.db)
+            await app.knowledge.invalidate(tenant.organizationID)
+            let diagnosis = try await app.send(
+                .POST, "/api/v1/diagnoses", token: tenant.token, json: ["query": "PowerFlex 525 F004 line 2 DC-bus fuse"]
+            ).json()
+            #expect(diagnosis["candidates"][0]["atomId"].stringValue == "org.line2-f004")
+            var browser = try await WebBrowser.signIn(app, email: tenant.ownerEmail, password: tenant.ownerPassword)
+            let page = try await browser.get("/diagnoses/\(try diagnosis["id"].string())")
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("Line 2 notes"))
+            #expect(!page.body.string.lowercased().contains("javascript:"))
+        }
+    }
+}

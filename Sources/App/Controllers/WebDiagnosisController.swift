@@ -121,7 +121,8 @@ struct WebDiagnosisController: RouteCollection {
             confidence: Int((candidate.confidence * 100).rounded()), safetyLevel: candidate.safety.level.rawValue,
             safetyNotes: candidate.safety.notes, causes: candidate.causes, actions: candidate.actions,
             source: [candidate.source.document, candidate.source.section].compactMap { $0 }.joined(separator: ", "),
-            sourceURL: candidate.source.url)
+            // Stored text becomes a link only as a web address, whatever was stored before the rule existed.
+            sourceURL: candidate.source.url.flatMap { AtomRules.isWebURL($0) ? $0 : nil })
     }
 
     @Sendable static func feedback(_ request: Request) async throws -> Response {

@@ -203,8 +203,8 @@ public enum AtomRules {
             source.section = raw.section ?? source.section
         }
         if source.isEmpty { problem("source", "needs a document or a URL") }
-        if let url = source.url, !url.isEmpty, URL(string: url)?.scheme == nil {
-            problem("source.url", "is not an absolute URL")
+        if let url = source.url, !url.isEmpty, !isWebURL(url) {
+            problem("source.url", "must be an http:// or https:// address")
         }
         let reviewed = raw.lastReviewed ?? defaultReviewed ?? ""
         if !isDate(reviewed) { problem("lastReviewed", "must be a date YYYY-MM-DD") }
@@ -217,6 +217,15 @@ public enum AtomRules {
             safety: Atom.Safety(level: level, notes: raw.safety?.notes ?? []), keywords: raw.keywords ?? [], source: source,
             lastReviewed: reviewed)
         return (atom, [])
+    }
+
+    /// An absolute `http` or `https` address with a host: the only links stored text may become (`javascript:`,
+    /// `data:` and the like would run or show something in the reader's browser).
+    public static func isWebURL(_ text: String) -> Bool {
+        guard let url = URLComponents(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+            let host = url.host, !host.isEmpty
+        else { return false }
+        return !text.unicodeScalars.contains { CharacterSet.controlCharacters.contains($0) || CharacterSet.whitespaces.contains($0) }
     }
 
     static func matches(_ text: String, _ pattern: String) -> Bool {
