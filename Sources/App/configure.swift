@@ -8,6 +8,10 @@ import LeafKit
 import NIOSSL
 import Vapor
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 extension Application {
     private struct ConfigKey: StorageKey { typealias Value = AppConfig }
 
@@ -26,7 +30,11 @@ extension Application {
 public func configure(_ app: Application, with config: AppConfig) async throws {
     app.config = config
     app.logger.logLevel = config.logLevel
-    try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+    // Everything the server writes — the SQLite file and its journal, attachments, backups — is its own alone: the
+    // data holds password hashes, secrets and people's photos.
+    umask(0o077)
+    try FileManager.default.createDirectory(
+        atPath: config.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
 
     // Under a burst of writes to one organization (they queue on its audit chain), a request may wait for a
     // connection a while; past this it is answered 503 with Retry-After rather than left hanging.

@@ -28,7 +28,8 @@ extension AppConfig {
             problems.append(("MILLWRIGHT_DATA_DIR", "\(dataDirectory) exists and is not a directory"))
         } else {
             do {
-                try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
                 problems.append(("MILLWRIGHT_DATA_DIR", "cannot create \(dataDirectory): \(error.localizedDescription)"))
             }

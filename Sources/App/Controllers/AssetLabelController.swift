@@ -84,8 +84,9 @@ struct AssetLabelController: RouteCollection {
             <body><main class="sheet">
             \(labels)</main></body></html>
             """
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: "text/html; charset=utf-8")
-        return Response(status: .ok, headers: headers, body: .init(string: html))
+        let response = Response(status: .ok, body: .init(string: html))
+        // A page like every other: never framed, same-origin only, not cached.
+        WebPage.applyHeaders(to: response)
+        return response
     }
 }

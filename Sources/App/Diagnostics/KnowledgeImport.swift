@@ -18,7 +18,7 @@ enum KnowledgeImport {
         if type?.subType == "csv" {
             return try fromCSV(text)
         }
-        guard type?.type == "application", type?.subType == "json" else {
+        guard JSONBody.isJSON(type) else {
             throw AppError.unsupportedMediaType("Send application/json ({\"atoms\": [...]}) or text/csv.")
         }
         return try fromJSON(Data(buffer: buffer))

@@ -45,7 +45,20 @@ enum AttachmentStore {
             throw AppError.unsupportedMediaType("Only \(accepted) are accepted; this file is none of them.")
         }
         let name = String(file.filename.split(separator: "/").last ?? "file").prefix(200)
-        return (name.isEmpty ? "file" : String(name), contentType, bytes)
+        return (named(name.isEmpty ? "file" : String(name), as: contentType), contentType, bytes)
+    }
+
+    /// The file extensions each accepted type goes by; the first is the one given to a name that has none of them.
+    static let extensions: [String: [String]] = [
+        "image/jpeg": ["jpg", "jpeg"], "image/png": ["png"], "image/gif": ["gif"], "image/webp": ["webp"], "application/pdf": ["pdf"],
+    ]
+
+    /// The uploaded name, made to say what the file is: `virus.exe` holding a PDF is kept as `virus.exe.pdf`, so a
+    /// download never carries a name that invites opening it as something else.
+    static func named(_ name: String, as contentType: String) -> String {
+        guard let known = extensions[contentType], let first = known.first else { return name }
+        let ext = (name as NSString).pathExtension.lowercased()
+        return known.contains(ext) ? name : "\(name).\(first)"
     }
 
     /// Writes the bytes and makes the row (not saved). The file is written before the row is committed; a

@@ -13,14 +13,22 @@ struct JSONBody {
     private let values: [String: JSONValue]
     private(set) var problems: [FieldProblem] = []
 
+    /// Whether a body of this type is JSON the API reads: `application/json`, or `application/merge-patch+json` (what
+    /// a PATCH here means, RFC 7396), in UTF-8 (RFC 8259 §8.1: a `charset` other than UTF-8 is refused, not guessed).
+    /// Other `+json` types (`json-patch+json`) mean something else and are refused with 415.
+    static func isJSON(_ type: HTTPMediaType?) -> Bool {
+        guard let type, type.type.lowercased() == "application", ["json", "merge-patch+json"].contains(type.subType.lowercased())
+        else { return false }
+        return type.parameters.allSatisfy { name, value in name.lowercased() != "charset" || ["utf-8", "utf8"].contains(value.lowercased())
+        }
+    }
+
     init(_ request: Request) throws {
-        guard let contentType = request.headers.contentType, contentType.type == "application",
-            contentType.subType == "json" || contentType.subType.hasSuffix("+json")
-        else {
+        guard Self.isJSON(request.headers.contentType) else {
             if request.body.data == nil || request.body.data?.readableBytes == 0 {
                 throw AppError.badRequest("Send a JSON object body.", [FieldProblem(field: "body", message: "is required")])
             }
-            throw AppError.unsupportedMediaType("Send the body as application/json.")
+            throw AppError.unsupportedMediaType("Send the body as application/json in UTF-8.")
         }
         guard let buffer = request.body.data, buffer.readableBytes > 0 else {
             throw AppError.badRequest("Send a JSON object body.", [FieldProblem(field: "body", message: "is required")])
