@@ -68,10 +68,10 @@ enum FirstRun {
         guard try await Organization.query(on: app.db).count() == 0 else { return }
         let passwords = app.passwordHasher
         let (organization, generated) = try await app.write { db -> (Organization, String?) in
-            let organization = try await Accounts.createOrganization(name: "My Organization", context: .cli("first start"), on: db)
+            let organization = try await Accounts.createOrganization(name: "My Organization", context: .cli("first start", app), on: db)
             let (_, _, generated) = try await Accounts.addMember(
                 .init(email: ownerEmail, name: "Owner", role: .owner, password: nil, siteIDs: nil),
-                organizationID: try organization.requireID(), context: .cli("first start"), passwordHasher: passwords, on: db)
+                organizationID: try organization.requireID(), context: .cli("first start", app), passwordHasher: passwords, on: db)
             return (organization, generated)
         }
         FileHandle.standardOutput.write(

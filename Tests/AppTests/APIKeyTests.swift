@@ -78,7 +78,7 @@ struct APIKeyTests {
             let (apiKey, key) = try await app.write { db in
                 try await Accounts.createAPIKey(
                     name: "old", scopes: [.usersRead], expiresAt: Date().addingTimeInterval(3600), createdBy: nil,
-                    organizationID: tenant.organizationID, context: .cli("test"), on: db)
+                    organizationID: tenant.organizationID, context: .cli("test", app), on: db)
             }
             apiKey.expiresAt = Date().addingTimeInterval(-1)
             try await apiKey.update(on: app.db)

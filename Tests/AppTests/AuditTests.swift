@@ -83,9 +83,93 @@ struct AuditTests {
             try await app.db.sql.raw(
                 "DELETE FROM audit_events WHERE organization_id = \(bind: tenant.organizationID) AND sequence = 3"
             ).run()
-            let result = try await AuditLog.verify(organizationID: tenant.organizationID, on: app.db)
+            let result = try await AuditLog.verify(organizationID: tenant.organizationID, seal: app.auditSeal, on: app.db)
             #expect(result.ok == false)
             #expect(result.brokenAtSequence == 3)
+        }
+    }
+
+    /// The newest `count` events cut off and the head moved back to match what is left, as someone with write access to
+    /// the database (but not the server's secret) can do.
+    static func cutOffTail(_ app: Application, _ tenant: Tenant, count: Int) async throws -> Int {
+        let head = try #require(try await AuditChainHead.find(tenant.organizationID, on: app.db))
+        let keep = head.sequence - count
+        let last = try #require(
+            try await AuditEvent.query(on: app.db).filter(\.$organizationID == tenant.organizationID).filter(\.$sequence == keep).first())
+        try await app.db.sql.raw(
+            "DELETE FROM audit_events WHERE organization_id = \(bind: tenant.organizationID) AND sequence > \(bind: keep)"
+        ).run()
+        try await app.db.sql.raw(
+            "UPDATE audit_chain_heads SET sequence = \(bind: keep), hash = \(bind: last.hash) WHERE organization_id = \(bind: tenant.organizationID)"
+        ).run()
+        return keep
+    }
+
+    @Test func cuttingOffTheNewestEventsAndMovingTheHeadBackIsDetected() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            for index in 0..<3 { _ = try await app.addMember(to: tenant, role: .viewer, email: "t\(index)@example.com") }
+            let keep = try await Self.cutOffTail(app, tenant, count: 2)
+            let result = try await AuditLog.verify(organizationID: tenant.organizationID, seal: app.auditSeal, on: app.db)
+            #expect(result.ok == false)
+            #expect(result.brokenAtSequence == keep + 1)
+            #expect(result.checked == keep)
+            #expect(result.reason?.contains("seal") == true)
+            let api = try await app.send(.GET, "/api/v1/audit-events/verify", token: tenant.token).json()
+            #expect(api["ok"].boolValue == false)
+            #expect(api["brokenAtSequence"].intValue == keep + 1)
+            await #expect(throws: CommandFailure.self) { try await app.run(command: ["audit", "verify"]) }
+        }
+    }
+
+    @Test func aHeadSealedWithAnotherKeyOrNoneIsDetected() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let head = try #require(try await AuditChainHead.find(tenant.organizationID, on: app.db))
+            let forged = AuditSeal(secret: Array("someone else's secret, long enough for the key".utf8))
+                .seal(organizationID: tenant.organizationID, sequence: head.sequence, hash: head.hash)
+            for seal in [forged, nil] {
+                try await app.db.sql.raw(
+                    "UPDATE audit_chain_heads SET seal = \(bind: seal) WHERE organization_id = \(bind: tenant.organizationID)"
+                ).run()
+                let result = try await AuditLog.verify(organizationID: tenant.organizationID, seal: app.auditSeal, on: app.db)
+                #expect(result.ok == false)
+                #expect(result.brokenAtSequence == head.sequence + 1)
+            }
+        }
+    }
+
+    @Test func deletingTheHeadOrAllEventsWithItIsDetected() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            _ = try await app.addMember(to: tenant, role: .viewer)
+            try await app.db.sql.raw("DELETE FROM audit_chain_heads WHERE organization_id = \(bind: tenant.organizationID)").run()
+            let headless = try await AuditLog.verify(organizationID: tenant.organizationID, seal: app.auditSeal, on: app.db)
+            #expect(headless.ok == false)
+            #expect(headless.reason?.contains("head is missing") == true)
+            // Its events deleted too: nothing left to compare, and still broken.
+            try await app.db.sql.raw("DELETE FROM audit_events WHERE organization_id = \(bind: tenant.organizationID)").run()
+            let empty = try await AuditLog.verify(organizationID: tenant.organizationID, seal: app.auditSeal, on: app.db)
+            #expect(empty.ok == false)
+            #expect(empty.brokenAtSequence == 1)
+            let other = try await app.makeTenant()
+            #expect(try await AuditLog.verify(organizationID: other.organizationID, seal: app.auditSeal, on: app.db).ok)
+        }
+    }
+
+    @Test func everyEventsInAnOrganizationDeletedButTheHeadSealedAtZeroIsDetected() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            try await app.db.sql.raw("DELETE FROM audit_events WHERE organization_id = \(bind: tenant.organizationID)").run()
+            // Even a head the server sealed at zero (it never writes one) cannot stand for an organization with a history.
+            let zero = app.auditSeal.seal(organizationID: tenant.organizationID, sequence: 0, hash: AuditChain.genesisHash)
+            try await app.db.sql.raw(
+                "UPDATE audit_chain_heads SET sequence = 0, hash = \(bind: AuditChain.genesisHash), seal = \(bind: zero) WHERE organization_id = \(bind: tenant.organizationID)"
+            ).run()
+            let result = try await AuditLog.verify(organizationID: tenant.organizationID, seal: app.auditSeal, on: app.db)
+            #expect(result.ok == false)
+            #expect(result.brokenAtSequence == 1)
+            #expect(result.reason?.contains("no events") == true)
         }
     }
 
@@ -96,7 +180,7 @@ struct AuditTests {
             try await app.db.sql.raw(
                 "DELETE FROM audit_events WHERE organization_id = \(bind: tenant.organizationID) AND sequence = 2"
             ).run()
-            let result = try await AuditLog.verify(organizationID: tenant.organizationID, on: app.db)
+            let result = try await AuditLog.verify(organizationID: tenant.organizationID, seal: app.auditSeal, on: app.db)
             #expect(result.ok == false)
             #expect(result.brokenAtSequence == 3)
         }
@@ -123,8 +207,8 @@ struct AuditTests {
             let sequences = try await AuditEvent.query(on: app.db).filter(\.$organizationID == second.organizationID).sort(\.$sequence)
                 .all().map(\.sequence)
             #expect(sequences == [1, 2])
-            #expect(try await AuditLog.verify(organizationID: first.organizationID, on: app.db).ok)
-            #expect(try await AuditLog.verify(organizationID: second.organizationID, on: app.db).ok)
+            #expect(try await AuditLog.verify(organizationID: first.organizationID, seal: app.auditSeal, on: app.db).ok)
+            #expect(try await AuditLog.verify(organizationID: second.organizationID, seal: app.auditSeal, on: app.db).ok)
         }
     }
 }

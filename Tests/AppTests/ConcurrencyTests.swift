@@ -27,7 +27,7 @@ struct ConcurrencyTests {
                 return try await group.reduce(into: [UInt]()) { $0.append($1) }
             }
             #expect(statuses.filter { $0 >= 300 } == [])
-            let verification = try await AuditLog.verify(organizationID: tenant.organizationID, on: app.db)
+            let verification = try await AuditLog.verify(organizationID: tenant.organizationID, seal: app.auditSeal, on: app.db)
             #expect(verification.ok)
             #expect(verification.checked == 2 + count)
             let organization = try #require(try await Organization.find(tenant.organizationID, on: app.db))

@@ -132,7 +132,7 @@ struct PMScheduleTests {
             firstOrder.status = .completed
             firstOrder.completedAt = Self.date("2026-03-02T23:00:00Z")
             try await firstOrder.update(on: app.db)
-            try await PMCompletion.workOrderCompleted(firstOrder, context: .cli("test"), on: app.db)
+            try await PMCompletion.workOrderCompleted(firstOrder, context: .cli("test", app), on: app.db)
             let second = try await PMGenerator.run(app, now: Self.date("2026-03-13T00:00:00Z"))
             let secondOrder = try #require(try await WorkOrder.find(second[0], on: app.db))
             secondOrder.status = .completed

@@ -173,7 +173,7 @@ struct WebPageTests {
             _ = try await app.write { db in
                 try await Accounts.addMember(
                     .init(email: first.ownerEmail, name: "Owner", role: .technician, password: nil, siteIDs: nil),
-                    organizationID: second.organizationID, context: .cli("test"), passwordHasher: hasher, on: db)
+                    organizationID: second.organizationID, context: .cli("test", app), passwordHasher: hasher, on: db)
             }
             var browser = try await WebBrowser.member(app, of: first, role: .owner)
             let home = try await browser.get("/").body.string

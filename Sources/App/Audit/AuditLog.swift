@@ -7,21 +7,28 @@ struct AuditContext: Sendable {
     var actor: AuditActor
     var requestID: String?
     var clientAddress: String?
+    /// Seals the chain's head after the event is written (the server's key).
+    var seal: AuditSeal
 
-    static func cli(_ command: String) -> AuditContext { AuditContext(actor: .cli(command), requestID: nil, clientAddress: nil) }
+    /// A command of the `millwright` CLI, run on `app`.
+    static func cli(_ command: String, _ app: Application) -> AuditContext {
+        AuditContext(actor: .cli(command), requestID: nil, clientAddress: nil, seal: app.auditSeal)
+    }
 
     /// Someone without an account, through an asset's QR link.
     static func publicRequest(_ request: Request) -> AuditContext {
         AuditContext(
             actor: AuditActor(type: .system, id: nil, label: "public-request"), requestID: request.requestID,
-            clientAddress: request.clientAddress)
+            clientAddress: request.clientAddress, seal: request.application.auditSeal)
     }
 }
 
 extension Request {
     /// The audit context of an authenticated request.
     var auditContext: AuditContext {
-        get throws { AuditContext(actor: try principal.auditActor, requestID: requestID, clientAddress: clientAddress) }
+        get throws {
+            AuditContext(actor: try principal.auditActor, requestID: requestID, clientAddress: clientAddress, seal: application.auditSeal)
+        }
     }
 
     /// The peer's address. Proxy headers are not trusted: a client could forge them.
@@ -65,6 +72,7 @@ enum AuditLog {
         try await event.create(on: database)
         head.sequence = event.sequence
         head.hash = event.hash
+        head.seal = context.seal.seal(organizationID: organizationID, sequence: event.sequence, hash: event.hash)
         try await head.update(on: database)
     }
 
@@ -72,12 +80,20 @@ enum AuditLog {
         String(decoding: try JSONEncoder.canonical.encode(value), as: UTF8.self)
     }
 
-    /// Walks an organization's chain from the first event, in batches, and reports the first broken link.
-    static func verify(organizationID: UUID, on database: any Database) async throws -> AuditChain.Verification {
+    /// Walks an organization's chain from the first event, in batches, and reports the first broken link; then checks
+    /// the tail: the head must exist, carry the server's seal, and name the last event found. Every organization has
+    /// at least the event of its creation, so an organization with no events has lost its history.
+    static func verify(organizationID: UUID, seal: AuditSeal, on database: any Database) async throws -> AuditChain.Verification {
         let batchSize = 1000
         var last = (sequence: 0, hash: AuditChain.genesisHash)
         var checked = 0
         let head = try await AuditChainHead.find(organizationID, on: database)
+        func broken(_ reason: String) -> AuditChain.Verification {
+            AuditChain.Verification(ok: false, checked: checked, brokenAtSequence: last.sequence + 1, brokenEventId: nil, reason: reason)
+        }
+        guard let head else {
+            return broken("the chain's head is missing: it was deleted outside the server, and events with it may have been")
+        }
         while true {
             let batch = try await AuditEvent.query(on: database)
                 .filter(\.$organizationID == organizationID)
@@ -86,7 +102,7 @@ enum AuditLog {
                 .limit(batchSize)
                 .all()
             let isFinal = batch.count < batchSize
-            let finalHead = isFinal ? (head.map { (sequence: $0.sequence, hash: $0.hash) } ?? last) : nil
+            let finalHead = isFinal ? (sequence: head.sequence, hash: head.hash) : nil
             let (result, newLast) = AuditChain.verify(events: batch, startingAfter: last, head: finalHead)
             checked += result.checked
             if !result.ok {
@@ -95,7 +111,15 @@ enum AuditLog {
                 return broken
             }
             last = newLast
-            if isFinal { return AuditChain.Verification(ok: true, checked: checked) }
+            if isFinal { break }
         }
+        if checked == 0 { return broken("the organization has no events, not even its creation: its history was removed") }
+        // The events agree with the head; only the seal tells a head moved back over a cut-off tail from the real one.
+        guard seal.isValid(head.seal, organizationID: organizationID, sequence: head.sequence, hash: head.hash) else {
+            return broken(
+                "the chain's head does not carry the server's seal: it was changed outside the server, and events after "
+                    + "\(last.sequence) may have been removed")
+        }
+        return AuditChain.Verification(ok: true, checked: checked)
     }
 }

@@ -104,7 +104,7 @@ enum Tokens {
                     after: ["familyId": token.familyID.uuidString], organizationID: token.organizationID,
                     context: AuditContext(
                         actor: AuditActor(type: .user, id: token.userID, label: "refresh-token"), requestID: request.requestID,
-                        clientAddress: request.clientAddress),
+                        clientAddress: request.clientAddress, seal: request.application.auditSeal),
                     on: db)
             }
             throw AppError.unauthorized("This refresh token was already used; every token of its sign-in is now revoked. Sign in again.")

@@ -34,7 +34,7 @@ struct APIKeysCommand: AsyncCommandGroup {
             let (apiKey, key) = try await app.write { db in
                 try await Accounts.createAPIKey(
                     name: name, scopes: scopes, expiresAt: nil, createdBy: nil, organizationID: organizationID,
-                    context: .cli("api-keys create"), on: db)
+                    context: .cli("api-keys create", app), on: db)
             }
             context.console.print("Created API key \(apiKey.name) (\(apiKey.id?.uuidString ?? "")) for \(organization.name).")
             context.console.print("Key (shown only now): \(key)")

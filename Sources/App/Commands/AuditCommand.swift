@@ -22,7 +22,7 @@ struct AuditCommand: AsyncCommandGroup {
                 : [try await app.organization(named: signature.org)]
             var broken = 0
             for organization in organizations {
-                let result = try await AuditLog.verify(organizationID: try organization.requireID(), on: app.db)
+                let result = try await AuditLog.verify(organizationID: try organization.requireID(), seal: app.auditSeal, on: app.db)
                 if result.ok {
                     context.console.print("ok      \(organization.name): \(result.checked) events, chain intact")
                 } else {

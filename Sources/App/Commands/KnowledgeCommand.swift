@@ -121,7 +121,7 @@ struct KnowledgeCommand: AsyncCommandGroup {
                     signature.file.lowercased().hasSuffix(".csv")
                     ? try KnowledgeImport.fromCSV(String(decoding: data, as: UTF8.self)) : try KnowledgeImport.fromJSON(data)
                 let principal = Principal.system("cli", organizationID: try organization.requireID())
-                let result = try await KnowledgeImport.apply(inputs, principal: principal, context: .cli("kb import")) { work in
+                let result = try await KnowledgeImport.apply(inputs, principal: principal, context: .cli("kb import", app)) { work in
                     try await app.write(work)
                 }
                 await app.knowledge.invalidate(try organization.requireID())

@@ -19,7 +19,7 @@ struct OrgsCommand: AsyncCommandGroup {
                 throw CommandFailure("--name is required (1 to 200 characters)")
             }
             let organization = try await context.application.write { db in
-                try await Accounts.createOrganization(name: name, context: .cli("orgs create"), on: db)
+                try await Accounts.createOrganization(name: name, context: .cli("orgs create", context.application), on: db)
             }
             context.console.print("Created organization \(organization.name) (\(organization.id?.uuidString ?? "")).")
         }

@@ -41,7 +41,7 @@ struct UsersCommand: AsyncCommandGroup {
             do {
                 let (_, user, generated) = try await app.write { db in
                     try await Accounts.addMember(
-                        new, organizationID: organizationID, context: .cli("users create"), passwordHasher: passwords, on: db)
+                        new, organizationID: organizationID, context: .cli("users create", app), passwordHasher: passwords, on: db)
                 }
                 context.console.print("Added \(user.email) to \(organization.name) as \(role.rawValue).")
                 if let generated {

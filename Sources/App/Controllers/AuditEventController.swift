@@ -38,7 +38,7 @@ struct AuditEventController: RouteCollection {
     @Sendable static func verify(_ request: Request) async throws -> AuditChain.Verification {
         let principal = try request.principal
         try principal.require(.auditRead)
-        return try await AuditLog.verify(organizationID: principal.organizationID, on: request.db)
+        return try await AuditLog.verify(organizationID: principal.organizationID, seal: request.application.auditSeal, on: request.db)
     }
 }
 

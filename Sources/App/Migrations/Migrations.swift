@@ -48,5 +48,7 @@ extension Application {
         migrations.add(CreateSavedView())
         // 015: web sessions the server ends and expires
         migrations.add(CreateWebSession())
+        // 016: audit chain heads sealed with the server's key
+        migrations.add(UpdateAuditChainHeadAddSeal(seal: auditSeal))
     }
 }

@@ -39,6 +39,8 @@ final class AuditChainHead: Model, @unchecked Sendable {
     @ID(custom: "organization_id", generatedBy: .user) var id: UUID?
     @Field(key: "sequence") var sequence: Int
     @Field(key: "hash") var hash: String
+    /// The server's seal over (organization, sequence, hash): see ``AuditSeal``.
+    @OptionalField(key: "seal") var seal: String?
 
     init() {}
 

@@ -41,7 +41,7 @@ enum PMGenerator {
         let key = PMGeneration.key(for: schedule.due)
         if try await PMGeneration.query(on: app.db).filter(\.$scheduleID == scheduleID).filter(\.$dueKey == key).count() > 0 { return nil }
         let principal = Principal.system(actorName, organizationID: schedule.organizationID)
-        let context = AuditContext(actor: principal.auditActor, requestID: nil, clientAddress: nil)
+        let context = AuditContext(actor: principal.auditActor, requestID: nil, clientAddress: nil, seal: app.auditSeal)
         let workOrder = try await app.write { db -> WorkOrder in
             var input = WorkOrderInput()
             input.title = schedule.title

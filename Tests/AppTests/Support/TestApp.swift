@@ -68,10 +68,10 @@ extension Application {
         let password = "correct horse battery staple"
         let hasher = passwordHasher
         let (organization, user) = try await write { db in
-            let organization = try await Accounts.createOrganization(name: name, context: .cli("test"), on: db)
+            let organization = try await Accounts.createOrganization(name: name, context: .cli("test", self), on: db)
             let (_, user, _) = try await Accounts.addMember(
                 .init(email: email, name: "Owner", role: .owner, password: password, siteIDs: nil),
-                organizationID: try organization.requireID(), context: .cli("test"), passwordHasher: hasher, on: db)
+                organizationID: try organization.requireID(), context: .cli("test", self), passwordHasher: hasher, on: db)
             return (organization, user)
         }
         let token = try await signIn(email: email, password: password)
@@ -88,7 +88,7 @@ extension Application {
         let user = try await write { db in
             try await Accounts.addMember(
                 .init(email: email, name: role.rawValue, role: role, password: password, siteIDs: nil),
-                organizationID: tenant.organizationID, context: .cli("test"), passwordHasher: hasher, on: db
+                organizationID: tenant.organizationID, context: .cli("test", self), passwordHasher: hasher, on: db
             ).1
         }
         return (try user.requireID(), try await signIn(email: email, password: password))
