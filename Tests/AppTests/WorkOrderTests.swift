@@ -64,6 +64,8 @@ struct WorkOrderTests {
             let illegal = try await act("start", technician.token)
             #expect(illegal.status == .conflict)
             #expect(try illegal.json()["detail"].string().contains("resume, complete, cancel"))
+            #expect(try illegal.json()["type"].stringValue == "urn:millwright:problem:transition")
+            #expect(try illegal.json()["allowed"].array.compactMap(\.stringValue) == ["resume", "complete", "cancel"])
             #expect(try await act("resume", technician.token).json()["status"].stringValue == "in_progress")
             let noNote = try await act("complete", technician.token)
             #expect(try noNote.problemFields() == ["resolutionNote"])
@@ -77,6 +79,7 @@ struct WorkOrderTests {
             #expect(try await act("cancel", tenant.token, ["reason": "replaced by WO-2"]).json()["status"].stringValue == "cancelled")
             let final = try await act("start", tenant.token)
             #expect(try final.json()["detail"].string().contains("none: it is final"))
+            #expect((try final.json()["allowed"].value as? [Any])?.isEmpty == true)
             let actions = try await app.send(.GET, "/api/v1/audit-events?entityId=\(id)&sort=sequence", token: tenant.token)
             #expect(
                 try actions.json()["items"].array.compactMap(\.["action"].stringValue) == [

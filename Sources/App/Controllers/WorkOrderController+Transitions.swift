@@ -127,7 +127,9 @@ extension TransitionError {
         switch self {
         case .illegal(let action, let from, let allowed):
             let options = allowed.isEmpty ? "none: it is final" : allowed.map(\.rawValue).joined(separator: ", ")
-            return .conflict("A work order that is \(from.rawValue) cannot \(action.rawValue). Allowed now: \(options).")
+            return .illegalTransition(
+                "A work order that is \(from.rawValue) cannot \(action.rawValue). Allowed now: \(options).",
+                allowed: allowed.map(\.rawValue))
         case .notPermitted(let action, let who):
             let whom =
                 switch who {

@@ -22,6 +22,8 @@ public enum AppError: Error, Sendable {
     /// 404; also what a caller sees for another tenant's ids.
     case notFound(String)
     case conflict(String)
+    /// 409 for an action the work order's state does not allow; `allowed` lists the actions it does (machine-readable).
+    case illegalTransition(String, allowed: [String])
     /// 412: `If-Match` names a version that is no longer current.
     case preconditionFailed(String)
     case unsupportedMediaType(String)
@@ -37,7 +39,7 @@ public enum AppError: Error, Sendable {
         case .unauthorized: .unauthorized
         case .forbidden: .forbidden
         case .notFound: .notFound
-        case .conflict: .conflict
+        case .conflict, .illegalTransition: .conflict
         case .preconditionFailed: .preconditionFailed
         case .unsupportedMediaType: .unsupportedMediaType
         case .payloadTooLarge: .payloadTooLarge

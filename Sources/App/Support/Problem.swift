@@ -7,6 +7,8 @@ public struct Problem: Content, Sendable {
     public var status: Int
     public var detail: String?
     public var errors: [FieldProblem]?
+    /// For a refused state change: the actions allowed now (`urn:millwright:problem:transition`).
+    public var allowed: [String]?
     public var requestId: String?
 
     static let mediaType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
@@ -31,7 +33,7 @@ public struct Problem: Content, Sendable {
 extension AppError {
     func problem(requestId: String?) -> (Problem, HTTPHeaders) {
         var headers = HTTPHeaders()
-        let problem: Problem
+        var problem: Problem
         switch self {
         case .validation(let errors):
             problem = Problem(
@@ -42,6 +44,9 @@ extension AppError {
         case .tooManyRequests(let detail, let retryAfter):
             headers.replaceOrAdd(name: .retryAfter, value: String(max(1, retryAfter)))
             problem = Problem(status: status, detail: detail, requestId: requestId)
+        case .illegalTransition(let detail, let allowed):
+            problem = Problem(status: status, detail: detail, type: "urn:millwright:problem:transition", requestId: requestId)
+            problem.allowed = allowed
         case .unauthorized(let detail):
             headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer")
             problem = Problem(status: status, detail: detail, requestId: requestId)
