@@ -57,7 +57,6 @@ public func configure(_ app: Application, with config: AppConfig) async throws {
         try await app.db.sql.raw("PRAGMA journal_mode = WAL").run()
         try await app.db.sql.raw("PRAGMA synchronous = NORMAL").run()
     }
-    app.auditSeal = AuditSeal(secret: config.secret)
     app.registerMigrations()
 
     ContentConfiguration.global.use(encoder: JSONEncoder.api, for: .json)

@@ -73,7 +73,7 @@ struct CommandTests {
             // …and restore puts back exactly what was saved, row for row.
             try await app.run(command: ["restore", snapshot])
             let restored = try await Backup.rowCounts(on: app.db, schema: "main")
-            #expect(restored.filter { $0.key != "_fluent_sessions" } == saved.filter { $0.key != "_fluent_sessions" })
+            #expect(restored.filter { $0.key != "web_sessions" } == saved.filter { $0.key != "web_sessions" })
             #expect(try await User.query(on: app.db).filter(\.$email == "later@example.com").count() == 0)
             #expect(try await AuditLog.verify(organizationID: tenant.organizationID, seal: app.auditSeal, on: app.db).ok)
             _ = try await app.signIn(email: "v3@example.com", password: "another long password")

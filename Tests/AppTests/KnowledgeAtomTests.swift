@@ -179,6 +179,16 @@ struct KnowledgeAtomTests {
 
 @Suite("Links from stored text")
 struct StoredLinkTests {
+    /// The diagnosis page for line 2's F004, as its owner sees it; the line-2 atom must answer first.
+    static func diagnosisPageOfLine2(_ app: Application, _ tenant: Tenant) async throws -> TestingHTTPResponse {
+        let diagnosis = try await app.send(
+            .POST, "/api/v1/diagnoses", token: tenant.token, json: ["query": "PowerFlex 525 F004 line 2 DC-bus fuse"]
+        ).json()
+        #expect(diagnosis["candidates"][0]["atomId"].stringValue == "org.line2-f004")
+        var browser = try await WebBrowser.signIn(app, email: tenant.ownerEmail, password: tenant.ownerPassword)
+        return try await browser.get("/diagnoses/\(try diagnosis["id"].string())")
+    }
+
     @Test(
         "a source address that is not http or https is refused",
         arguments: [
@@ -206,6 +216,8 @@ struct StoredLinkTests {
             var atom = KnowledgeAtomTests.line2
             atom["source"] = ["document": "Line 2 notes", "url": "https://wiki.example.com/line-2#f004"]
             #expect(try await app.send(.POST, "/api/v1/knowledge-atoms", token: tenant.token, json: atom).status == .created)
+            let page = try await Self.diagnosisPageOfLine2(app, tenant)
+            #expect(page.body.string.contains("href=\"https://wiki.example.com/line-2#f004\""))
         }
     }
 
@@ -220,12 +232,7 @@ struct StoredLinkTests {
             row.atom.source.url = "javascript:alert(document.cookie)"
             try await row.update(on: app.db)
             await app.knowledge.invalidate(tenant.organizationID)
-            let diagnosis = try await app.send(
-                .POST, "/api/v1/diagnoses", token: tenant.token, json: ["query": "PowerFlex 525 F004 line 2 DC-bus fuse"]
-            ).json()
-            #expect(diagnosis["candidates"][0]["atomId"].stringValue == "org.line2-f004")
-            var browser = try await WebBrowser.signIn(app, email: tenant.ownerEmail, password: tenant.ownerPassword)
-            let page = try await browser.get("/diagnoses/\(try diagnosis["id"].string())")
+            let page = try await Self.diagnosisPageOfLine2(app, tenant)
             #expect(page.status == .ok)
             #expect(page.body.string.contains("Line 2 notes"))
             #expect(!page.body.string.lowercased().contains("javascript:"))

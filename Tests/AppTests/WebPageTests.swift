@@ -13,9 +13,8 @@ struct WebBrowser {
 
     static func signIn(_ app: Application, email: String, password: String) async throws -> WebBrowser {
         var browser = WebBrowser(app: app)
-        let page = try await app.send(.GET, "/sign-in")
-        browser.cookie = try #require(page.headers.setCookie?["millwright-session"]?.string)
-        browser.remember(page)
+        let page = try await browser.get("/sign-in")
+        try #require(page.headers.setCookie?["millwright-session"] != nil)
         let signedIn = try await browser.post("/sign-in", ["email": email, "password": password])
         #expect(signedIn.status == .seeOther, "sign-in failed: \(signedIn.body.string.prefix(300))")
         _ = try await browser.get("/")
@@ -123,9 +122,8 @@ struct WebPageTests {
             #expect(anonymous.headers.first(name: .location) == "/sign-in?next=/work-orders?status%3Dopen")
             #expect(try await app.send(.GET, "/events").status == .seeOther)
             var browser = WebBrowser(app: app)
-            let form = try await app.send(.GET, "/sign-in?next=/work-orders")
-            browser.cookie = try #require(form.headers.setCookie?["millwright-session"]?.string)
-            browser.remember(form)
+            let form = try await browser.get("/sign-in?next=/work-orders")
+            try #require(form.headers.setCookie?["millwright-session"] != nil)
             #expect(form.body.string.contains("name=\"next\" value=\"/work-orders\""))
             let signedIn = try await browser.post(
                 "/sign-in", ["email": tenant.ownerEmail, "password": tenant.ownerPassword, "next": "/work-orders"])

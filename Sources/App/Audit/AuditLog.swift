@@ -106,9 +106,9 @@ enum AuditLog {
             let (result, newLast) = AuditChain.verify(events: batch, startingAfter: last, head: finalHead)
             checked += result.checked
             if !result.ok {
-                var broken = result
-                broken.checked = checked
-                return broken
+                var failure = result
+                failure.checked = checked
+                return failure
             }
             last = newLast
             if isFinal { break }

@@ -18,7 +18,7 @@ struct AuditSeal: Sendable {
     /// HMAC-SHA-256 over `organization|sequence|hash`, hex.
     func seal(organizationID: UUID, sequence: Int, hash: String) -> String {
         let message = Data("\(organizationID.uuidString.lowercased())|\(sequence)|\(hash)".utf8)
-        return HMAC<SHA256>.authenticationCode(for: message, using: key).map { String(format: "%02x", $0) }.joined()
+        return HMAC<SHA256>.authenticationCode(for: message, using: key).hexString
     }
 
     func isValid(_ seal: String?, organizationID: UUID, sequence: Int, hash: String) -> Bool {
@@ -28,14 +28,6 @@ struct AuditSeal: Sendable {
 }
 
 extension Application {
-    private struct AuditSealKey: StorageKey { typealias Value = AuditSeal }
-
-    /// The key chain heads are sealed with, derived from the server's secret in `configure`.
-    var auditSeal: AuditSeal {
-        get {
-            guard let seal = storage[AuditSealKey.self] else { fatalError("configure(_:with:) was not called") }
-            return seal
-        }
-        set { storage[AuditSealKey.self] = newValue }
-    }
+    /// The key chain heads are sealed with, derived from the server's secret (two HMACs: cheaper than keeping it).
+    var auditSeal: AuditSeal { AuditSeal(secret: config.secret) }
 }

@@ -5,8 +5,8 @@ import Vapor
 /// pre-processing such displays need (ImageMagick's `convert`, when installed): grey, enlarged, contrast
 /// stretched, light-on-dark turned dark-on-light, with a quiet border.
 ///
-/// Both programs are found on PATH when the app starts (ImageMagick only where its `-version` says so); without tesseract, photo diagnosis answers 503 naming
-/// the package to install, and everything else works.
+/// Both programs are found on PATH when the app starts (ImageMagick only where its `-version` says so); without
+/// tesseract, photo diagnosis answers 503 naming the package to install, and everything else works.
 struct OCRReader: Sendable {
     var tesseract: String?
     var convert: String?
@@ -21,24 +21,20 @@ struct OCRReader: Sendable {
     }
 
     static func which(_ program: String, environment: [String: String]) -> String? {
-        for directory in (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
-            let path = "\(directory)/\(program)"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
+        everyOnPath(program, environment: environment).first
+    }
+
+    /// Every executable called `program` on PATH, in PATH's order.
+    static func everyOnPath(_ program: String, environment: [String: String]) -> [String] {
+        (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":").map { "\($0)/\(program)" }
+            .filter { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     /// ImageMagick's converter: `magick` (version 7), Debian's `convert-im6.q16`, else a `convert` on PATH — but only a
     /// program whose `-version` names ImageMagick. Another `convert` may come first on PATH (GraphicsMagick's, or a
     /// stand-in that is no ImageMagick at all), and calling it would fail every pre-processing step.
     static func imageMagick(environment: [String: String]) -> String? {
-        for name in ["magick", "convert-im6.q16", "convert"] {
-            for directory in (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
-                let path = "\(directory)/\(name)"
-                if FileManager.default.isExecutableFile(atPath: path), isImageMagick(path) { return path }
-            }
-        }
-        return nil
+        ["magick", "convert-im6.q16", "convert"].lazy.flatMap { everyOnPath($0, environment: environment) }.first(where: isImageMagick)
     }
 
     /// Whether `program -version` says it is ImageMagick ("Version: ImageMagick 6.9.11-60 Q16 …").

@@ -19,8 +19,8 @@ struct JSONBody {
     static func isJSON(_ type: HTTPMediaType?) -> Bool {
         guard let type, type.type.lowercased() == "application", ["json", "merge-patch+json"].contains(type.subType.lowercased())
         else { return false }
-        return type.parameters.allSatisfy { name, value in name.lowercased() != "charset" || ["utf-8", "utf8"].contains(value.lowercased())
-        }
+        let charset = type.parameters.first { $0.key.lowercased() == "charset" }?.value.lowercased()
+        return charset == nil || charset == "utf-8" || charset == "utf8"
     }
 
     init(_ request: Request) throws {

@@ -13,12 +13,16 @@ public struct Problem: Content, Sendable {
 
     static let mediaType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
 
-    init(status: HTTPResponseStatus, detail: String?, errors: [FieldProblem]? = nil, type: String? = nil, requestId: String?) {
+    init(
+        status: HTTPResponseStatus, detail: String?, errors: [FieldProblem]? = nil, allowed: [String]? = nil, type: String? = nil,
+        requestId: String?
+    ) {
         self.type = type ?? "about:blank"
         self.title = status.reasonPhrase
         self.status = Int(status.code)
         self.detail = detail
         self.errors = errors.flatMap { $0.isEmpty ? nil : $0 }
+        self.allowed = allowed
         self.requestId = requestId
     }
 
@@ -33,7 +37,7 @@ public struct Problem: Content, Sendable {
 extension AppError {
     func problem(requestId: String?) -> (Problem, HTTPHeaders) {
         var headers = HTTPHeaders()
-        var problem: Problem
+        let problem: Problem
         switch self {
         case .validation(let errors):
             problem = Problem(
@@ -45,8 +49,8 @@ extension AppError {
             headers.replaceOrAdd(name: .retryAfter, value: String(max(1, retryAfter)))
             problem = Problem(status: status, detail: detail, requestId: requestId)
         case .illegalTransition(let detail, let allowed):
-            problem = Problem(status: status, detail: detail, type: "urn:millwright:problem:transition", requestId: requestId)
-            problem.allowed = allowed
+            problem = Problem(
+                status: status, detail: detail, allowed: allowed, type: "urn:millwright:problem:transition", requestId: requestId)
         case .unauthorized(let detail):
             headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer")
             problem = Problem(status: status, detail: detail, requestId: requestId)

@@ -30,6 +30,7 @@ enum Secrets {
     }
 }
 
-extension Digest {
+extension Sequence where Element == UInt8 {
+    /// Lower-case hex: digests, MACs.
     var hexString: String { map { String(format: "%02x", $0) }.joined() }
 }

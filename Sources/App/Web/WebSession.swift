@@ -46,14 +46,12 @@ enum WebSession {
     /// percent-decoded, starts with one `/` followed by something other than `/` or `\\`, and holds no control
     /// character and no backslash anywhere.
     static func localPath(_ raw: String?) -> String {
-        guard let raw else { return "/" }
-        for form in [raw, raw.removingPercentEncoding ?? raw] {
+        func staysHere(_ form: String) -> Bool {
             let scalars = Array(form.unicodeScalars)
-            guard scalars.first == "/" else { return "/" }
-            if scalars.count > 1, scalars[1] == "/" || scalars[1] == "\\" { return "/" }
-            if scalars.contains(where: { $0 == "\\" || CharacterSet.controlCharacters.contains($0) }) { return "/" }
-            if form.contains("://") { return "/" }
+            return scalars.first == "/" && (scalars.count == 1 || (scalars[1] != "/" && scalars[1] != "\\"))
+                && !scalars.contains { $0 == "\\" || CharacterSet.controlCharacters.contains($0) } && !form.contains("://")
         }
+        guard let raw, staysHere(raw), staysHere(raw.removingPercentEncoding ?? raw) else { return "/" }
         return raw
     }
 

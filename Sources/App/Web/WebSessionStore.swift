@@ -33,10 +33,23 @@ struct WebSessionStore: AsyncSessionDriver {
     /// A session seen within this long is not written again just to move its last-seen time.
     static let touchInterval: TimeInterval = 60
 
+    /// A session last seen before `idle`, or begun before `begun`, has ended.
+    struct Cutoffs {
+        var idle: Date
+        var begun: Date
+
+        init(_ config: AppConfig, now: Date) {
+            idle = now.addingTimeInterval(-config.sessionIdleTimeout)
+            begun = now.addingTimeInterval(-config.sessionLifetime)
+        }
+
+        func hasEnded(_ record: WebSessionRecord) -> Bool { record.lastSeenAt < idle || record.createdAt < begun }
+    }
+
     func createSession(_ data: SessionData, for request: Request) async throws -> SessionID {
         let token = Secrets.randomToken(length: 43)
         let now = Date()
-        let config = request.application.config
+        let cutoffs = Cutoffs(request.application.config, now: now)
         let record = WebSessionRecord()
         record.tokenHash = Secrets.sha256Hex(token)
         record.createdAt = now
@@ -45,8 +58,7 @@ struct WebSessionStore: AsyncSessionDriver {
         try await request.write { db in
             // Sessions are made one at a time, so clearing out the expired ones here keeps the table small.
             try await WebSessionRecord.query(on: db).group(.or) {
-                $0.filter(\.$lastSeenAt < now.addingTimeInterval(-config.sessionIdleTimeout))
-                    .filter(\.$createdAt < now.addingTimeInterval(-config.sessionLifetime))
+                $0.filter(\.$lastSeenAt < cutoffs.idle).filter(\.$createdAt < cutoffs.begun)
             }.delete()
             try await record.create(on: db)
         }
@@ -58,13 +70,8 @@ struct WebSessionStore: AsyncSessionDriver {
             let record = try await WebSessionRecord.query(on: request.db).filter(\.$tokenHash == Secrets.sha256Hex(sessionID.string))
                 .first()
         else { return nil }
-        let config = request.application.config
-        let now = Date()
-        if now.timeIntervalSince(record.lastSeenAt) > config.sessionIdleTimeout
-            || now.timeIntervalSince(record.createdAt) > config.sessionLifetime
-        {
-            let id = try record.requireID()
-            try await request.write { db in try await WebSessionRecord.query(on: db).filter(\.$id == id).delete() }
+        if Cutoffs(request.application.config, now: Date()).hasEnded(record) {
+            try await deleteSession(sessionID, for: request)
             return nil
         }
         let data = try JSONDecoder().decode([String: String].self, from: Data(record.data.utf8))
@@ -123,10 +130,7 @@ enum WebSessions {
     /// Gives the request's session a new id when the answer is sent, and ends the old one now: at sign-in and at every
     /// change of privilege, so an id planted before (session fixation) or seen before is worth nothing after.
     static func renewID(_ request: Request) async throws {
-        if let old = request.session.id {
-            let hash = Secrets.sha256Hex(old.string)
-            try await request.write { db in try await WebSessionRecord.query(on: db).filter(\.$tokenHash == hash).delete() }
-        }
+        if let old = request.session.id { try await request.application.sessions.driver.deleteSession(old, for: request).get() }
         request.session.id = nil
     }
 }

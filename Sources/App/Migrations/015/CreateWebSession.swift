@@ -16,7 +16,9 @@ struct CreateWebSession: AsyncMigration {
             .unique(on: "token_hash")
             .create()
         try await database.sql.create(index: "web_sessions_user_idx").on(WebSessionRecord.schema).column("user_id").run()
+        // The two the clean-up of ended sessions filters on.
         try await database.sql.create(index: "web_sessions_last_seen_idx").on(WebSessionRecord.schema).column("last_seen_at").run()
+        try await database.sql.create(index: "web_sessions_created_idx").on(WebSessionRecord.schema).column("created_at").run()
         try await database.schema("_fluent_sessions").delete()
     }
 
