@@ -225,6 +225,21 @@ struct PhotoDiagnosisTests {
         }
     }
 
+    @Test func aConvertThatIsNotImageMagickIsPassedOver() throws {
+        // A stand-in first on PATH, as on a fresh machine of the CI kind: it answers to the name but is no ImageMagick.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fake-convert-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fake = folder.appendingPathComponent("convert").path
+        #expect(FileManager.default.createFile(atPath: fake, contents: Data("#!/bin/sh\necho 'not ImageMagick'; exit 1\n".utf8)))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake)
+        #expect(OCRReader.imageMagick(environment: ["PATH": folder.path]) == nil)
+        let systemPath = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        let found = try #require(OCRReader.imageMagick(environment: ["PATH": folder.path + ":" + systemPath]))
+        #expect(found != fake)
+        #expect(OCRReader.isImageMagick(found))
+    }
+
     @Test func withoutTesseractAPhotoIsA503ThatSaysWhatToInstall() async throws {
         try await withTestApp { app in
             app.ocr = OCRReader(tesseract: nil, convert: nil)
