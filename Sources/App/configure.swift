@@ -42,7 +42,8 @@ public func configure(_ app: Application, with config: AppConfig) async throws {
     switch config.database {
     case .sqlite(let path):
         app.databases.use(.sqlite(.file(path), connectionPoolTimeout: poolTimeout), as: .sqlite)
-        app.writeGate = WriteGate(serialising: true)
+        // Every process is a visitor until `serve` claims the data folder (Entrypoint).
+        app.writeGate = WriteGate(serialising: true, turns: WriterTurns(directory: config.dataDirectory, role: .visitor))
     case .postgres(let url, let searchPath):
         var postgres = try SQLPostgresConfiguration(url: url)
         if let searchPath { postgres.searchPath = [searchPath] }
@@ -83,6 +84,7 @@ public func configure(_ app: Application, with config: AppConfig) async throws {
     app.secretBox = SecretBox(secret: config.secret)
     app.signInLimiter = AddressRateLimiter(limit: config.addressAttemptLimit, window: config.addressWindow)
     app.publicRequestLimiter = AddressRateLimiter(limit: config.publicRequestLimit, window: 3600)
+    app.publicUploadLimiter = AddressRateLimiter(limit: config.publicUploadLimit, window: 3600)
     app.events = DomainEventBus()
     app.knowledge = KnowledgeService()
     // Looked up once: a photo request should not search PATH.

@@ -95,6 +95,49 @@ struct RequestTests {
         }
     }
 
+    @Test func photosSentWithoutAnAccountAreLimitedPerRequestInBytesAndPerAddress() async throws {
+        try await withTestApp(configure: {
+            $0.publicAttachmentsPerRequest = 3
+            $0.publicRequestMaxBytes = 300
+            $0.publicUploadLimit = 6
+        }) { app in
+            let tenant = try await app.makeTenant()
+            let asset = try await app.makeAsset(tenant)
+            _ = try await app.send(.PATCH, "/api/v1/organization", token: tenant.token, json: ["settings": ["publicRequests": true]])
+            func submit() async throws -> (UUID, String) {
+                let submitted = try await app.send(.POST, "/api/v1/public/assets/\(asset)/requests", json: ["title": "Leak"])
+                return (try submitted.json()["request"]["id"].uuid(), try submitted.json()["statusToken"].string())
+            }
+            func photo(_ id: UUID, _ token: String, bytes: [UInt8] = jpegBytes) async throws -> HTTPStatus {
+                try await app.upload("/api/v1/public/requests/\(id)/attachments?token=\(token)", token: nil, bytes: bytes).status
+            }
+            func stored(_ id: UUID) async throws -> Int { try await Attachment.query(on: app.db).filter(\.$requestID == id).count() }
+
+            // Files per request (which is per token: a token belongs to one request).
+            let (first, firstToken) = try await submit()
+            for _ in 0..<3 { #expect(try await photo(first, firstToken) == .created) }
+            #expect(try await photo(first, firstToken) == .conflict)
+            #expect(try await stored(first) == 3)
+
+            // Bytes per request: 250 fit, 250 + 74 do not.
+            let (second, secondToken) = try await submit()
+            #expect(try await photo(second, secondToken, bytes: jpegBytes + [UInt8](repeating: 7, count: 176)) == .created)
+            #expect(try await photo(second, secondToken) == .payloadTooLarge)
+            #expect(try await stored(second) == 1)
+
+            // Six uploads from this address this hour, refused ones included: the seventh waits, token or not.
+            let limited = try await app.upload(
+                "/api/v1/public/requests/\(second)/attachments?token=wrong", token: nil, bytes: jpegBytes)
+            #expect(limited.status == .tooManyRequests)
+            #expect(limited.headers.first(name: "Retry-After").flatMap(Int.init).map { $0 > 0 } == true)
+            #expect(try await stored(second) == 1)
+            // A member's own uploads are not limited this way.
+            let order = try await app.makeWorkOrder(tenant)
+            #expect(
+                try await app.upload("/api/v1/work-orders/\(order)/attachments", token: tenant.token, bytes: jpegBytes).status == .created)
+        }
+    }
+
     @Test func onlyRealImagesAndPDFsWithinTheSizeLimitAreStored() async throws {
         try await withTestApp(configure: { $0.maxAttachmentSize = 1000 }) { app in
             let tenant = try await app.makeTenant()

@@ -44,4 +44,12 @@ extension Application {
         get { storage[PublicRequestLimiterKey.self] ?? AddressRateLimiter(limit: 10, window: 3600) }
         set { storage[PublicRequestLimiterKey.self] = newValue }
     }
+
+    private struct PublicUploadLimiterKey: StorageKey { typealias Value = AddressRateLimiter }
+
+    /// Photos added to public requests per client address.
+    var publicUploadLimiter: AddressRateLimiter {
+        get { storage[PublicUploadLimiterKey.self] ?? AddressRateLimiter(limit: 20, window: 3600) }
+        set { storage[PublicUploadLimiterKey.self] = newValue }
+    }
 }

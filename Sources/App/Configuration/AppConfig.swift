@@ -49,6 +49,12 @@ public struct AppConfig: Sendable {
     public var maxAttachmentSize = 10 * 1024 * 1024
     /// Public (QR-link) requests one client address may submit per hour.
     public var publicRequestLimit = 10
+    /// Photos one client address may add to public requests per hour (attempts with a wrong token count too).
+    public var publicUploadLimit = 20
+    /// Files one public request may hold, whoever holds its status token.
+    public var publicAttachmentsPerRequest = 5
+    /// Bytes one public request's files may add up to; no single file may be larger either.
+    public var publicRequestMaxBytes = 20 * 1024 * 1024
     /// How often the server checks PM schedules for due work (seconds).
     public var pmInterval: TimeInterval = 60
     /// Timeout of outbound HTTP calls (connectors, webhooks).

@@ -68,8 +68,9 @@ struct PublicRequestController: RouteCollection {
     }
 
     /// Public submissions per client address; a 429 with Retry-After beyond the limit.
-    static func checkRate(_ request: Request) async throws {
-        if let wait = await request.application.publicRequestLimiter.attempt(from: request.clientAddress ?? "unknown") {
+    static func checkRate(_ request: Request, limiter: AddressRateLimiter? = nil) async throws {
+        let limiter = limiter ?? request.application.publicRequestLimiter
+        if let wait = await limiter.attempt(from: request.clientAddress ?? "unknown") {
             throw AppError.tooManyRequests("Too many requests from this address. Try again in \(wait) seconds.", retryAfter: wait)
         }
     }
@@ -116,17 +117,34 @@ struct PublicRequestController: RouteCollection {
         publicStatus(try await tokenRequest(request, on: request.db))
     }
 
-    /// A photo for a pending public request, with its token.
+    /// A photo for a pending public request, with its token. Anyone may send these, so three limits hold: uploads
+    /// per client address and hour (counted before the token is checked, so guessing tokens is slowed too), files
+    /// per request, and bytes per request. The status token belongs to one request, so the per-request limits are
+    /// the per-token ones; they are counted from the stored files, so they hold across restarts and replicas.
     @Sendable static func attach(_ request: Request) async throws -> Response {
+        try await checkRate(request, limiter: request.application.publicUploadLimiter)
         let found = try await tokenRequest(request, on: request.db)
         guard found.status == .pending else { throw AppError.conflict("This request is already \(found.status.rawValue).") }
         let upload = try AttachmentStore.readUpload(request)
-        let dataDirectory = request.application.config.dataDirectory
+        let config = request.application.config
         let context = AuditContext.publicRequest(request)
+        let requestID = try found.requireID()
         let dto = try await request.write { db -> Attachment.DTO in
+            try await db.lockForUpdate(MaintenanceRequest.schema, id: requestID)
+            let held = try await Attachment.query(on: db).filter(\.$requestID == requestID).all(\.$size)
+            guard held.count < config.publicAttachmentsPerRequest else {
+                throw AppError.conflict(
+                    "This request already holds \(held.count) files, the most a request sent without an account may have.")
+            }
+            let total = held.reduce(upload.bytes.count, +)
+            guard total <= config.publicRequestMaxBytes else {
+                throw AppError.payloadTooLarge(
+                    "With this file the request would hold \(total) bytes; a request sent without an account may hold \(config.publicRequestMaxBytes)."
+                )
+            }
             let attachment = try AttachmentStore.store(
-                upload, organizationID: found.organizationID, userID: nil, dataDirectory: dataDirectory)
-            attachment.requestID = found.id
+                upload, organizationID: found.organizationID, userID: nil, dataDirectory: config.dataDirectory)
+            attachment.requestID = requestID
             try await attachment.create(on: db)
             try await AuditLog.record(
                 "attachment.added", entityType: "attachment", entityID: attachment.id, after: attachment.dto,
