@@ -29,9 +29,19 @@ public enum Millwright {
             exit(1)
         }
         var failed = false
+        // A server on SQLite owns its data folder while it runs: `restore` (or a second server) waits for it to stop.
+        var claim: DataDirectoryLock?
         do {
             try await configure(app, with: config)
             let command = app.environment.arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve"
+            if command == "serve", !config.isPostgres {
+                do {
+                    claim = try DataDirectoryLock.claim(config.dataDirectory)
+                    app.writeGate = WriteGate(serialising: true, turns: WriterTurns(directory: config.dataDirectory, role: .server))
+                } catch let taken as DataDirectoryLock.Taken {
+                    throw CommandFailure("\(taken); stop it first, or start this one with another MILLWRIGHT_DATA_DIR.")
+                }
+            }
             if command != "migrate" {
                 try await app.autoMigrate()
             }
@@ -47,6 +57,7 @@ public enum Millwright {
             failed = true
         }
         try? await app.asyncShutdown()
+        withExtendedLifetime(claim) {}
         if failed { exit(1) }
     }
 

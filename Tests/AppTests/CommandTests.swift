@@ -92,4 +92,29 @@ struct CommandTests {
             await #expect(throws: CommandFailure.self) { try await app.run(command: ["restore", directory + "/missing.sqlite"]) }
         }
     }
+
+    @Test func restoreRefusesWhileAServerHoldsTheDataFolderAndRunsOnceItStops() async throws {
+        let directory = NSTemporaryDirectory() + "mw-backup-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await withTestApp(configure: { $0.database = .sqlite(path: directory + "/live.sqlite") }) { app in
+            let tenant = try await app.makeTenant()
+            let snapshot = directory + "/snapshot.sqlite"
+            try await app.run(command: ["backup", snapshot])
+            _ = try await app.addMember(to: tenant, role: .viewer, email: "later@example.com")
+
+            var server: DataDirectoryLock? = try DataDirectoryLock.claim(app.config.dataDirectory)
+            let failure = try await #require(throws: CommandFailure.self) { try await app.run(command: ["restore", snapshot]) }
+            #expect(failure.description.contains("a Millwright server (process \(getpid()))"))
+            #expect(failure.description.contains("Stop the server first"))
+            #expect(try await User.query(on: app.db).filter(\.$email == "later@example.com").count() == 1)
+            // A second server is refused the same way.
+            #expect(throws: DataDirectoryLock.Taken.self) { try DataDirectoryLock.claim(app.config.dataDirectory) }
+
+            withExtendedLifetime(server) {}
+            server = nil
+            try await app.run(command: ["restore", snapshot])
+            #expect(try await User.query(on: app.db).filter(\.$email == "later@example.com").count() == 0)
+        }
+    }
 }

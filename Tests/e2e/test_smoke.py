@@ -8,6 +8,8 @@ needs, so any of them can also be run alone with `-k`.
 import re
 import sqlite3
 import subprocess
+import threading
+from collections import Counter
 
 import pytest
 import requests
@@ -112,21 +114,62 @@ def table_counts(path):
 
 
 @sqlite_only
-def test_backup_and_restore_while_serving(server, owner):
+def test_cli_writes_and_restore_beside_a_write_burst(server, owner):
+    """Another process writing beside the server: both sides wait for each other, neither fails; restore
+    refuses while the server runs and works once it has stopped."""
     snapshot = server.data_dir / "snapshot.sqlite"
     backup = server.cli("backup", str(snapshot))
     assert backup.returncode == 0, backup.stderr
 
-    added = server.cli("users", "create", "--org", owner.organization_id, "--email", "after-backup@e2e.test", "--role", "viewer")
-    assert added.returncode == 0, added.stderr
-    assert "after-backup@e2e.test" in server.request("GET", "/api/v1/users", owner.token).text
+    statuses = []
+    done = threading.Event()
 
+    def burst(worker):
+        index = 0
+        while not done.is_set():
+            r = server.request("POST", "/api/v1/users", owner.token, json={"email": f"burst{worker}-{index}@e2e.test", "role": "viewer"})
+            statuses.append(r.status_code)
+            index += 1
+
+    threads = [threading.Thread(target=burst, args=(worker,)) for worker in range(4)]
+    for thread in threads:
+        thread.start()
+    try:
+        created = [
+            server.cli("users", "create", "--org", owner.organization_id, "--email", f"cli{index}@e2e.test", "--role", "viewer")
+            for index in range(3)
+        ]
+        refused = server.cli("restore", str(snapshot))
+    finally:
+        done.set()
+        for thread in threads:
+            thread.join()
+
+    assert [r.returncode for r in created] == [0, 0, 0], [r.stdout + r.stderr for r in created]
+    assert refused.returncode != 0
+    assert "Stop the server first" in refused.stdout + refused.stderr, refused.stdout + refused.stderr
+    assert statuses and set(statuses) == {201}, Counter(statuses)
+    assert server.sql("SELECT count(*) FROM users WHERE email LIKE 'cli%@e2e.test'") == [(3,)]
+
+    # Stopped, the folder is free: restore brings back the snapshot, which the restarted server serves.
+    assert server.stop() == 0
     restore = server.cli("restore", str(snapshot))
-    assert restore.returncode == 0, restore.stderr
-    # The running server sees the restored contents: the user added after the backup is gone.
-    users = server.request("GET", "/api/v1/users", owner.token)
-    assert users.status_code == 200 and "after-backup@e2e.test" not in users.text
+    assert restore.returncode == 0, restore.stdout + restore.stderr
     assert table_counts(server.data_dir / "millwright.sqlite") == table_counts(snapshot)
+    server.start()
+    users = server.request("GET", "/api/v1/users", owner.token)
+    assert users.status_code == 200 and "cli0@e2e.test" not in users.text
+
+
+@sqlite_only
+def test_a_second_server_on_the_same_folder_refuses_to_start(server):
+    second = subprocess.run(
+        [str(BIN), "serve", "--hostname", "127.0.0.1", "--port", str(free_port())],
+        env=server.env, cwd=server.data_dir, capture_output=True, text=True, timeout=60,
+    )
+    assert second.returncode != 0
+    assert f"process {server.proc.pid}" in second.stderr, second.stderr
+    assert server.request("GET", "/ready").status_code == 200
 
 
 @postgres_only

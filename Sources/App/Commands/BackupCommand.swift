@@ -26,7 +26,9 @@ struct BackupCommand: AsyncCommand {
 }
 
 /// `millwright restore <file>`: replaces every row with the rows of a snapshot made by `backup`, in one
-/// transaction, so the database is either the old one or the snapshot's, never a mix.
+/// transaction, so the database is either the old one or the snapshot's, never a mix. It refuses while a server
+/// runs on the data folder (``DataDirectoryLock``): a server would go on from state the restore took away — its
+/// sessions, its PM run, the audit heads it just read.
 struct RestoreCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Argument(name: "file", help: "A snapshot written by `millwright backup`")
@@ -42,9 +44,15 @@ struct RestoreCommand: AsyncCommand {
         }
         let path = URL(fileURLWithPath: signature.file).path
         guard FileManager.default.fileExists(atPath: path) else { throw CommandFailure("\(path) does not exist.") }
-        let restored = try await app.writeGate.run {
-            try await Backup.restore(from: path, on: app.db)
+        let claim: DataDirectoryLock
+        do {
+            claim = try DataDirectoryLock.claim(app.config.dataDirectory)
+        } catch let taken as DataDirectoryLock.Taken {
+            throw CommandFailure(
+                "\(taken). Stop the server first (SIGTERM, or your service manager's stop), run restore again, then start it.")
         }
+        defer { withExtendedLifetime(claim) {} }
+        let restored = try await app.writeGate.run { try await Backup.restore(from: path, on: app.db) }
         context.console.print("Restored \(restored.values.reduce(0, +)) rows in \(restored.count) tables from \(path).")
     }
 }
@@ -72,6 +80,8 @@ enum Backup {
     static func restore(from path: String, on database: any Database) async throws -> [String: Int] {
         try await database.withConnection { connection in
             let sql = try connection.sql
+            // A `users create` from another terminal may hold the write lock for a moment.
+            try await connection.waitForWriters()
             try await sql.raw("ATTACH DATABASE \(bind: path) AS snapshot").run()
             do {
                 let result = try await copy(on: sql, connection: connection)

@@ -1,5 +1,6 @@
 import AsyncKit
 import Fluent
+import FluentSQLiteDriver
 import Vapor
 
 /// Turns every error into an `application/problem+json` response.
@@ -33,6 +34,12 @@ struct ProblemMiddleware: AsyncMiddleware {
             return AppError.conflict(
                 "This conflicts with the stored records (a duplicate, or a reference to something that is gone); read them again and retry."
             ).problem(requestId: requestId)
+        case let error as SQLiteError where error.isContention:
+            // Another process (a CLI command) held the database's write lock past the busy timeout.
+            request.logger.warning("The SQLite write lock stayed taken past the busy timeout")
+            let problem = AppError.serviceUnavailable("The database is busy with another program's change; try again in a few seconds.")
+                .problem(requestId: requestId).0
+            return (problem, ["Retry-After": "2"])
         case is ConnectionPoolTimeoutError:
             request.logger.error("No database connection became free in time")
             let problem = AppError.serviceUnavailable("The server is busy; try again in a few seconds.").problem(requestId: requestId).0

@@ -1,31 +1,82 @@
 import Fluent
+import FluentSQLiteDriver
 import SQLKit
 import Vapor
 
 /// Serialises write transactions where the database cannot do it for us.
 ///
 /// SQLite allows one writer at a time, and a transaction that read before another writer committed fails with
-/// `SQLITE_BUSY_SNAPSHOT`, which no busy timeout can fix. One process owns a SQLite database, so queuing its write
-/// transactions here removes those failures. PostgreSQL serialises with row locks (``lockForUpdate(_:id:on:)``)
-/// and runs writers in parallel, so the gate is open there.
+/// `SQLITE_BUSY_SNAPSHOT`, which no busy timeout can fix. Inside this process, write transactions queue here;
+/// against other processes (a `millwright users create` beside the server), each one takes SQLite's write lock
+/// before it reads (`BEGIN IMMEDIATE`), waiting up to ``sqliteBusyTimeout`` for it, and the server gives way to
+/// the others (``WriterTurns``). PostgreSQL serialises with row locks (``lockForUpdate(_:id:on:)``) and runs
+/// writers in parallel, so the gate is open there.
 final class WriteGate: Sendable {
     private let mutex: AsyncMutex?
+    private let turns: WriterTurns?
 
-    init(serialising: Bool) {
+    init(serialising: Bool, turns: WriterTurns? = nil) {
         mutex = serialising ? AsyncMutex() : nil
+        self.turns = serialising ? turns : nil
     }
 
     func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         guard let mutex else { return try await body() }
         await mutex.lock()
+        await turns?.begin()
         do {
             let result = try await body()
+            turns?.end()
             await mutex.unlock()
             return result
         } catch {
+            turns?.end()
             await mutex.unlock()
             throw error
         }
+    }
+}
+
+/// Takes turns at a SQLite file between the server and other processes writing to it.
+///
+/// SQLite's lock is not fair: a waiting process polls for it, and a busy server that begins its next write the
+/// moment the last one commits takes it again every time, so a command beside it would wait in vain. So a
+/// **visitor** (any process but the server) holds a shared `flock` on `writers.lock` while it waits for and
+/// holds the write lock, and the **server** checks, before each write, that no visitor holds it — and if one
+/// does, lets it go first (waiting at most ``sqliteBusyTimeout``). The check costs one system call.
+final class WriterTurns: Sendable {
+    enum Role: Sendable { case server, visitor }
+
+    static let fileName = "writers.lock"
+
+    let role: Role
+    private let descriptor: Int32
+
+    init?(directory: String, role: Role) {
+        let descriptor = open((directory as NSString).appendingPathComponent(Self.fileName), O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return nil }
+        self.descriptor = descriptor
+        self.role = role
+    }
+
+    deinit { close(descriptor) }
+
+    func begin() async {
+        let poll = Duration.milliseconds(role == .server ? 2 : 1)
+        let deadline = ContinuousClock.now + sqliteBusyTimeout
+        switch role {
+        case .server:
+            // Free (the usual case): no visitor waits; give it back at once. Taken: a visitor goes first.
+            while flock(descriptor, LOCK_EX | LOCK_NB) != 0, ContinuousClock.now < deadline { try? await Task.sleep(for: poll) }
+            flock(descriptor, LOCK_UN)
+        case .visitor:
+            // Refused only for the instant the server checks.
+            while flock(descriptor, LOCK_SH | LOCK_NB) != 0, ContinuousClock.now < deadline { try? await Task.sleep(for: poll) }
+        }
+    }
+
+    func end() {
+        if role == .visitor { flock(descriptor, LOCK_UN) }
     }
 }
 
@@ -61,14 +112,61 @@ extension Application {
 
     /// Runs `body` in one transaction, serialised on SQLite. Every change of state goes through here.
     func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        try await writeGate.run { try await self.db.transaction(body) }
+        try await writeGate.run { try await self.db.writeTransaction(body) }
     }
 }
 
 extension Request {
     /// Runs `body` in one transaction, serialised on SQLite. Every change of state goes through here.
     func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        try await application.writeGate.run { try await self.db.transaction(body) }
+        try await application.writeGate.run { try await self.db.writeTransaction(body) }
+    }
+}
+
+/// How long a SQLite writer waits for another process's write to finish before giving up (answered 503).
+let sqliteBusyTimeout: Duration = .seconds(10)
+
+extension Database {
+    /// A transaction that holds the write lock from its start, so that nothing it reads can go stale before it
+    /// writes.
+    fileprivate func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T)
+        async throws -> T
+    {
+        try await transaction { db in
+            try await db.beginWriting()
+            return try await body(db)
+        }
+    }
+
+    /// On SQLite, turns the transaction just begun into `BEGIN IMMEDIATE`: Fluent begins deferred transactions,
+    /// which take the write lock only at their first write — too late if another process wrote after their first
+    /// read (`SQLITE_BUSY_SNAPSHOT`, which waiting cannot cure). A deferred transaction that has run no statement
+    /// holds nothing, so ending it and beginning an immediate one in its place is safe; Fluent's own `COMMIT` or
+    /// `ROLLBACK` then ends the immediate one. The busy timeout replaces SQLite-NIO's handler, which retries
+    /// without pause or end.
+    private func beginWriting() async throws {
+        guard dialectKind == .sqlite else { return }
+        let milliseconds = Int(sqliteBusyTimeout.components.seconds * 1000)
+        try await waitForWriters()
+        try await sql.raw("COMMIT").run()
+        try await sql.raw("BEGIN IMMEDIATE").run()
+    }
+
+    /// Makes this SQLite connection wait up to ``sqliteBusyTimeout`` for another process's lock, then fail with
+    /// `SQLITE_BUSY` (answered 503, see ``SQLiteError/isContention``).
+    func waitForWriters() async throws {
+        let milliseconds = sqliteBusyTimeout.components.seconds * 1000
+        try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(milliseconds))").run()
+    }
+}
+
+extension SQLiteError {
+    /// Whether another connection held a lock this one waited for in vain: contention, not a fault.
+    var isContention: Bool {
+        switch reason {
+        case .busy, .busyTimeout, .busyInSnapshot, .busyInRecovery, .locked, .lockedBySharedCache: true
+        default: false
+        }
     }
 }
 
