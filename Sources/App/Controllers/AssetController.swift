@@ -64,18 +64,18 @@ struct AssetController: RouteCollection {
         var description: String??
         var customFields: String??
 
-        init(_ request: Request, creating: Bool) throws {
+        init(_ request: Request, creating: Bool) async throws {
             var body = try JSONBody(request)
             body.rejectUnknown(allowed: Self.fields)
             func required<T>(_ key: String, _ read: (inout JSONBody) -> T?) -> T?? {
                 creating ? .some(read(&body)) : body.patch(key, read)
             }
-            siteID = required("siteId") { $0.uuid("siteId", required: true) }
+            siteID = required("siteId") { $0.reference("siteId", .site, required: true) }
             tag = required("tag") { $0.string("tag", required: true, maxLength: 64) }
             name = required("name") { $0.string("name", required: true) }
             kind = body.patch("kind") { $0.enumValue("kind", Asset.Kind.self, required: true) }
-            locationID = body.patch("locationId") { $0.uuid("locationId") }
-            parentID = body.patch("parentId") { $0.uuid("parentId") }
+            locationID = body.patch("locationId") { $0.reference("locationId", .location) }
+            parentID = body.patch("parentId") { $0.reference("parentId", .asset) }
             manufacturer = body.patch("manufacturer") { $0.string("manufacturer", maxLength: 100) }
             model = body.patch("model") { $0.string("model", maxLength: 100) }
             serialNumber = body.patch("serialNumber") { $0.string("serialNumber", maxLength: 100) }
@@ -86,7 +86,7 @@ struct AssetController: RouteCollection {
             purchaseCost = body.patch("purchaseCost") { $0.double("purchaseCost", range: 0...1e12) }
             description = body.patch("description") { $0.string("description", maxLength: 4000) }
             customFields = body.patch("customFields") { $0.customFields("customFields") }
-            try body.validate()
+            try await body.validate(for: request.principal, on: request.db)
         }
 
         func apply(to asset: Asset, principal: Principal, on db: any Database) async throws {
@@ -150,7 +150,7 @@ struct AssetController: RouteCollection {
     @Sendable static func create(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.assetsWrite)
-        let input = try Input(request, creating: true)
+        let input = try await Input(request, creating: true)
         return try await Resources.create(request, path: "assets") { db in
             let asset = Asset()
             asset.kind = .machine
@@ -166,7 +166,7 @@ struct AssetController: RouteCollection {
         try principal.require(.assetsWrite)
         let id = try request.pathID("assetID")
         _ = try await principal.findInSite(Asset.self, id, on: request.db)
-        let input = try Input(request, creating: false)
+        let input = try await Input(request, creating: false)
         return try await Resources.update(request, load: { try await principal.findInSite(Asset.self, id, on: $0) }) { asset, db in
             try await input.apply(to: asset, principal: principal, on: db)
         }

@@ -37,29 +37,27 @@ struct ChecklistController: RouteCollection {
             try await principal.find(ChecklistTemplate.self, request.pathID("checklistTemplateID"), on: request.db), for: request)
     }
 
-    static func templateInput(_ request: Request, creating: Bool) throws -> (name: String?, items: [TaskSpec]?) {
+    static func templateInput(_ request: Request, creating: Bool) async throws -> (name: String?, items: [TaskSpec]?) {
         var body = try JSONBody(request)
         body.rejectUnknown(allowed: ["name", "items"])
         let name = body.string("name", required: creating)
         var items: [TaskSpec]?
         if let raw = body.rawValue("items") {
             if case .array(let values) = raw, (1...200).contains(values.count) {
-                var problems: [FieldProblem] = []
-                items = values.enumerated().compactMap { TaskSpec.read($0.element, field: "items[\($0.offset)]", into: &problems) }
-                for problem in problems { body.add(problem.field, problem.message) }
+                items = values.enumerated().compactMap { TaskSpec.read($0.element, field: "items[\($0.offset)]", into: &body) }
             } else {
                 body.add("items", "must be an array of 1 to 200 items")
             }
         } else if creating {
             body.add("items", "is required")
         }
-        try body.validate()
+        try await body.validate(for: request.principal, on: request.db)
         return (name, items)
     }
 
     @Sendable static func createTemplate(_ request: Request) async throws -> Response {
         try request.principal.require(.workOrdersManage)
-        let (name, items) = try templateInput(request, creating: true)
+        let (name, items) = try await templateInput(request, creating: true)
         return try await Resources.create(request, path: "checklist-templates") { _ in
             let template = ChecklistTemplate()
             template.name = name ?? ""
@@ -73,7 +71,7 @@ struct ChecklistController: RouteCollection {
         try principal.require(.workOrdersManage)
         let id = try request.pathID("checklistTemplateID")
         _ = try await principal.find(ChecklistTemplate.self, id, on: request.db)
-        let (name, items) = try templateInput(request, creating: false)
+        let (name, items) = try await templateInput(request, creating: false)
         return try await Resources.update(request, load: { try await principal.find(ChecklistTemplate.self, id, on: $0) }) { template, _ in
             if let name { template.name = name }
             if let items { template.itemsJSON = try AuditLog.snapshot(items) }
@@ -125,17 +123,15 @@ struct ChecklistController: RouteCollection {
         _ = try await WorkOrderEntryController.readable(request)
         var body = try JSONBody(request)
         body.rejectUnknown(allowed: ["templateId", "items"])
-        let templateID = body.uuid("templateId")
+        let templateID = body.reference("templateId", .checklistTemplate)
         var items: [TaskSpec] = []
         if case .array(let values)? = body.rawValue("items") {
-            var problems: [FieldProblem] = []
-            items = values.enumerated().compactMap { TaskSpec.read($0.element, field: "items[\($0.offset)]", into: &problems) }
-            for problem in problems { body.add(problem.field, problem.message) }
+            items = values.enumerated().compactMap { TaskSpec.read($0.element, field: "items[\($0.offset)]", into: &body) }
         } else if body.has("items") {
             body.add("items", "must be an array")
         }
         if templateID == nil, items.isEmpty, body.problems.isEmpty { body.add("templateId", "or items is required") }
-        try body.validate()
+        try await body.validate(for: principal, on: request.db)
         let context = try request.auditContext
         let extra = items
         let created = try await request.write { db -> [WorkOrderTask.DTO] in

@@ -140,7 +140,7 @@ struct DiagnosisController: RouteCollection {
         ]
         if let asset = record.assetID { defaults["assetId"] = .string(asset.uuidString) }
         body = body.filling(defaults)
-        let input = try WorkOrderInput(body: &body, creating: true, allowSource: false)
+        let input = try await WorkOrderInput(body: &body, creating: true, allowSource: false, principal: principal, on: request.db)
         let context = try request.auditContext
         let dto = try await request.write { db -> WorkOrder.DTO in
             // Two clicks on "create a work order" make one: the second waits for the first and then finds its link.

@@ -42,14 +42,14 @@ struct LocationController: RouteCollection {
         var name: String??
         var description: String??
 
-        init(_ request: Request, creating: Bool) throws {
+        init(_ request: Request, creating: Bool) async throws {
             var body = try JSONBody(request)
             body.rejectUnknown(allowed: creating ? ["siteId", "parentId", "name", "description"] : ["parentId", "name", "description"])
-            siteID = creating ? body.uuid("siteId", required: true) : nil
-            parentID = body.patch("parentId") { $0.uuid("parentId") }
+            siteID = creating ? body.reference("siteId", .site, required: true) : nil
+            parentID = body.patch("parentId") { $0.reference("parentId", .location) }
             name = creating ? .some(body.string("name", required: true)) : body.patch("name") { $0.string("name", required: true) }
             description = body.patch("description") { $0.string("description", maxLength: 2000) }
-            try body.validate()
+            try await body.validate(for: request.principal, on: request.db)
         }
 
         func apply(to location: Location, principal: Principal, on db: any Database) async throws {
@@ -69,7 +69,7 @@ struct LocationController: RouteCollection {
     @Sendable static func create(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.sitesWrite)
-        let input = try Input(request, creating: true)
+        let input = try await Input(request, creating: true)
         return try await Resources.create(request, path: "locations") { db in
             guard let siteID = input.siteID else { throw AppError.invalid("siteId", "is required") }
             try await principal.requireSite(siteID, field: "siteId", on: db)
@@ -85,7 +85,7 @@ struct LocationController: RouteCollection {
         try principal.require(.sitesWrite)
         let id = try request.pathID("locationID")
         _ = try await principal.findInSite(Location.self, id, on: request.db)
-        let input = try Input(request, creating: false)
+        let input = try await Input(request, creating: false)
         return try await Resources.update(request, load: { try await principal.findInSite(Location.self, id, on: $0) }) { location, db in
             try await input.apply(to: location, principal: principal, on: db)
         }

@@ -50,11 +50,11 @@ struct MeterController: RouteCollection {
         try principal.require(.metersWrite)
         var body = try JSONBody(request)
         body.rejectUnknown(allowed: ["assetId", "name", "unit", "monotonic"])
-        let assetID = body.uuid("assetId", required: true)
+        let assetID = body.reference("assetId", .asset, required: true)
         let name = body.string("name", required: true, maxLength: 100)
         let unit = body.string("unit", required: true, maxLength: 20)
         let monotonic = body.bool("monotonic") ?? true
-        try body.validate()
+        try await body.validate(for: principal, on: request.db)
         guard let assetID, let name, let unit else { throw AppError.validation(body.problems) }
         return try await Resources.create(request, path: "meters") { db in
             do {

@@ -57,13 +57,13 @@ struct PMScheduleController: RouteCollection {
         var active: Bool?
         var checklistTemplateID: UUID??
 
-        init(_ request: Request, creating: Bool) throws {
+        init(_ request: Request, creating: Bool) async throws {
             var body = try JSONBody(request)
             body.rejectUnknown(allowed: [
                 "assetId", "title", "description", "type", "priority", "calendar", "meter", "leadDays", "nextDueAt", "nextDueReading",
                 "assigneeIds", "teamId", "estimatedMinutes", "active", "checklistTemplateId",
             ])
-            assetID = creating ? body.uuid("assetId", required: true) : nil
+            assetID = creating ? body.reference("assetId", .asset, required: true) : nil
             if !creating, body.has("assetId") { body.add("assetId", "cannot change: make a new schedule for another asset") }
             title = body.string("title", required: creating)
             description = body.patch("description") { $0.string("description", maxLength: 10_000) }
@@ -75,18 +75,18 @@ struct PMScheduleController: RouteCollection {
             leadDays = body.int("leadDays", range: 0...365)
             nextDueAt = body.date("nextDueAt")
             nextDueReading = body.double("nextDueReading", range: -1e15...1e15)
-            assigneeIDs = body.uuidArray("assigneeIds", maxCount: 50)
-            teamID = body.patch("teamId") { $0.uuid("teamId") }
+            assigneeIDs = body.references("assigneeIds", .member, maxCount: 50)
+            teamID = body.patch("teamId") { $0.reference("teamId", .team) }
             estimatedMinutes = body.patch("estimatedMinutes") { $0.int("estimatedMinutes", range: 0...100_000) }
             active = body.bool("active")
-            checklistTemplateID = body.patch("checklistTemplateId") { $0.uuid("checklistTemplateId") }
+            checklistTemplateID = body.patch("checklistTemplateId") { $0.reference("checklistTemplateId", .checklistTemplate) }
             if creating, (calendar ?? nil) == nil, (meter ?? nil) == nil, body.problems.isEmpty {
                 body.add("calendar", "or meter is required: a schedule needs a calendar interval, a meter interval, or both")
             }
             if creating, (calendar ?? nil) != nil, nextDueAt == nil {
                 body.add("nextDueAt", "is required for a calendar schedule: when is it first due?")
             }
-            try body.validate()
+            try await body.validate(for: request.principal, on: request.db)
         }
 
         static func calendar(_ body: inout JSONBody) -> CalendarInterval? {
@@ -111,9 +111,9 @@ struct PMScheduleController: RouteCollection {
             }
             var inner = JSONBody(values: object)
             inner.rejectUnknown(allowed: ["meterId", "every"])
-            let meterID = inner.uuid("meterId", required: true)
+            let meterID = inner.reference("meterId", .meter, required: true)
             let every = inner.double("every", required: true, range: 0.000_001...1e12)
-            for problem in inner.problems { body.add("meter.\(problem.field)", problem.message) }
+            body.adopt(inner, at: "meter")
             guard let meterID, let every else { return nil }
             return (meterID, every)
         }
@@ -189,7 +189,7 @@ struct PMScheduleController: RouteCollection {
     @Sendable static func create(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.workOrdersManage)
-        let input = try Input(request, creating: true)
+        let input = try await Input(request, creating: true)
         return try await Resources.create(request, path: "pm-schedules") { db in
             let schedule = PMSchedule()
             schedule.type = .preventive
@@ -207,7 +207,7 @@ struct PMScheduleController: RouteCollection {
         try principal.require(.workOrdersManage)
         let id = try request.pathID("pmScheduleID")
         _ = try await principal.findInSite(PMSchedule.self, id, on: request.db)
-        let input = try Input(request, creating: false)
+        let input = try await Input(request, creating: false)
         return try await Resources.update(request, load: { try await principal.findInSite(PMSchedule.self, id, on: $0) }) { schedule, db in
             try await input.apply(to: schedule, principal: principal, on: db)
         }

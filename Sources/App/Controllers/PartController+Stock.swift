@@ -51,10 +51,10 @@ extension PartController {
         try principal.require(.partsWrite)
         var body = try JSONBody(request)
         body.rejectUnknown(allowed: ["partId", "locationId", "minimum", "maximum", "reorderQuantity"])
-        let partID = body.uuid("partId", required: true)
-        let locationID = body.uuid("locationId", required: true)
+        let partID = body.reference("partId", .part, required: true)
+        let locationID = body.reference("locationId", .location, required: true)
         let limits = levelLimits(&body)
-        try body.validate()
+        try await body.validate(for: principal, on: request.db)
         guard let partID, let locationID else { throw AppError.validation(body.problems) }
         return try await Resources.create(request, path: "stock-levels") { db in
             var problems: [FieldProblem] = []
@@ -108,7 +108,7 @@ extension PartController {
         let quantity = body.double("quantity", required: true, range: -1e12...1e12)
         let reason = body.string("reason", required: true, maxLength: 500)
         let unitCost = body.double("unitCost", range: 0...1e9)
-        let destination = body.uuid("toLocationId")
+        let destination = body.reference("toLocationId", .location)
         switch kind {
         case .issue?, .return?, .transferIn?:
             body.add("kind", "must be receive, adjust, count or transfer_out: issues and returns go through a work order")
@@ -121,7 +121,7 @@ extension PartController {
         }
         if kind == .transferOut, destination == nil { body.add("toLocationId", "is required for a transfer") }
         if kind == .transferOut, destination == source.locationID { body.add("toLocationId", "is where the stock already is") }
-        try body.validate()
+        try await body.validate(for: principal, on: request.db)
         guard let kind, let quantity, let reason else { throw AppError.validation(body.problems) }
         let context = try request.auditContext
         let (movements, low) = try await request.write { db -> ([StockMovement.DTO], [DomainEvent]) in

@@ -105,7 +105,7 @@ struct PartController: RouteCollection {
         return try await Resources.show(try await principal.find(Part.self, request.pathID("partID"), on: request.db), for: request)
     }
 
-    static func partInput(_ request: Request, principal: Principal, creating: Bool) throws
+    static func partInput(_ request: Request, principal: Principal, creating: Bool) async throws
         -> @Sendable (Part, any Database) async throws -> Void
     {
         var body = try JSONBody(request)
@@ -117,8 +117,8 @@ struct PartController: RouteCollection {
         let unitCost = body.double("unitCost", range: 0...1e9)
         let barcode = body.patch("barcode") { $0.string("barcode", maxLength: 128) }
         let critical = body.bool("critical")
-        let vendor = body.patch("preferredVendorId") { $0.uuid("preferredVendorId") }
-        try body.validate()
+        let vendor = body.patch("preferredVendorId") { $0.reference("preferredVendorId", .vendor) }
+        try await body.validate(for: principal, on: request.db)
         return { part, db in
             if let number, number != part.$number.value {
                 if try await principal.query(Part.self, on: db).filter(\.$number == number).count() > 0 {
@@ -144,7 +144,7 @@ struct PartController: RouteCollection {
     @Sendable static func createPart(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.partsWrite)
-        let apply = try partInput(request, principal: principal, creating: true)
+        let apply = try await partInput(request, principal: principal, creating: true)
         return try await Resources.create(request, path: "parts") { db in
             let part = Part()
             part.unit = "each"
@@ -160,7 +160,7 @@ struct PartController: RouteCollection {
         try principal.require(.partsWrite)
         let id = try request.pathID("partID")
         _ = try await principal.find(Part.self, id, on: request.db)
-        let apply = try partInput(request, principal: principal, creating: false)
+        let apply = try await partInput(request, principal: principal, creating: false)
         return try await Resources.update(request, load: { try await principal.find(Part.self, id, on: $0) }, apply: apply)
     }
 

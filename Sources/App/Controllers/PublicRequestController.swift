@@ -62,7 +62,7 @@ struct PublicRequestController: RouteCollection {
     @Sendable static func submit(_ request: Request) async throws -> Response {
         let (asset, organization) = try await publicAsset(request, on: request.db)
         try await checkRate(request)
-        let input = try RequestController.Input(request, isPublic: true)
+        let input = try await RequestController.Input(request, isPublic: true)
         let (status, token) = try await create(input, asset: asset, organization: organization, request: request)
         return try await Submitted(request: status, statusToken: token).encodeResponse(status: .created, for: request)
     }

@@ -76,10 +76,10 @@ struct PurchaseOrderController: RouteCollection {
         var unitCost: Double?
     }
 
-    static func readLine(_ body: inout JSONBody, prefix: String) -> LineInput? {
+    static func readLine(_ body: inout JSONBody) -> LineInput? {
         body.rejectUnknown(allowed: ["partId", "locationId", "quantity", "unitCost"])
-        let partID = body.uuid("partId", required: true)
-        let locationID = body.uuid("locationId", required: true)
+        let partID = body.reference("partId", .part, required: true)
+        let locationID = body.reference("locationId", .location, required: true)
         let quantity = body.double("quantity", required: true, range: 0.000_001...1e9)
         let unitCost = body.double("unitCost", range: 0...1e9)
         guard let partID, let locationID, let quantity else { return nil }
@@ -111,7 +111,7 @@ struct PurchaseOrderController: RouteCollection {
         try principal.require(.purchaseOrdersWrite)
         var body = try JSONBody(request)
         body.rejectUnknown(allowed: ["vendorId", "notes", "lines"])
-        let vendorID = body.uuid("vendorId", required: true)
+        let vendorID = body.reference("vendorId", .vendor, required: true)
         let notes = body.string("notes", maxLength: 4000)
         var lines: [LineInput] = []
         if let raw = body.rawValue("lines") {
@@ -122,15 +122,15 @@ struct PurchaseOrderController: RouteCollection {
                         continue
                     }
                     var lineBody = JSONBody(values: object)
-                    let line = readLine(&lineBody, prefix: "lines[\(index)].")
-                    for problem in lineBody.problems { body.add("lines[\(index)].\(problem.field)", problem.message) }
+                    let line = readLine(&lineBody)
+                    body.adopt(lineBody, at: "lines[\(index)]")
                     if let line { lines.append(line) }
                 }
             } else {
                 body.add("lines", "must be an array of at most 200 lines")
             }
         }
-        try body.validate()
+        try await body.validate(for: principal, on: request.db)
         guard let vendorID else { throw AppError.validation(body.problems) }
         let context = try request.auditContext
         let linesToAdd = lines
@@ -180,9 +180,9 @@ struct PurchaseOrderController: RouteCollection {
         _ = try await principal.find(PurchaseOrder.self, request.pathID("purchaseOrderID"), on: request.db)
         var body = try JSONBody(request)
         body.rejectUnknown(allowed: ["vendorId", "notes"])
-        let vendorID = body.uuid("vendorId")
+        let vendorID = body.reference("vendorId", .vendor)
         let notes = body.patch("notes") { $0.string("notes", maxLength: 4000) }
-        try body.validate()
+        try await body.validate(for: principal, on: request.db)
         return try await Resources.update(request, load: { db in try await draft(request, on: db) }) { order, db in
             if let vendorID {
                 guard (try? await principal.find(Vendor.self, vendorID, on: db)) != nil else {
@@ -206,8 +206,8 @@ struct PurchaseOrderController: RouteCollection {
         try principal.require(.purchaseOrdersWrite)
         _ = try await principal.find(PurchaseOrder.self, request.pathID("purchaseOrderID"), on: request.db)
         var body = try JSONBody(request)
-        let line = readLine(&body, prefix: "")
-        try body.validate()
+        let line = readLine(&body)
+        try await body.validate(for: principal, on: request.db)
         guard let line else { throw AppError.validation(body.problems) }
         let context = try request.auditContext
         let (detail, version) = try await request.write { db -> (Detail, Int) in
@@ -322,15 +322,15 @@ struct PurchaseOrderController: RouteCollection {
                 }
                 var line = JSONBody(values: object)
                 line.rejectUnknown(allowed: ["lineId", "quantity"])
-                let lineID = line.uuid("lineId", required: true)
+                let lineID = line.reference("lineId", .purchaseOrderLine, required: true)
                 let quantity = line.double("quantity", required: true, range: 0.000_001...1e9)
-                for problem in line.problems { body.add("lines[\(index)].\(problem.field)", problem.message) }
+                body.adopt(line, at: "lines[\(index)]")
                 if let lineID, let quantity { receipts.append((lineID, quantity)) }
             }
         } else {
             body.add("lines", "must be a non-empty array of {lineId, quantity}")
         }
-        try body.validate()
+        try await body.validate(for: principal, on: request.db)
         let context = try request.auditContext
         let received = receipts
         let (detail, version) = try await request.write { db -> (Detail, Int) in

@@ -56,25 +56,31 @@ struct RequestController: RouteCollection {
         var contactName: String?
         var contactEmail: String?
 
-        init(_ request: Request, isPublic: Bool) throws {
+        init(_ request: Request, isPublic: Bool) async throws {
             var body = try JSONBody(request)
-            try self.init(body: &body, isPublic: isPublic)
+            self.init(reading: &body, isPublic: isPublic)
+            if isPublic { try body.validate() } else { try await body.validate(for: request.principal, on: request.db) }
         }
 
+        /// A request typed into the public form (which names no ids).
         init(body: inout JSONBody, isPublic: Bool) throws {
+            self.init(reading: &body, isPublic: isPublic)
+            try body.validate()
+        }
+
+        private init(reading body: inout JSONBody, isPublic: Bool) {
             body.rejectUnknown(
                 allowed: isPublic
                     ? ["title", "description", "contactName", "contactEmail"] : ["title", "description", "assetId", "siteId"])
             let title = body.string("title", required: true)
             description = body.string("description", maxLength: 10_000)
-            assetID = isPublic ? nil : body.uuid("assetId")
-            siteID = isPublic ? nil : body.uuid("siteId")
+            assetID = isPublic ? nil : body.reference("assetId", .asset)
+            siteID = isPublic ? nil : body.reference("siteId", .site)
             contactName = isPublic ? body.string("contactName", maxLength: 200) : nil
             contactEmail = isPublic ? body.email("contactEmail") : nil
             if !isPublic, assetID == nil, siteID == nil, !body.problems.contains(where: { $0.field == "siteId" || $0.field == "assetId" }) {
                 body.add("siteId", "is required when no assetId is given")
             }
-            try body.validate()
             self.title = title ?? ""
         }
     }
@@ -82,7 +88,7 @@ struct RequestController: RouteCollection {
     @Sendable static func create(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.requestsCreate)
-        let input = try Input(request, isPublic: false)
+        let input = try await Input(request, isPublic: false)
         let published = { (dto: MaintenanceRequest.DTO, id: UUID) in
             DomainEvent(.requestCreated, organizationID: principal.organizationID, entityID: id, data: ["siteId": dto.siteId.uuidString])
         }
@@ -116,10 +122,10 @@ struct RequestController: RouteCollection {
         body.rejectUnknown(allowed: ["priority", "type", "assigneeIds", "teamId", "dueAt"])
         let priority = body.enumValue("priority", WorkOrderPriority.self)
         let type = body.enumValue("type", WorkOrderType.self)
-        let assignees = body.uuidArray("assigneeIds", maxCount: 50)
-        let teamID = body.uuid("teamId")
+        let assignees = body.references("assigneeIds", .member, maxCount: 50)
+        let teamID = body.reference("teamId", .team)
         let dueAt = body.date("dueAt")
-        try body.validate()
+        try await body.validate(for: principal, on: request.db)
         let context = try request.auditContext
         let (dto, workOrder) = try await request.write { db -> (MaintenanceRequest.DTO, WorkOrder.DTO) in
             try await db.lockForUpdate(MaintenanceRequest.schema, id: id)

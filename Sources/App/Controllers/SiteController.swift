@@ -38,14 +38,14 @@ struct SiteController: RouteCollection {
         var timeZone: String??
         var clientID: UUID??
 
-        init(_ request: Request, creating: Bool) throws {
+        init(_ request: Request, creating: Bool) async throws {
             var body = try JSONBody(request)
             body.rejectUnknown(allowed: ["name", "address", "timeZone", "clientId"])
             name = creating ? .some(body.string("name", required: true)) : body.patch("name") { $0.string("name", required: true) }
             address = body.patch("address") { $0.string("address", maxLength: 500) }
             timeZone = body.patch("timeZone") { $0.timeZone("timeZone", required: true) }
-            clientID = body.patch("clientId") { $0.uuid("clientId") }
-            try body.validate()
+            clientID = body.patch("clientId") { $0.reference("clientId", .client) }
+            try await body.validate(for: request.principal, on: request.db)
         }
 
         func apply(to site: Site, principal: Principal, on db: any Database) async throws {
@@ -67,7 +67,7 @@ struct SiteController: RouteCollection {
         guard principal.siteIDs == nil else {
             throw AppError.forbidden("Your membership is limited to some sites, so you cannot create new ones.")
         }
-        let input = try Input(request, creating: true)
+        let input = try await Input(request, creating: true)
         return try await Resources.create(request, path: "sites") { db in
             let site = Site()
             site.timeZone = "UTC"
@@ -81,7 +81,7 @@ struct SiteController: RouteCollection {
         try principal.require(.sitesWrite)
         let id = try request.pathID("siteID")
         _ = try await principal.findSite(id, on: request.db)
-        let input = try Input(request, creating: false)
+        let input = try await Input(request, creating: false)
         return try await Resources.update(request, load: { try await principal.findSite(id, on: $0) }) { site, db in
             try await input.apply(to: site, principal: principal, on: db)
         }

@@ -28,12 +28,12 @@ struct TeamController: RouteCollection {
         return try await Resources.show(try await principal.find(Team.self, request.pathID("teamID"), on: request.db), for: request)
     }
 
-    static func input(_ request: Request, creating: Bool) throws -> (name: String?, members: [UUID]?) {
+    static func input(_ request: Request, creating: Bool) async throws -> (name: String?, members: [UUID]?) {
         var body = try JSONBody(request)
         body.rejectUnknown(allowed: ["name", "memberIds"])
         let name = body.string("name", required: creating, maxLength: 100)
-        let members = body.uuidArray("memberIds", maxCount: 500)
-        try body.validate()
+        let members = body.references("memberIds", .member, maxCount: 500)
+        try await body.validate(for: request.principal, on: request.db)
         return (name, members)
     }
 
@@ -51,7 +51,7 @@ struct TeamController: RouteCollection {
     @Sendable static func create(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.teamsWrite)
-        let (name, members) = try input(request, creating: true)
+        let (name, members) = try await input(request, creating: true)
         return try await Resources.create(request, path: "teams") { db in
             let team = Team()
             team.name = name ?? ""
@@ -65,7 +65,7 @@ struct TeamController: RouteCollection {
         try principal.require(.teamsWrite)
         let id = try request.pathID("teamID")
         _ = try await principal.find(Team.self, id, on: request.db)
-        let (name, members) = try input(request, creating: false)
+        let (name, members) = try await input(request, creating: false)
         return try await Resources.update(request, load: { try await principal.find(Team.self, id, on: $0) }) { team, db in
             if let name { team.name = name }
             if let members { team.memberIDs = try await checkMembers(members, principal: principal, on: db) }

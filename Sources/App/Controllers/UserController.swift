@@ -56,12 +56,12 @@ struct UserController: RouteCollection {
         let name = body.string("name", maxLength: 200)
         let role = body.enumValue("role", Role.self, required: true)
         let password = body.secret("password", maxLength: 200)
-        let siteIDs = body.uuidArray("siteIds")
+        let siteIDs = body.references("siteIds", .site)
         if let password { for problem in PasswordHasher.problems(password, field: "password") { body.add(problem.field, problem.message) } }
         if let role, !MemberPolicy.mayGrant(role, principal: principal) {
             body.add("role", "you cannot grant a role above your own")
         }
-        try body.validate()
+        try await body.validate(for: principal, on: request.db)
         guard let email, let role else { throw AppError.validation(body.problems) }
         let context = try request.auditContext
         let passwords = request.application.passwordHasher
@@ -86,11 +86,11 @@ struct UserController: RouteCollection {
         let name = body.string("name", maxLength: 200)
         let role = body.enumValue("role", Role.self)
         // Absent: leave the sites alone; null: all sites; a list: only those.
-        let siteChange: [UUID]?? = body.has("siteIds") ? .some(body.uuidArray("siteIds")) : .none
+        let siteChange: [UUID]?? = body.has("siteIds") ? .some(body.references("siteIds", .site)) : .none
         if let role, !MemberPolicy.mayGrant(role, principal: principal) {
             body.add("role", "you cannot grant a role above your own")
         }
-        try body.validate()
+        try await body.validate(for: principal, on: request.db)
         let context = try request.auditContext
         let updated = try await request.write { db -> MemberDTO in
             let membership = try await member(userID, of: principal, on: db, lock: true)

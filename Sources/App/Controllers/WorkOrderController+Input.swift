@@ -26,14 +26,14 @@ struct WorkOrderInput: Sendable {
     /// An empty input, for work orders the system makes (PM, requests); set the fields directly.
     init() {}
 
-    init(_ request: Request, creating: Bool) throws {
+    init(_ request: Request, creating: Bool) async throws {
         var body = try JSONBody(request)
-        try self.init(body: &body, creating: creating)
+        try await self.init(body: &body, creating: creating, principal: request.principal, on: request.db)
     }
 
     /// - Parameters:
     ///   - allowSource: whether the body may say where the order came from.
-    init(body: inout JSONBody, creating: Bool, allowSource: Bool = true) throws {
+    init(body: inout JSONBody, creating: Bool, allowSource: Bool = true, principal: Principal, on db: any Database) async throws {
         var allowed = creating ? Self.fields : Self.fields.subtracting(["source", "siteId"])
         if !allowSource { allowed.remove("source") }
         body.rejectUnknown(allowed: allowed)
@@ -41,11 +41,11 @@ struct WorkOrderInput: Sendable {
         description = body.patch("description") { $0.string("description", maxLength: 10_000) }
         type = body.enumValue("type", WorkOrderType.self)
         priority = body.enumValue("priority", WorkOrderPriority.self)
-        siteID = creating ? body.uuid("siteId") : nil
-        assetID = body.patch("assetId") { $0.uuid("assetId") }
-        locationID = body.patch("locationId") { $0.uuid("locationId") }
-        teamID = body.patch("teamId") { $0.uuid("teamId") }
-        assigneeIDs = body.uuidArray("assigneeIds", maxCount: 50)
+        siteID = creating ? body.reference("siteId", .site) : nil
+        assetID = body.patch("assetId") { $0.reference("assetId", .asset) }
+        locationID = body.patch("locationId") { $0.reference("locationId", .location) }
+        teamID = body.patch("teamId") { $0.reference("teamId", .team) }
+        assigneeIDs = body.references("assigneeIds", .member, maxCount: 50)
         dueAt = body.patch("dueAt") { $0.date("dueAt") }
         estimatedMinutes = body.patch("estimatedMinutes") { $0.int("estimatedMinutes", range: 0...100_000) }
         faultCodes = body.stringArray("faultCodes", maxCount: 20)
@@ -62,7 +62,7 @@ struct WorkOrderInput: Sendable {
         {
             body.add("siteId", "is required when no assetId is given")
         }
-        try body.validate()
+        try await body.validate(for: principal, on: db)
     }
 
     /// Applies the fields, checking every reference against the tenant and the principal's sites.

@@ -40,8 +40,8 @@ extension WorkOrderController {
         var body = try JSONBody(request)
         body.rejectUnknown(allowed: ["text", "siteId"])
         let text = body.string("text", required: true, maxLength: 2000)
-        let siteID = body.uuid("siteId")
-        try body.validate()
+        let siteID = body.reference("siteId", .site)
+        try await body.validate(for: principal, on: request.db)
         guard let text else { throw AppError.validation(body.problems) }
         let query = principal.siteQuery(Asset.self, on: request.db).filter(\.$status != .decommissioned)
         if let siteID { query.filter(\.$siteID == siteID) }

@@ -19,9 +19,10 @@ extension WorkOrderController {
         let reason = body.string("reason", maxLength: 2000)
         let resolutionNote = body.string("resolutionNote", maxLength: 10_000)
         let codes = (
-            problem: body.uuid("problemCodeId"), cause: body.uuid("causeCodeId"), remedy: body.uuid("remedyCodeId")
+            problem: body.reference("problemCodeId", .failureCode), cause: body.reference("causeCodeId", .failureCode),
+            remedy: body.reference("remedyCodeId", .failureCode)
         )
-        try body.validate()
+        try await body.validate(for: principal, on: request.db)
         let context = try request.auditContext
         let (dto, from) = try await request.write { db -> (WorkOrder.DTO, WorkOrderStatus) in
             try await db.lockForUpdate(WorkOrder.schema, id: id)

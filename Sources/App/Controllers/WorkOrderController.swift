@@ -97,7 +97,7 @@ struct WorkOrderController: RouteCollection {
     @Sendable static func create(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.workOrdersCreate)
-        let input = try WorkOrderInput(request, creating: true)
+        let input = try await WorkOrderInput(request, creating: true)
         let context = try request.auditContext
         let dto = try await request.write { db -> WorkOrder.DTO in
             let workOrder = try await WorkOrders.create(
@@ -115,7 +115,7 @@ struct WorkOrderController: RouteCollection {
         try principal.require(.workOrdersUpdate)
         let id = try request.pathID("workOrderID")
         let existing = try await principal.findInSite(WorkOrder.self, id, on: request.db)
-        let input = try WorkOrderInput(request, creating: false)
+        let input = try await WorkOrderInput(request, creating: false)
         let response = try await Resources.update(request, load: { try await principal.findInSite(WorkOrder.self, id, on: $0) }) {
             workOrder, db in
             guard !workOrder.status.isFinal else {

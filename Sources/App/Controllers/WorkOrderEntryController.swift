@@ -109,12 +109,12 @@ struct WorkOrderEntryController: RouteCollection {
         let rate = body.double("hourlyRate", range: 0...100_000) ?? 0
         let note = body.string("note", maxLength: 2000)
         let performedAt = body.date("performedAt") ?? Date()
-        let userID = body.uuid("userId") ?? principal.userID
+        let userID = body.reference("userId", .member) ?? principal.userID
         if userID == nil { body.add("userId", "is required when an API key logs time") }
         if let other = userID, other != principal.userID, !principal.can(.workOrdersManage) {
             body.add("userId", "only managers may log time for someone else")
         }
-        try body.validate()
+        try await body.validate(for: principal, on: request.db)
         guard let minutes, let userID else { throw AppError.validation(body.problems) }
         return try await add(request, action: "labor.logged", entityType: "labor_entry", dto: { $0.dto }) { workOrder, db in
             if try await principal.query(Membership.self, on: db).filter(\.$user.$id == userID).count() == 0 {
@@ -219,12 +219,12 @@ struct WorkOrderEntryController: RouteCollection {
         _ = try await readable(request)
         var body = try JSONBody(request)
         body.rejectUnknown(allowed: ["assetId", "startedAt", "endedAt", "reason"])
-        let assetID = body.uuid("assetId")
+        let assetID = body.reference("assetId", .asset)
         let startedAt = body.date("startedAt") ?? Date()
         let endedAt = body.date("endedAt")
         let reason = body.string("reason", maxLength: 1000)
         if let endedAt, endedAt < startedAt { body.add("endedAt", "is before startedAt") }
-        try body.validate()
+        try await body.validate(for: principal, on: request.db)
         return try await add(request, action: "downtime.recorded", entityType: "downtime", dto: { $0.dto }) { workOrder, db in
             guard let assetID = assetID ?? workOrder.assetID else {
                 throw AppError.invalid("assetId", "is required: this work order has no asset")

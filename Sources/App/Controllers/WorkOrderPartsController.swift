@@ -25,12 +25,12 @@ struct WorkOrderPartsController: RouteCollection {
         }
     }
 
-    static func input(_ request: Request) throws -> (levelID: UUID, quantity: Double) {
+    static func input(_ request: Request) async throws -> (levelID: UUID, quantity: Double) {
         var body = try JSONBody(request)
         body.rejectUnknown(allowed: ["stockLevelId", "quantity"])
-        let levelID = body.uuid("stockLevelId", required: true)
+        let levelID = body.reference("stockLevelId", .stockLevel, required: true)
         let quantity = body.double("quantity", required: true, range: 0.000_001...1e9)
-        try body.validate()
+        try await body.validate(for: request.principal, on: request.db)
         guard let levelID, let quantity else { throw AppError.validation(body.problems) }
         return (levelID, quantity)
     }
@@ -40,7 +40,7 @@ struct WorkOrderPartsController: RouteCollection {
     @Sendable static func issue(_ request: Request) async throws -> Response {
         let principal = try request.principal
         _ = try await WorkOrderEntryController.readable(request)
-        let (levelID, quantity) = try input(request)
+        let (levelID, quantity) = try await input(request)
         let context = try request.auditContext
         let (movement, events) = try await request.write { db -> (StockMovement.DTO, [DomainEvent]) in
             let workOrder = try await WorkOrderEntryController.workable(request, on: db)
@@ -76,7 +76,7 @@ struct WorkOrderPartsController: RouteCollection {
     @Sendable static func giveBack(_ request: Request) async throws -> Response {
         let principal = try request.principal
         _ = try await WorkOrderEntryController.readable(request)
-        let (levelID, quantity) = try input(request)
+        let (levelID, quantity) = try await input(request)
         let context = try request.auditContext
         let movement = try await request.write { db -> StockMovement.DTO in
             let workOrder = try await WorkOrderEntryController.workable(request, on: db)
@@ -114,7 +114,7 @@ struct WorkOrderPartsController: RouteCollection {
     @Sendable static func reserve(_ request: Request) async throws -> Response {
         let principal = try request.principal
         _ = try await WorkOrderEntryController.readable(request)
-        let (levelID, quantity) = try input(request)
+        let (levelID, quantity) = try await input(request)
         let context = try request.auditContext
         let reservation = try await request.write { db -> Reservation.DTO in
             let workOrder = try await WorkOrderEntryController.workable(request, on: db)

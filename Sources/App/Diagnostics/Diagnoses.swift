@@ -62,7 +62,7 @@ struct DiagnosisInput: Sendable {
             body.rejectUnknown(allowed: ["query", "assetId", "manufacturer", "family"])
         }
         let query = body.string("query", required: !isMultipart || (!imageRequired && image == nil), maxLength: maxQueryLength)
-        let assetID = body.uuid("assetId")
+        let assetID = body.reference("assetId", .asset)
         let manufacturer = body.string("manufacturer", maxLength: 100)
         let family = body.string("family", maxLength: 100)
         if let query, query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, !body.problems.contains(where: { $0.field == "query" })
@@ -76,7 +76,7 @@ struct DiagnosisInput: Sendable {
         if let family, base.family(named: family) == nil {
             body.add("family", "is not a product family of the knowledge base")
         }
-        try body.validate()
+        try await body.validate(for: request.principal, on: request.db)
         return DiagnosisInput(query: query ?? "", assetID: assetID, manufacturer: manufacturer, family: family, image: image)
     }
 }

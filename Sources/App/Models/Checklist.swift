@@ -26,10 +26,10 @@ struct TaskSpec: Codable, Sendable, Equatable {
     var choices: [String]?
     var meterId: UUID?
 
-    /// Reads one item of a template or a task body, listing its problems under `field`.
-    static func read(_ value: JSONValue, field: String, into problems: inout [FieldProblem]) -> TaskSpec? {
+    /// Reads one item of a template or a task body into `parent`, its problems and its meter under `field`.
+    static func read(_ value: JSONValue, field: String, into parent: inout JSONBody) -> TaskSpec? {
         guard case .object(let object) = value else {
-            problems.append(FieldProblem(field: field, message: "must be an object"))
+            parent.add(field, "must be an object")
             return nil
         }
         var body = JSONBody(values: object)
@@ -41,11 +41,11 @@ struct TaskSpec: Codable, Sendable, Equatable {
         let maximum = body.double("maximum")
         let unit = body.string("unit", maxLength: 20)
         let choices = body.stringArray("choices", maxCount: 20)
-        let meterID = body.uuid("meterId")
+        let meterID = body.reference("meterId", .meter)
         if let minimum, let maximum, maximum < minimum { body.add("maximum", "is below the minimum") }
         if kind == .multipleChoice, (choices ?? []).count < 2 { body.add("choices", "must list at least two choices") }
         if kind == .meterReading, meterID == nil { body.add("meterId", "is required for a meter reading") }
-        problems += body.problems.map { FieldProblem(field: "\(field).\($0.field)", message: $0.message) }
+        parent.adopt(body, at: field)
         guard let kind, let label, body.problems.isEmpty else { return nil }
         return TaskSpec(
             kind: kind, label: label, required: required, minimum: minimum, maximum: maximum, unit: unit, choices: choices, meterId: meterID

@@ -7,11 +7,14 @@ import Vapor
 /// var body = try JSONBody(request)
 /// let email = body.string("email", required: true)
 /// let role = body.enumValue("role", Role.self, required: true)
-/// try body.validate()
+/// let siteIDs = body.references("siteIds", .site)
+/// try await body.validate(for: principal, on: request.db)
 /// ```
 struct JSONBody {
     private let values: [String: JSONValue]
     private(set) var problems: [FieldProblem] = []
+    /// The ids read with ``reference(_:_:required:)``, for ``validate(for:on:)`` to check.
+    private(set) var references: [Reference] = []
 
     /// Whether a body of this type is JSON the API reads: `application/json`, or `application/merge-patch+json` (what
     /// a PATCH here means, RFC 7396), in UTF-8 (RFC 8259 §8.1: a `charset` other than UTF-8 is refused, not guessed).
@@ -66,7 +69,12 @@ struct JSONBody {
         problems.append(FieldProblem(field: field, message: message))
     }
 
-    /// Throws a 422 listing every problem found so far.
+    mutating func note(_ reference: Reference) {
+        references.append(reference)
+    }
+
+    /// Throws a 422 listing every problem found so far. A body that read ids checks them with
+    /// ``validate(for:on:)`` instead.
     func validate() throws {
         if !problems.isEmpty { throw AppError.validation(problems) }
     }

@@ -32,7 +32,8 @@ extension Application {
         ).json()["id"].uuid()
         let team = try await send(.POST, "/api/v1/teams", token: tenant.token, json: ["name": "Crew"]).json()["id"].uuid()
         let failureCode = try await send(
-            .POST, "/api/v1/failure-codes", token: tenant.token, json: ["category": "cause", "code": "C1", "description": "Wear"]
+            .POST, "/api/v1/failure-codes", token: tenant.token,
+            json: ["category": "cause", "code": "C-\(atomKey.prefix(8))", "description": "Wear"]
         ).json()["id"].uuid()
         let workOrder = try await makeWorkOrder(tenant, json: ["assetId": asset.uuidString])
         let labor = try await send(.POST, "/api/v1/work-orders/\(workOrder)/labor", token: tenant.token, json: ["minutes": 30])
@@ -71,7 +72,8 @@ extension Application {
         )
         .json()[0]["id"].uuid()
         let customField = try await send(
-            .POST, "/api/v1/custom-fields", token: tenant.token, json: ["key": "panel", "label": "Panel", "type": "text"]
+            .POST, "/api/v1/custom-fields", token: tenant.token,
+            json: ["key": "panel_\(atomKey.filter(\.isLetter).prefix(8))", "label": "Panel", "type": "text"]
         ).json()["id"].uuid()
         let diagnosis = try await send(
             .POST, "/api/v1/diagnoses", token: tenant.token, json: ["query": "PowerFlex 525 F004", "assetId": asset.uuidString]
