@@ -130,7 +130,10 @@ struct PermissionMatrixTests {
         case .purchaseOrdersWrite:
             let vendor = try await app.send(.POST, "/api/v1/vendors", token: tenant.token, json: ["name": "Acme Supply"]).json()["id"]
                 .string()
-            return try await app.send(.POST, "/api/v1/purchase-orders", token: token, json: ["vendorId": vendor]).status
+            let site = try await app.makeSite(tenant)
+            return try await app.send(
+                .POST, "/api/v1/purchase-orders", token: token, json: ["vendorId": vendor, "siteId": site.uuidString]
+            ).status
         case .requestsCreate:
             let site = try await app.makeSite(tenant)
             return try await app.send(

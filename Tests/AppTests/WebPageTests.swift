@@ -674,7 +674,15 @@ struct WebCatalogPageTests {
             let pm = try await manager.get("/pm-schedules").body.string
             #expect(pm.contains("Grease pump") && pm.contains("1 month") && pm.contains("2030-01-15"))
 
-            #expect(try await manager.post("/purchase-orders", ["vendorId": vendor, "notes": "belts"]).status == .seeOther)
+            let south = try await app.send(.GET, "/api/v1/sites", token: tenant.token).json()["items"].array.first {
+                $0["name"].stringValue == "South"
+            }
+            let site = try #require(south)["id"].string()
+            // The delivery site is required: a form without it is refused with the field named.
+            let noSite = try await manager.post("/purchase-orders", ["vendorId": vendor, "notes": "belts"])
+            #expect(noSite.status == .unprocessableEntity)
+            #expect(noSite.body.string.contains("id=\"siteId-error\""))
+            #expect(try await manager.post("/purchase-orders", ["vendorId": vendor, "siteId": site, "notes": "belts"]).status == .seeOther)
             let order = try await app.send(.GET, "/api/v1/purchase-orders", token: tenant.token).json()["items"][0]
             let orderID = try order["id"].string()
             let list = try await manager.get("/purchase-orders").body.string
@@ -748,8 +756,9 @@ struct WebPurchaseOrderPageTests {
             let stock = try await app.makeStock(tenant, quantity: 0)
             let vendor = try await app.send(.POST, "/api/v1/vendors", token: tenant.token, json: ["name": "Belt & Co"]).json()["id"]
                 .string()
-            let order = try await app.send(.POST, "/api/v1/purchase-orders", token: tenant.token, json: ["vendorId": vendor]).json()["id"]
-                .string()
+            let order = try await app.send(
+                .POST, "/api/v1/purchase-orders", token: tenant.token, json: ["vendorId": vendor, "siteId": stock.site.uuidString]
+            ).json()["id"].string()
             var owner = try await WebBrowser.member(app, of: tenant, role: .owner)
             let path = "/purchase-orders/\(order)"
             #expect(try await owner.get(path).body.string.contains("No lines yet"))
@@ -834,10 +843,9 @@ struct WebLiveAndDetailTests {
                 .json()["id"]
                 .string()
             let vendor = try await app.send(.POST, "/api/v1/vendors", token: tenant.token, json: ["name": "V"]).json()["id"].string()
-            let purchase = try await app.send(.POST, "/api/v1/purchase-orders", token: tenant.token, json: ["vendorId": vendor]).json()[
-                "id"
-            ]
-            .string()
+            let purchase = try await app.send(
+                .POST, "/api/v1/purchase-orders", token: tenant.token, json: ["vendorId": vendor, "siteId": stock.site.uuidString]
+            ).json()["id"].string()
             let pages: [(path: String, allowed: Set<Role>, shows: String)] = [
                 ("/work-orders/\(order)", Role.with(.workOrdersRead), "Detail order"),
                 ("/assets/\(asset)", Role.with(.assetsRead), "Detail pump"),

@@ -170,7 +170,7 @@ extension PartController {
     @Sendable static func listAlerts(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.partsRead)
-        let query = principal.query(Alert.self, on: request.db)
+        let query = principal.siteQuery(Alert.self, on: request.db)
         if let status = try request.queryEnum("status", Alert.Status.self) { query.filter(\.$status == status) }
         return try await Listing.respond(request, query: query, sortFields: alertSort, defaultSort: "-createdAt", filename: "alerts") {
             $0.dto
@@ -183,7 +183,7 @@ extension PartController {
         let id = try request.pathID("alertID")
         let context = try request.auditContext
         let dto = try await request.write { db -> Alert.DTO in
-            let alert = try await principal.find(Alert.self, id, on: db)
+            let alert = try await principal.findInSite(Alert.self, id, on: db)
             guard alert.status == .open else { return alert.dto }
             let before = alert.dto
             alert.status = .resolved

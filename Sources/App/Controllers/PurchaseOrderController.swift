@@ -25,6 +25,7 @@ struct PurchaseOrderController: RouteCollection {
         var id: UUID
         var number: String
         var vendorId: UUID
+        var siteId: UUID?
         var status: PurchaseOrder.Status
         var notes: String?
         var automatic: Bool
@@ -39,7 +40,8 @@ struct PurchaseOrderController: RouteCollection {
         let lines = try await PurchaseOrderLine.query(on: db).filter(\.$purchaseOrderID == (try order.requireID())).sort(\.$createdAt).all()
         let dto = order.dto
         return Detail(
-            id: dto.id, number: dto.number, vendorId: dto.vendorId, status: dto.status, notes: dto.notes, automatic: dto.automatic,
+            id: dto.id, number: dto.number, vendorId: dto.vendorId, siteId: dto.siteId, status: dto.status, notes: dto.notes,
+            automatic: dto.automatic,
             total: lines.reduce(0) { $0 + $1.quantity * $1.unitCost }, lines: lines.map(\.dto), version: dto.version,
             createdAt: dto.createdAt,
             updatedAt: dto.updatedAt)
@@ -53,7 +55,7 @@ struct PurchaseOrderController: RouteCollection {
     @Sendable static func list(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.purchaseOrdersRead)
-        let query = principal.query(PurchaseOrder.self, on: request.db)
+        let query = principal.siteQuery(PurchaseOrder.self, on: request.db)
         if let status = try request.queryEnum("status", PurchaseOrder.Status.self) { query.filter(\.$status == status) }
         if let vendorID = try request.queryUUID("vendorId") { query.filter(\.$vendorID == vendorID) }
         return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "-number", filename: "purchase-orders")
@@ -65,7 +67,7 @@ struct PurchaseOrderController: RouteCollection {
     @Sendable static func show(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.purchaseOrdersRead)
-        let order = try await principal.find(PurchaseOrder.self, request.pathID("purchaseOrderID"), on: request.db)
+        let order = try await principal.findInSite(PurchaseOrder.self, request.pathID("purchaseOrderID"), on: request.db)
         return try await makeDetail(order, on: request.db).response(version: order.version, for: request)
     }
 
@@ -86,18 +88,25 @@ struct PurchaseOrderController: RouteCollection {
         return LineInput(partID: partID, locationID: locationID, quantity: quantity, unitCost: unitCost)
     }
 
-    /// Adds a line, checking the part and location; the cost defaults to the part's unit cost.
-    static func addLine(_ line: LineInput, to orderID: UUID, field: String, principal: Principal, on db: any Database) async throws {
+    /// Adds a line, checking the part and location (at the order's delivery site); the cost defaults to the
+    /// part's unit cost.
+    static func addLine(_ line: LineInput, to order: PurchaseOrder, field: String, principal: Principal, on db: any Database)
+        async throws
+    {
         var problems: [FieldProblem] = []
         let part = try? await principal.find(Part.self, line.partID, on: db)
         if part == nil { problems.append(FieldProblem(field: "\(field)partId", message: "is not a part of this organization")) }
-        if (try? await principal.findInSite(Location.self, line.locationID, on: db)) == nil {
+        if let location = try? await principal.findInSite(Location.self, line.locationID, on: db) {
+            if let siteID = order.siteID, location.siteID != siteID {
+                problems.append(FieldProblem(field: "\(field)locationId", message: "is not at the order's delivery site"))
+            }
+        } else {
             problems.append(FieldProblem(field: "\(field)locationId", message: "is not a location you can reach"))
         }
         guard problems.isEmpty, let part else { throw AppError.validation(problems) }
         let row = PurchaseOrderLine()
         row.organizationID = principal.organizationID
-        row.purchaseOrderID = orderID
+        row.purchaseOrderID = try order.requireID()
         row.partID = line.partID
         row.locationID = line.locationID
         row.quantity = line.quantity
@@ -110,8 +119,9 @@ struct PurchaseOrderController: RouteCollection {
         let principal = try request.principal
         try principal.require(.purchaseOrdersWrite)
         var body = try JSONBody(request)
-        body.rejectUnknown(allowed: ["vendorId", "notes", "lines"])
+        body.rejectUnknown(allowed: ["vendorId", "siteId", "notes", "lines"])
         let vendorID = body.reference("vendorId", .vendor, required: true)
+        let siteID = body.reference("siteId", .site, required: true)
         let notes = body.string("notes", maxLength: 4000)
         var lines: [LineInput] = []
         if let raw = body.rawValue("lines") {
@@ -131,7 +141,7 @@ struct PurchaseOrderController: RouteCollection {
             }
         }
         try await body.validate(for: principal, on: request.db)
-        guard let vendorID else { throw AppError.validation(body.problems) }
+        guard let vendorID, let siteID else { throw AppError.validation(body.problems) }
         let context = try request.auditContext
         let linesToAdd = lines
         let (detail, version) = try await request.write { db -> (Detail, Int) in
@@ -142,13 +152,14 @@ struct PurchaseOrderController: RouteCollection {
             order.organizationID = principal.organizationID
             order.number = try await Counter.next("purchase_order", organizationID: principal.organizationID, on: db)
             order.vendorID = vendorID
+            order.siteID = siteID
             order.status = .draft
             order.notes = notes
             order.automatic = false
             order.version = 1
             try await order.create(on: db)
             for (index, line) in linesToAdd.enumerated() {
-                try await addLine(line, to: try order.requireID(), field: "lines[\(index)].", principal: principal, on: db)
+                try await addLine(line, to: order, field: "lines[\(index)].", principal: principal, on: db)
             }
             let detail = try await makeDetail(order, on: db)
             try await AuditLog.record(
@@ -166,7 +177,7 @@ struct PurchaseOrderController: RouteCollection {
         let principal = try request.principal
         let id = try request.pathID("purchaseOrderID")
         try await db.lockForUpdate(PurchaseOrder.schema, id: id)
-        let order = try await principal.find(PurchaseOrder.self, id, on: db)
+        let order = try await principal.findInSite(PurchaseOrder.self, id, on: db)
         try ETag.check(request, currentVersion: order.version)
         guard order.status == .draft else {
             throw AppError.conflict("Only a draft can be changed; this order is \(order.status.rawValue).")
@@ -177,7 +188,7 @@ struct PurchaseOrderController: RouteCollection {
     @Sendable static func update(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.purchaseOrdersWrite)
-        _ = try await principal.find(PurchaseOrder.self, request.pathID("purchaseOrderID"), on: request.db)
+        _ = try await principal.findInSite(PurchaseOrder.self, request.pathID("purchaseOrderID"), on: request.db)
         var body = try JSONBody(request)
         body.rejectUnknown(allowed: ["vendorId", "notes"])
         let vendorID = body.reference("vendorId", .vendor)
@@ -197,14 +208,14 @@ struct PurchaseOrderController: RouteCollection {
     @Sendable static func delete(_ request: Request) async throws -> HTTPStatus {
         let principal = try request.principal
         try principal.require(.purchaseOrdersWrite)
-        _ = try await principal.find(PurchaseOrder.self, request.pathID("purchaseOrderID"), on: request.db)
+        _ = try await principal.findInSite(PurchaseOrder.self, request.pathID("purchaseOrderID"), on: request.db)
         return try await Resources.delete(request, load: { db in try await draft(request, on: db) })
     }
 
     @Sendable static func addLine(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.purchaseOrdersWrite)
-        _ = try await principal.find(PurchaseOrder.self, request.pathID("purchaseOrderID"), on: request.db)
+        _ = try await principal.findInSite(PurchaseOrder.self, request.pathID("purchaseOrderID"), on: request.db)
         var body = try JSONBody(request)
         let line = readLine(&body)
         try await body.validate(for: principal, on: request.db)
@@ -213,7 +224,7 @@ struct PurchaseOrderController: RouteCollection {
         let (detail, version) = try await request.write { db -> (Detail, Int) in
             let order = try await draft(request, on: db)
             let before = try await makeDetail(order, on: db)
-            try await addLine(line, to: try order.requireID(), field: "", principal: principal, on: db)
+            try await addLine(line, to: order, field: "", principal: principal, on: db)
             return try await save(order, action: "line_added", before: before, principal: principal, context: context, on: db)
         }
         return try await detail.response(status: .created, version: version, for: request)
@@ -222,7 +233,7 @@ struct PurchaseOrderController: RouteCollection {
     @Sendable static func removeLine(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.purchaseOrdersWrite)
-        _ = try await principal.find(PurchaseOrder.self, request.pathID("purchaseOrderID"), on: request.db)
+        _ = try await principal.findInSite(PurchaseOrder.self, request.pathID("purchaseOrderID"), on: request.db)
         let lineID = try request.pathID("lineID")
         let context = try request.auditContext
         let (detail, version) = try await request.write { db -> (Detail, Int) in
@@ -278,12 +289,12 @@ struct PurchaseOrderController: RouteCollection {
         let principal = try request.principal
         try principal.require(.purchaseOrdersRead)
         let id = try request.pathID("purchaseOrderID")
-        _ = try await principal.find(PurchaseOrder.self, id, on: request.db)
+        _ = try await principal.findInSite(PurchaseOrder.self, id, on: request.db)
         try principal.require(action.permission)
         let context = try request.auditContext
         let (detail, version) = try await request.write { db -> (Detail, Int) in
             try await db.lockForUpdate(PurchaseOrder.schema, id: id)
-            let order = try await principal.find(PurchaseOrder.self, id, on: db)
+            let order = try await principal.findInSite(PurchaseOrder.self, id, on: db)
             try ETag.check(request, currentVersion: order.version)
             guard action.from.contains(order.status) else {
                 let possible =
@@ -309,7 +320,7 @@ struct PurchaseOrderController: RouteCollection {
         let principal = try request.principal
         try principal.require(.purchaseOrdersRead)
         let id = try request.pathID("purchaseOrderID")
-        _ = try await principal.find(PurchaseOrder.self, id, on: request.db)
+        _ = try await principal.findInSite(PurchaseOrder.self, id, on: request.db)
         try principal.require(.purchaseOrdersWrite)
         var body = try JSONBody(request)
         body.rejectUnknown(allowed: ["lines"])
@@ -335,7 +346,7 @@ struct PurchaseOrderController: RouteCollection {
         let received = receipts
         let (detail, version) = try await request.write { db -> (Detail, Int) in
             try await db.lockForUpdate(PurchaseOrder.schema, id: id)
-            let order = try await principal.find(PurchaseOrder.self, id, on: db)
+            let order = try await principal.findInSite(PurchaseOrder.self, id, on: db)
             try ETag.check(request, currentVersion: order.version)
             guard [.approved, .partiallyReceived].contains(order.status) else {
                 throw AppError.conflict("Only an approved order can be received; this one is \(order.status.rawValue).")

@@ -49,7 +49,7 @@ struct WebPurchaseOrderController: RouteCollection {
         try principal.require(.purchaseOrdersRead)
         request.optionalPrincipal = principal
         let db = request.db
-        let order = try await principal.find(PurchaseOrder.self, request.pathID("purchaseOrderID"), on: db)
+        let order = try await principal.findInSite(PurchaseOrder.self, request.pathID("purchaseOrderID"), on: db)
         let detail = try await PurchaseOrderController.makeDetail(order, on: db)
         let parts = try await principal.query(Part.self, on: db).sort(\.$number).all()
         let partNames = Dictionary(uniqueKeysWithValues: parts.compactMap { part in part.id.map { ($0, "\(part.number) \(part.name)") } })
@@ -107,7 +107,7 @@ struct WebPurchaseOrderController: RouteCollection {
     /// Receiving: each line's "received now" field, where one was filled in.
     @Sendable static func receive(_ request: Request) async throws -> Response {
         let principal = try await WebSession.requirePrincipal(request)
-        let order = try await principal.find(PurchaseOrder.self, request.pathID("purchaseOrderID"), on: request.db)
+        let order = try await principal.findInSite(PurchaseOrder.self, request.pathID("purchaseOrderID"), on: request.db)
         let detail = try await PurchaseOrderController.makeDetail(order, on: request.db)
         var lines: [JSONValue] = []
         for line in detail.lines {

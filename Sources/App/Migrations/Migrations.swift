@@ -50,5 +50,7 @@ extension Application {
         migrations.add(CreateWebSession())
         // 016: audit chain heads sealed with the server's key
         migrations.add(UpdateAuditChainHeadAddSeal(seal: auditSeal))
+        // 017: alerts and purchase orders belong to a site
+        migrations.add(UpdateAlertsAndPurchaseOrdersAddSite())
     }
 }

@@ -227,7 +227,7 @@ final class Reservation: Model, TenantModel, @unchecked Sendable {
 
 /// Something that needs a person's attention (a part below its minimum); resolved by hand or when the
 /// condition clears.
-final class Alert: Model, TenantModel, @unchecked Sendable {
+final class Alert: Model, SiteTagged, @unchecked Sendable {
     static let schema = "alerts"
 
     enum Kind: String, Codable, CaseIterable, Sendable { case stockLow = "stock_low" }
@@ -238,11 +238,14 @@ final class Alert: Model, TenantModel, @unchecked Sendable {
     @Field(key: "kind") var kind: Kind
     @Field(key: "status") var status: Status
     @Field(key: "entity_id") var entityID: UUID
+    /// The site the alert is about (a low-stock alert: its stock's); none for one about the whole organization.
+    @OptionalField(key: "site_id") var siteID: UUID?
     @Field(key: "message") var message: String
     @OptionalField(key: "resolved_at") var resolvedAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     static var organizationIDKey: KeyPath<Alert, FieldProperty<Alert, UUID>> { \.$organizationID }
+    static var siteIDKey: KeyPath<Alert, OptionalFieldProperty<Alert, UUID>> { \.$siteID }
 
     init() {}
 
@@ -251,6 +254,7 @@ final class Alert: Model, TenantModel, @unchecked Sendable {
         var kind: Kind
         var status: Status
         var entityId: UUID
+        var siteId: UUID?
         var message: String
         var resolvedAt: Date?
         var createdAt: Date?
@@ -258,7 +262,7 @@ final class Alert: Model, TenantModel, @unchecked Sendable {
 
     var dto: DTO {
         DTO(
-            id: id ?? UUID(), kind: kind, status: status, entityId: entityID, message: message, resolvedAt: resolvedAt, createdAt: createdAt
-        )
+            id: id ?? UUID(), kind: kind, status: status, entityId: entityID, siteId: siteID, message: message, resolvedAt: resolvedAt,
+            createdAt: createdAt)
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import Vapor
 
 /// An order of parts from a vendor: draft → submitted → approved → partially received → received → closed.
-final class PurchaseOrder: Model, VersionedModel, @unchecked Sendable {
+final class PurchaseOrder: Model, VersionedModel, SiteTagged, @unchecked Sendable {
     static let schema = "purchase_orders"
     static let entityType = "purchase_order"
 
@@ -17,6 +17,9 @@ final class PurchaseOrder: Model, VersionedModel, @unchecked Sendable {
     @Field(key: "organization_id") var organizationID: UUID
     @Field(key: "number") var number: Int
     @Field(key: "vendor_id") var vendorID: UUID
+    /// Where the goods are delivered: every line's location is at this site. None only on orders older than sites
+    /// on orders, which only members who reach every site see.
+    @OptionalField(key: "site_id") var siteID: UUID?
     @Field(key: "status") var status: Status
     @OptionalField(key: "notes") var notes: String?
     /// Drafted by the system when stock fell below its minimum.
@@ -26,6 +29,7 @@ final class PurchaseOrder: Model, VersionedModel, @unchecked Sendable {
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
     static var organizationIDKey: KeyPath<PurchaseOrder, FieldProperty<PurchaseOrder, UUID>> { \.$organizationID }
+    static var siteIDKey: KeyPath<PurchaseOrder, OptionalFieldProperty<PurchaseOrder, UUID>> { \.$siteID }
 
     init() {}
 
@@ -33,6 +37,7 @@ final class PurchaseOrder: Model, VersionedModel, @unchecked Sendable {
         var id: UUID
         var number: String
         var vendorId: UUID
+        var siteId: UUID?
         var status: Status
         var notes: String?
         var automatic: Bool
@@ -43,8 +48,8 @@ final class PurchaseOrder: Model, VersionedModel, @unchecked Sendable {
 
     var dto: DTO {
         DTO(
-            id: id ?? UUID(), number: "PO-" + String(format: "%06d", number), vendorId: vendorID, status: status, notes: notes,
-            automatic: automatic, version: version, createdAt: createdAt, updatedAt: updatedAt)
+            id: id ?? UUID(), number: "PO-" + String(format: "%06d", number), vendorId: vendorID, siteId: siteID, status: status,
+            notes: notes, automatic: automatic, version: version, createdAt: createdAt, updatedAt: updatedAt)
     }
 }
 

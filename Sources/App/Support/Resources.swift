@@ -17,6 +17,29 @@ protocol SiteOwned: VersionedModel {
     static var siteIDKey: KeyPath<Self, FieldProperty<Self, UUID>> { get }
 }
 
+/// A row that may belong to a site (a purchase order's delivery site, a low-stock alert's): members limited to
+/// some sites see only the rows of those; a row of no site only members who reach every site.
+protocol SiteTagged: TenantModel {
+    var siteID: UUID? { get }
+    static var siteIDKey: KeyPath<Self, OptionalFieldProperty<Self, UUID>> { get }
+}
+
+extension Principal {
+    /// A tenant query further limited to the principal's sites.
+    func siteQuery<M: SiteTagged>(_ model: M.Type, on database: any Database) -> QueryBuilder<M> {
+        let query = self.query(model, on: database)
+        if let siteIDs { query.filter(M.siteIDKey ~~ siteIDs) }
+        return query
+    }
+
+    /// The row in this tenant and within the principal's sites, or 404.
+    func findInSite<M: SiteTagged>(_ model: M.Type, _ id: UUID?, on database: any Database) async throws -> M {
+        let found = try await find(model, id, on: database)
+        guard siteIDs == nil || found.siteID.map(canAccess(siteID:)) == true else { throw AppError.notFound("No such \(M.resourceName).") }
+        return found
+    }
+}
+
 extension Principal {
     /// Whether a membership limited to some sites reaches `siteID`.
     func canAccess(siteID: UUID) -> Bool {

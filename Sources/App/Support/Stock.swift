@@ -90,11 +90,13 @@ enum Stock {
     static func raiseLowStock(_ level: StockLevel, principal: Principal, context: AuditContext, on db: any Database) async throws {
         let levelID = try level.requireID()
         guard let part = try await Part.find(level.partID, on: db) else { return }
+        let siteID = try await Location.find(level.locationID, on: db)?.siteID
         let alert = Alert()
         alert.organizationID = principal.organizationID
         alert.kind = .stockLow
         alert.status = .open
         alert.entityID = levelID
+        alert.siteID = siteID
         alert.message = "\(part.number) \(part.name): \(level.quantity.formatted()) \(part.unit) left, minimum \(level.minimum.formatted())"
         try await alert.create(on: db)
         guard let vendorID = part.preferredVendorID else { return }
@@ -108,6 +110,7 @@ enum Stock {
         order.organizationID = principal.organizationID
         order.number = try await Counter.next("purchase_order", organizationID: principal.organizationID, on: db)
         order.vendorID = vendorID
+        order.siteID = siteID
         order.status = .draft
         order.automatic = true
         order.notes = "Drafted because \(part.number) fell below its minimum."

@@ -145,11 +145,12 @@ extension WebCatalog {
                 Column(
                     label: "Order", value: text("number"),
                     href: { item in if case .string(let id)? = item["id"] { "/purchase-orders/\(id)" } else { nil } }),
-                Column(label: "Vendor", value: named("vendorId")),
+                Column(label: "Vendor", value: named("vendorId")), Column(label: "Delivered to", value: named("siteId")),
                 Column(label: "Status", value: label("status")), Column(label: "Notes", value: text("notes")),
             ],
             fields: [
                 Field(name: "vendorId", label: "Vendor", kind: .select(.vendors, optional: false)),
+                Field(name: "siteId", label: "Delivery site", kind: .select(.sites, optional: false)),
                 Field(name: "notes", label: "Notes", kind: .textarea),
             ],
             actions: [
@@ -165,6 +166,7 @@ extension WebCatalog {
                     handler: { try await PurchaseOrderController.act($0, .cancel) }),
             ],
             intro: "Lines and receiving: the API (POST /api/v1/purchase-orders/{id}/lines, …/receive); low stock drafts orders by itself.",
-            edit: (PurchaseOrderController.show, PurchaseOrderController.update), lookupSources: [.vendors]),
+            edit: (PurchaseOrderController.show, PurchaseOrderController.update), createOnly: ["siteId"],
+            lookupSources: [.vendors, .sites]),
     ]
 }

@@ -46,7 +46,7 @@ extension Application {
 
     /// A part with a stock level (a location at a new site) holding `quantity`.
     func makeStock(_ tenant: Tenant, quantity: Double, minimum: Double = 0, partJSON: [String: Any] = [:]) async throws
-        -> (part: UUID, level: UUID, location: UUID)
+        -> (part: UUID, level: UUID, location: UUID, site: UUID)
     {
         let site = try await makeSite(tenant)
         let location = try await send(.POST, "/api/v1/locations", token: tenant.token, json: ["siteId": site.uuidString, "name": "Stores"])
@@ -64,7 +64,7 @@ extension Application {
                 json: ["kind": "receive", "quantity": quantity, "reason": "opening stock"])
             #expect(received.status == .created, "receive: \(received.body.string)")
         }
-        return (part, level, location)
+        return (part, level, location, site)
     }
 
     func makeSubmittedPurchaseOrder(_ tenant: Tenant) async throws -> (order: UUID, line: UUID, level: UUID) {
@@ -73,7 +73,8 @@ extension Application {
         let created = try await send(
             .POST, "/api/v1/purchase-orders", token: tenant.token,
             json: [
-                "vendorId": vendor, "lines": [["partId": stock.part.uuidString, "locationId": stock.location.uuidString, "quantity": 10]],
+                "vendorId": vendor, "siteId": stock.site.uuidString,
+                "lines": [["partId": stock.part.uuidString, "locationId": stock.location.uuidString, "quantity": 10]],
             ])
         #expect(created.status == .created, "purchase order: \(created.body.string)")
         let order = try created.json()["id"].uuid()
