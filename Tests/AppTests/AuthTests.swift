@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import Testing
 import VaporTesting
@@ -138,6 +139,72 @@ struct AuthTests {
             #expect(locked.isProblem)
             let retryAfter = try #require(locked.headers.first(name: .retryAfter).flatMap(Int.init))
             #expect(retryAfter > 0 && retryAfter <= Int(app.config.lockoutDuration))
+        }
+    }
+
+    @Test func aKnownAndAnUnknownEmailAreAnsweredAlikeInStatusTextAndTime() async throws {
+        // A real work factor, so that the password check weighs what it weighs in production.
+        try await withTestApp(configure: { $0.bcryptCost = 10 }) { app in
+            let tenant = try await app.makeTenant()
+            let stranger = "nobody-\(UUID().uuidString.prefix(6))@example.com"
+            var answers: [String: [String]] = [:]
+            var seconds: [String: [Double]] = [:]
+            // Interleaved, so that warming up favours neither.
+            for _ in 0...app.config.lockoutThreshold {
+                for email in [tenant.ownerEmail, stranger] {
+                    let started = ContinuousClock.now
+                    let response = try await app.send(.POST, "/api/v1/auth/token", json: ["email": email, "password": "wrong guess!"])
+                    let elapsed = ContinuousClock.now - started
+                    seconds[email, default: []].append(Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds))
+                    let detail = try response.json()["detail"].stringValue ?? ""
+                    answers[email, default: []].append("\(response.status.code) \(detail.filter { !$0.isNumber })")
+                }
+            }
+            #expect(answers[tenant.ownerEmail] == answers[stranger])
+            #expect(answers[stranger]?.last?.hasPrefix("429") == true)
+            // The same work behind both: a password check and a recorded failure. Medians, within a factor of 1.5.
+            func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+            let ratio = median(seconds[tenant.ownerEmail] ?? []) / median(seconds[stranger] ?? [])
+            #expect(ratio > 0.67 && ratio < 1.5, "known/unknown median time \(ratio)")
+        }
+    }
+
+    @Test func aLockOutHoldsOnlyTheFailingClientAndBacksOff() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let request = Request(application: app, on: app.eventLoopGroup.next())
+            func signIn(_ password: String, from address: String) async -> Int {
+                do {
+                    _ = try await SignIn.authenticate(
+                        email: tenant.ownerEmail, password: password, organizationID: nil, request: request, address: address)
+                    return 200
+                } catch let error as AppError {
+                    return Int(error.problem(requestId: nil).0.status)
+                } catch {
+                    return 500
+                }
+            }
+            let attacker = "203.0.113.7"
+            for _ in 0..<app.config.lockoutThreshold { #expect(await signIn("wrong guess!", from: attacker) == 401) }
+            #expect(await signIn(tenant.ownerPassword, from: attacker) == 429)
+            // The owner, on their own device, is not held back.
+            #expect(await signIn(tenant.ownerPassword, from: "198.51.100.2") == 200)
+
+            // Once the lock-out ends, five more failures lock the attacker's client out twice as long.
+            let key = SignInThrottle.key(email: tenant.ownerEmail, address: attacker)
+            let first = try #require(try await SignInThrottle.query(on: app.db).filter(\.$key == key).first())
+            #expect(abs(first.lockedUntil!.timeIntervalSinceNow - app.config.lockoutDuration) < 60)
+            first.lockedUntil = Date().addingTimeInterval(-1)
+            try await first.update(on: app.db)
+            for _ in 0..<app.config.lockoutThreshold { #expect(await signIn("wrong guess!", from: attacker) == 401) }
+            let second = try #require(try await SignInThrottle.query(on: app.db).filter(\.$key == key).first())
+            #expect(abs(second.lockedUntil!.timeIntervalSinceNow - 2 * app.config.lockoutDuration) < 60)
+            #expect(second.lockouts == 2)
+            // A success from a client forgets that client's failures.
+            _ = await signIn("wrong guess!", from: "198.51.100.2")
+            #expect(await signIn(tenant.ownerPassword, from: "198.51.100.2") == 200)
+            let mine = SignInThrottle.key(email: tenant.ownerEmail, address: "198.51.100.2")
+            #expect(try await SignInThrottle.query(on: app.db).filter(\.$key == mine).count() == 0)
         }
     }
 

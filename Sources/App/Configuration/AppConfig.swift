@@ -29,10 +29,12 @@ public struct AppConfig: Sendable {
     public var sessionIdleTimeout: TimeInterval = 12 * 3600
     /// A web session ends this long after its sign-in, however busy it is.
     public var sessionLifetime: TimeInterval = 7 * 24 * 3600
-    /// Consecutive failed sign-ins that lock an account.
+    /// Failed sign-ins for one e-mail from one client address that lock that pair out.
     public var lockoutThreshold = 5
-    /// How long a locked account stays locked.
+    /// How long the first lock-out of a pair lasts; each one after it, with no success between, twice as long.
     public var lockoutDuration: TimeInterval = 15 * 60
+    /// The longest lock-out.
+    public var lockoutLimit: TimeInterval = 24 * 3600
     /// Sign-in attempts one client address may make per window.
     public var addressAttemptLimit = 30
     public var addressWindow: TimeInterval = 5 * 60

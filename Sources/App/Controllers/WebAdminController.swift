@@ -31,7 +31,6 @@ struct WebAdminController: RouteCollection {
         var sites: [Choice]
         var siteNames: String
         var version: Int
-        var locked: Bool
         var isMe: Bool
     }
 
@@ -72,7 +71,7 @@ struct WebAdminController: RouteCollection {
                         Choice(value: $0.id?.uuidString ?? "", label: $0.name, selected: member.siteIds?.contains($0.id ?? UUID()) ?? false)
                     },
                     siteNames: member.siteIds.map { $0.compactMap { siteNames[$0] }.joined(separator: ", ") } ?? "All sites",
-                    version: member.version, locked: member.locked, isMe: member.id == principal.userID)
+                    version: member.version, isMe: member.id == principal.userID)
             },
             roles: grantable.map { Choice(value: $0.rawValue, label: WebFormat.label($0.rawValue), selected: $0 == .technician) },
             sites: sites.map { Choice(value: $0.id?.uuidString ?? "", label: $0.name, selected: false) },

@@ -52,5 +52,7 @@ extension Application {
         migrations.add(UpdateAuditChainHeadAddSeal(seal: auditSeal))
         // 017: alerts and purchase orders belong to a site
         migrations.add(UpdateAlertsAndPurchaseOrdersAddSite())
+        // 018: sign-in lock-outs per (e-mail, client address), with back-off
+        migrations.add(CreateSignInThrottle())
     }
 }

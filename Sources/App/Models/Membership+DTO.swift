@@ -9,7 +9,6 @@ struct MemberDTO: Content, Equatable {
     var role: Role
     /// `null`: all sites.
     var siteIds: [UUID]?
-    var locked: Bool
     var mustChangePassword: Bool
     /// The membership's version (the ETag).
     var version: Int
@@ -23,7 +22,7 @@ extension Membership {
         let user = user ?? self.user
         return MemberDTO(
             id: user.id ?? UUID(), email: user.email, name: user.name, role: role, siteIds: siteIDs,
-            locked: (user.lockedUntil ?? .distantPast) > Date(), mustChangePassword: user.mustChangePassword, version: version,
+            mustChangePassword: user.mustChangePassword, version: version,
             createdAt: createdAt, updatedAt: updatedAt)
     }
 }
