@@ -7,6 +7,8 @@ func routes(_ app: Application) throws {
     try web.register(collection: WebController())
     // The public request form a QR label opens: no sign-in, its own CSRF check, errors as pages.
     try web.grouped(WebErrorMiddleware()).register(collection: WebAssetController())
+    // An invitation link: no sign-in, its own CSRF check; accepting signs the person in.
+    try web.grouped(WebErrorMiddleware()).register(collection: WebInvitationController())
     // The signed-in pages: errors shown as pages, every change carrying the session's CSRF token.
     let pages = web.grouped(WebErrorMiddleware(), WebCSRFMiddleware())
     try pages.register(collection: WebWorkOrderController())
@@ -27,6 +29,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: MeController())
     try api.register(collection: OrganizationController())
     try api.register(collection: UserController())
+    try api.register(collection: InvitationController())
     try api.register(collection: APIKeyController())
     try api.register(collection: AuditEventController())
     try api.register(collection: ClientController())

@@ -556,7 +556,7 @@ struct WebAssetTreeTests {
 
 @Suite("Web admin pages")
 struct WebAdminPageTests {
-    @Test func anAdminAddsAMemberSeesTheOneTimePasswordOnceAndLimitsTheirSites() async throws {
+    @Test func anAdminInvitesAMemberWhoAcceptsThenLimitsTheirSitesAndResetsTheirPassword() async throws {
         try await withTestApp { app in
             let tenant = try await app.makeTenant()
             let north = try await app.makeSite(tenant, name: "North")
@@ -571,14 +571,24 @@ struct WebAdminPageTests {
             let added = try await admin.post(
                 "/admin/users", ["email": "new.tech@example.com", "name": "New Tech", "role": "technician", "allSites": "on"])
             #expect(added.status == .created)
-            let html = added.body.string
-            let marker = "id=\"one-time-password\">"
-            let start = try #require(html.range(of: marker)).upperBound
-            let password = String(html[start...].prefix { $0 != "<" })
-            #expect(password.count >= 12)
-            // The password works, and is not on the page again.
-            _ = try await app.signIn(email: "new.tech@example.com", password: password)
-            #expect(!(try await admin.get("/admin/users").body.string.contains(password)))
+            func shown(_ html: String, _ id: String) throws -> String {
+                let start = try #require(html.range(of: "id=\"\(id)\">")).upperBound
+                return String(html[start...].prefix { $0 != "<" })
+            }
+            let link = try shown(added.body.string, "invitation-link")
+            let path = try #require(URL(string: link)).path
+            // Not a member until they accept; the invitation is listed, the link is not on the page again.
+            let listed = try await admin.get("/admin/users").body.string
+            #expect(listed.contains("new.tech@example.com") && listed.contains("id=\"invitations\"") && !listed.contains(link))
+            var invitee = WebBrowser(app: app)
+            let form = try await invitee.get(path)
+            #expect(form.status == .ok && form.body.string.contains("Join"))
+            let weak = try await invitee.post(path, ["name": "New Tech", "password": "short"])
+            #expect(weak.status == .unprocessableEntity && weak.body.string.contains("id=\"password-error\""))
+            let accepted = try await invitee.post(path, ["name": "New Tech", "password": "new tech password"])
+            #expect(accepted.status == .seeOther)
+            #expect(try await invitee.get("/").body.string.contains("Sign out"))
+            _ = try await app.signIn(email: "new.tech@example.com", password: "new tech password")
 
             let members = try await app.send(.GET, "/api/v1/users", token: tenant.token).json()["items"].array
             let member = try #require(members.first { $0["email"].stringValue == "new.tech@example.com" })
@@ -592,6 +602,13 @@ struct WebAdminPageTests {
             #expect(after["siteIds"].array.map(\.stringValue) == [north.uuidString])
             let stale = try await admin.post("/admin/users/\(id)", ["role": "viewer", "allSites": "on", "version": String(version)])
             #expect(stale.status == .preconditionFailed)
+            // A reset gives a one-time password, shown once, and ends the member's sign-ins.
+            let reset = try await admin.post("/admin/users/\(id)/reset-password", [:])
+            #expect(reset.status == .ok)
+            let password = try shown(reset.body.string, "one-time-password")
+            #expect(password.count >= 12)
+            _ = try await app.signIn(email: "new.tech@example.com", password: password)
+            #expect(try await invitee.get("/account").status != .ok)
             let removed = try await admin.post("/admin/users/\(id)/remove", ["version": String(version + 1)])
             #expect(removed.status == .seeOther)
             #expect(try await app.send(.GET, "/api/v1/users/\(id)", token: tenant.token).status == .notFound)

@@ -194,3 +194,13 @@ def owner(server):
     password = re.search(r"│\s+password:\s+(\S+)", server.log())
     assert email and password, f"no first-start box with the owner's credentials:\n{server.log_tail()}"
     return sign_in(server, email[1], password[1])
+
+
+def add_member(server, owner, email, name, role, password):
+    """Invites `email` and accepts the invitation with `password`, as the invitee would through its link."""
+    invited = server.request("POST", "/api/v1/users", owner.token, json={"email": email, "name": name, "role": role})
+    assert invited.status_code == 201, invited.text
+    token = invited.json()["link"].rsplit("/", 1)[-1]
+    accepted = server.request("POST", "/api/v1/invitations/accept", json={"token": token, "password": password, "name": name})
+    assert accepted.status_code == 201, accepted.text
+    return accepted.json()["userId"]

@@ -16,7 +16,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from conftest import REPO_ROOT, sign_in
+from conftest import REPO_ROOT, add_member, sign_in
 
 ARTIFACTS = Path(os.environ.get("MILLWRIGHT_ARTIFACTS") or REPO_ROOT / "artifacts") / "screenshots"
 PHONE = (390, 844)
@@ -89,12 +89,8 @@ def team(server, owner):
         "name": "Line 2 conveyor drive", "tag": "VFD-201", "siteId": site.json()["id"], "kind": "drive",
         "manufacturer": "Allen-Bradley", "model": "PowerFlex 525"})
     assert asset.status_code == 201, asset.text
-    technician = server.request("POST", "/api/v1/users", owner.token, json={
-        "email": "tech@example.com", "name": "Tess Tech", "role": "technician", "password": PASSWORD})
-    assert technician.status_code == 201, technician.text
-    manager = server.request("POST", "/api/v1/users", owner.token, json={
-        "email": "manager@example.com", "name": "Max Manager", "role": "manager", "password": PASSWORD})
-    assert manager.status_code == 201, manager.text
+    add_member(server, owner, "tech@example.com", "Tess Tech", "technician", PASSWORD)
+    add_member(server, owner, "manager@example.com", "Max Manager", "manager", PASSWORD)
     return {"site": site.json()["id"], "asset": asset.json()["id"], "technician": sign_in(server, "tech@example.com", PASSWORD)}
 
 
@@ -194,9 +190,7 @@ def test_a_work_order_from_text_is_worked_and_completed_in_the_browser(server, o
 
 
 def test_a_request_is_sent_and_approved_in_the_browser(server, owner, team):
-    made = server.request("POST", "/api/v1/users", owner.token, json={
-        "email": "requester@example.com", "name": "Rae Requester", "role": "requester", "password": PASSWORD})
-    assert made.status_code == 201, made.text
+    add_member(server, owner, "requester@example.com", "Rae Requester", "requester", PASSWORD)
     requester = new_browser(PHONE)
     manager = new_browser()
     try:

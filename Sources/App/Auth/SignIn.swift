@@ -19,6 +19,19 @@ enum SignIn {
     static func authenticate(
         email rawEmail: String, password: String, organizationID: UUID?, request: Request, address: String? = nil
     ) async throws -> Success {
+        let user = try await verify(email: rawEmail, password: password, request: request, address: address)
+        let userID = try user.requireID()
+        var query = Membership.query(on: request.db).filter(\.$user.$id == userID)
+        if let organizationID { query = query.filter(\.$organizationID == organizationID) }
+        guard let membership = try await query.sort(\.$createdAt).first() else {
+            throw AppError.unauthorized(
+                organizationID == nil ? "This account belongs to no organization." : "This account is not a member of that organization.")
+        }
+        return Success(user: user, membership: membership)
+    }
+
+    /// The account, when the password is its own; the limits, lock-outs and answers of ``authenticate``.
+    static func verify(email rawEmail: String, password: String, request: Request, address: String? = nil) async throws -> User {
         let app = request.application
         let address = address ?? request.clientAddress ?? "unknown"
         if let wait = await app.signInLimiter.attempt(from: address) {
@@ -36,20 +49,14 @@ enum SignIn {
         }
         let user = try await User.query(on: request.db).filter(\.$email == email).first()
         let matches = try await app.passwordHasher.verify(password, hash: user?.passwordHash)
-        guard let user, let userID = user.id, matches else {
+        guard let user, user.id != nil, matches else {
             try await recordFailure(key: key, request: request, now: now)
             throw AppError.unauthorized("The e-mail or password is wrong.")
         }
         if throttle != nil {
             try await request.write { db in try await SignInThrottle.query(on: db).filter(\.$key == key).delete() }
         }
-        var query = Membership.query(on: request.db).filter(\.$user.$id == userID)
-        if let organizationID { query = query.filter(\.$organizationID == organizationID) }
-        guard let membership = try await query.sort(\.$createdAt).first() else {
-            throw AppError.unauthorized(
-                organizationID == nil ? "This account belongs to no organization." : "This account is not a member of that organization.")
-        }
-        return Success(user: user, membership: membership)
+        return user
     }
 
     /// Counts a failed password for the pair; at the threshold the pair locks, each lock-out in a row twice as

@@ -10,6 +10,7 @@ struct UserController: RouteCollection {
         users.get(":userID", use: Self.show)
         users.patch(":userID", use: Self.update)
         users.delete(":userID", use: Self.remove)
+        users.post(":userID", "reset-password", use: Self.resetPassword)
     }
 
     static let sortFields: [SortField<Membership>] = [
@@ -47,33 +48,69 @@ struct UserController: RouteCollection {
         return try await membership.dto().response(version: membership.version, for: request)
     }
 
+    /// An invitation and the link that accepts it (shown only now: only its hash is stored).
+    struct InvitedDTO: Content {
+        var invitation: Invitation.DTO
+        var link: String
+    }
+
+    /// `POST /users`: invites a person. The answer is the same whether the e-mail has an account or not; they
+    /// join when they accept through the link.
     @Sendable static func create(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.usersCreate)
         var body = try JSONBody(request)
-        body.rejectUnknown(allowed: ["email", "name", "role", "password", "siteIds"])
+        body.rejectUnknown(allowed: ["email", "name", "role", "siteIds"])
         let email = body.email("email", required: true)
         let name = body.string("name", maxLength: 200)
         let role = body.enumValue("role", Role.self, required: true)
-        let password = body.secret("password", maxLength: 200)
         let siteIDs = body.references("siteIds", .site)
-        if let password { for problem in PasswordHasher.problems(password, field: "password") { body.add(problem.field, problem.message) } }
         if let role, !MemberPolicy.mayGrant(role, principal: principal) {
             body.add("role", "you cannot grant a role above your own")
         }
         try await body.validate(for: principal, on: request.db)
         guard let email, let role else { throw AppError.validation(body.problems) }
         let context = try request.auditContext
-        let passwords = request.application.passwordHasher
-        let created = try await request.write { db -> CreatedMemberDTO in
-            let (membership, user, generated) = try await Accounts.addMember(
-                .init(email: email, name: name, role: role, password: password, siteIDs: siteIDs),
-                organizationID: principal.organizationID, context: context, passwordHasher: passwords, on: db)
-            return CreatedMemberDTO(member: membership.dto(user: user), password: generated)
+        let (invitation, token) = try await request.write { db in
+            try await Invitations.invite(
+                .init(email: email, name: name, role: role, siteIDs: siteIDs), organizationID: principal.organizationID,
+                invitedBy: principal.userID, context: context, on: db)
         }
-        let response = try await created.response(status: .created, version: created.member.version, for: request)
-        response.headers.replaceOrAdd(name: .location, value: "/api/v1/users/\(created.member.id)")
+        let response = try await InvitedDTO(invitation: invitation.dto, link: Invitations.link(token: token, request: request))
+            .encodeResponse(status: .created, for: request)
+        response.headers.replaceOrAdd(name: .location, value: "/api/v1/invitations/\(invitation.dto.id)")
         return response
+    }
+
+    /// `POST /users/{id}/reset-password`: a one-time password for a member who lost theirs, shown once; every
+    /// sign-in of theirs ends. Only for a person who belongs to this organization alone: an administrator here
+    /// must not take over an account that other organizations rely on.
+    @Sendable static func resetPassword(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        try principal.require(.usersUpdate)
+        let userID = try request.pathID("userID")
+        _ = try await member(userID, of: principal, on: request.db)
+        let context = try request.auditContext
+        let password = Secrets.generatePassword()
+        let hash = try await request.application.passwordHasher.hash(password)
+        try await request.write { db in
+            let membership = try await member(userID, of: principal, on: db, lock: true)
+            try await MemberPolicy.checkChange(of: membership, to: nil, principal: principal, on: db)
+            guard try await Membership.query(on: db).filter(\.$user.$id == userID).count() == 1 else {
+                throw AppError.conflict("This person is also in other organizations; they reset their password themselves.")
+            }
+            guard userID != principal.userID else {
+                throw AppError.conflict("Change your own password on your account page (POST /me/password).")
+            }
+            try await User.query(on: db).filter(\.$id == userID).set(\.$passwordHash, to: hash).set(\.$mustChangePassword, to: true)
+                .update()
+            try await Accounts.endSignIns(of: userID, on: db)
+            try await AuditLog.record(
+                "member.password_reset", entityType: "user", entityID: userID, organizationID: principal.organizationID, context: context,
+                on: db)
+        }
+        struct Reset: Content { var password: String }
+        return try await Reset(password: password).encodeResponse(for: request)
     }
 
     @Sendable static func update(_ request: Request) async throws -> Response {

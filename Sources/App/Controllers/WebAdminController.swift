@@ -11,6 +11,8 @@ struct WebAdminController: RouteCollection {
         admin.post("users", use: Self.addUser)
         admin.post("users", ":userID", use: Self.updateUser)
         admin.post("users", ":userID", "remove", use: Self.removeUser)
+        admin.post("users", ":userID", "reset-password", use: Self.resetPassword)
+        admin.post("invitations", ":invitationID", "withdraw", use: Self.withdrawInvitation)
         admin.get("api-keys", use: Self.apiKeys)
         admin.post("api-keys", use: Self.createAPIKey)
         admin.post("api-keys", ":apiKeyID", "revoke", use: Self.revokeAPIKey)
@@ -34,29 +36,44 @@ struct WebAdminController: RouteCollection {
         var isMe: Bool
     }
 
+    struct InvitationRow: Encodable {
+        var id: String
+        var email: String
+        var role: String
+        var status: String
+        var expires: String
+    }
+
     struct UsersPage: Encodable {
         var page: PageContext
         var members: [MemberRow]
+        var invitations: [InvitationRow]
         var roles: [Choice]
         var sites: [Choice]
         var canCreate: Bool
         var canUpdate: Bool
         var canDelete: Bool
-        var created: String?
-        var createdPassword: String?
+        /// The e-mail just invited, and the link to give them (shown only now).
+        var invited: String?
+        var invitationLink: String?
+        /// The member whose password was just reset, and the one-time password (shown only now).
+        var reset: String?
+        var resetPassword: String?
         var errors: [String: String]
         var values: [String: String]
         var problem: String?
     }
 
     static func usersPage(
-        _ request: Request, principal: Principal, created: String? = nil, password: String? = nil, errors: [String: String] = [:],
-        problem: String? = nil
+        _ request: Request, principal: Principal, invited: String? = nil, link: String? = nil, reset: String? = nil,
+        password: String? = nil, errors: [String: String] = [:], problem: String? = nil
     ) async throws -> UsersPage {
         try principal.require(.usersRead)
         let values = WebAPI.body(request, ["email": .text, "name": .text])
             .compactMapValues { if case .string(let text) = $0 { text } else { nil } }
         let members = try await WebAPI.list(request, principal: principal, query: "limit=500", as: MemberDTO.self, UserController.list)
+        let invitations = try await principal.query(Invitation.self, on: request.db).filter(\.$acceptedAt == nil)
+            .sort(\.$createdAt, .descending).limit(500).all()
         let sites = try await principal.query(Site.self, on: request.db).sort(\.$name).all()
         let siteNames = Dictionary(uniqueKeysWithValues: sites.compactMap { site in site.id.map { ($0, site.name) } })
         let grantable = Role.allCases.filter { MemberPolicy.mayGrant($0, principal: principal) }
@@ -73,10 +90,16 @@ struct WebAdminController: RouteCollection {
                     siteNames: member.siteIds.map { $0.compactMap { siteNames[$0] }.joined(separator: ", ") } ?? "All sites",
                     version: member.version, isMe: member.id == principal.userID)
             },
+            invitations: invitations.map {
+                InvitationRow(
+                    id: $0.id?.uuidString ?? "", email: $0.email, role: WebFormat.label($0.role.rawValue), status: $0.status.rawValue,
+                    expires: WebFormat.date($0.expiresAt))
+            },
             roles: grantable.map { Choice(value: $0.rawValue, label: WebFormat.label($0.rawValue), selected: $0 == .technician) },
             sites: sites.map { Choice(value: $0.id?.uuidString ?? "", label: $0.name, selected: false) },
             canCreate: principal.can(.usersCreate), canUpdate: principal.can(.usersUpdate), canDelete: principal.can(.usersDelete),
-            created: created, createdPassword: password, errors: errors, values: values, problem: problem)
+            invited: invited, invitationLink: link, reset: reset, resetPassword: password, errors: errors, values: values,
+            problem: problem)
     }
 
     @Sendable static func users(_ request: Request) async throws -> Response {
@@ -106,13 +129,13 @@ struct WebAdminController: RouteCollection {
 
     @Sendable static func addUser(_ request: Request) async throws -> Response {
         let principal = try await WebSession.requirePrincipal(request)
-        var body = WebAPI.body(request, ["email": .text, "name": .text, "role": .text, "password": .text])
+        var body = WebAPI.body(request, ["email": .text, "name": .text, "role": .text])
         if case .array(let sites) = siteAccess(request) { body["siteIds"] = .array(sites) }
         return try await WebForm.orRefused(request, template: "admin-users") {
             let response = try await WebAPI.call(request, principal: principal, body: body, UserController.create)
-            let created = try WebAPI.decode(response, as: CreatedMemberDTO.self)
+            let invited = try WebAPI.decode(response, as: UserController.InvitedDTO.self)
             // Shown once, on this page: never kept in the session.
-            let page = try await usersPage(request, principal: principal, created: created.member.email, password: created.password)
+            let page = try await usersPage(request, principal: principal, invited: invited.invitation.email, link: invited.link)
             return try await WebPage.render("admin-users", page, status: .created, for: request)
         } page: { errors, problem in
             try await usersPage(request, principal: principal, errors: errors, problem: problem)
@@ -125,6 +148,25 @@ struct WebAdminController: RouteCollection {
         return try await onUsers(
             request, body: body, version: try? request.content.get(String.self, at: "version"), done: "Member updated.",
             UserController.update)
+    }
+
+    @Sendable static func resetPassword(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.requirePrincipal(request)
+        struct Reset: Decodable { var password: String }
+        return try await WebForm.orRefused(request, template: "admin-users") {
+            let userID = try request.pathID("userID")
+            let response = try await WebAPI.call(request, principal: principal, body: [:], UserController.resetPassword)
+            let reset = try WebAPI.decode(response, as: Reset.self)
+            let email = try await User.find(userID, on: request.db)?.email
+            let page = try await usersPage(request, principal: principal, reset: email, password: reset.password)
+            return try await WebPage.render("admin-users", page, for: request)
+        } page: { errors, problem in
+            try await usersPage(request, principal: principal, errors: errors, problem: problem)
+        }
+    }
+
+    @Sendable static func withdrawInvitation(_ request: Request) async throws -> Response {
+        try await onUsers(request, body: [:], done: "Invitation withdrawn.", InvitationController.revoke)
     }
 
     @Sendable static func removeUser(_ request: Request) async throws -> Response {

@@ -54,5 +54,7 @@ extension Application {
         migrations.add(UpdateAlertsAndPurchaseOrdersAddSite())
         // 018: sign-in lock-outs per (e-mail, client address), with back-off
         migrations.add(CreateSignInThrottle())
+        // 019: members join by accepting an invitation
+        migrations.add(CreateInvitation())
     }
 }

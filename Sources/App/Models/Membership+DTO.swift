@@ -26,9 +26,3 @@ extension Membership {
             createdAt: createdAt, updatedAt: updatedAt)
     }
 }
-
-/// A new member, with the generated password when none was given (shown once, never stored in clear).
-struct CreatedMemberDTO: Content {
-    var member: MemberDTO
-    var password: String?
-}

@@ -127,3 +127,22 @@ extension Application {
         return try await testing().sendRequest(.POST, path, headers: headers, body: body)
     }
 }
+
+extension Application {
+    /// Accepts an invitation link (`…/invitations/<token>`) through the API.
+    func accept(_ link: String, password: String, name: String? = nil) async throws -> TestingHTTPResponse {
+        let token = String(link.split(separator: "/").last ?? "")
+        var json: [String: Any] = ["token": token, "password": password]
+        if let name { json["name"] = name }
+        return try await send(.POST, "/api/v1/invitations/accept", json: json)
+    }
+
+    /// Invites `email` through the API and accepts at once with `password`; the new member's id.
+    func inviteAndAccept(_ tenant: Tenant, email: String, role: Role, password: String = "their own password") async throws -> UUID {
+        let invited = try await send(.POST, "/api/v1/users", token: tenant.token, json: ["email": email, "role": role.rawValue])
+        #expect(invited.status == .created, "invite: \(invited.body.string)")
+        let accepted = try await accept(try invited.json()["link"].string(), password: password)
+        #expect(accepted.status == .created, "accept: \(accepted.body.string)")
+        return try accepted.json()["userId"].uuid()
+    }
+}

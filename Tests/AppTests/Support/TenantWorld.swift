@@ -88,7 +88,11 @@ extension Application {
         let savedView = try await send(
             .POST, "/api/v1/saved-views", token: tenant.token, json: ["name": "Mine", "page": "work-orders", "query": "status=open"]
         ).json()["id"].uuid()
+        let invitation = try await send(
+            .POST, "/api/v1/users", token: tenant.token, json: ["email": "invited-\(atomKey.prefix(8))@example.com", "role": "viewer"]
+        ).json()["invitation"]["id"].uuid()
         let ids: [String: UUID] = [
+            "invitationID": invitation,
             "diagnosisID": diagnosis, "knowledgeAtomID": knowledgeAtom, "savedViewID": savedView,
             "customFieldID": customField,
             "checklistTemplateID": template, "taskID": task,

@@ -94,8 +94,10 @@ extension Application {
         return (try user.requireID(), try await signIn(email: email, password: password))
     }
 
-    func signIn(email: String, password: String) async throws -> String {
-        let response = try await send(.POST, "/api/v1/auth/token", json: ["email": email, "password": password])
+    func signIn(email: String, password: String, organizationID: UUID? = nil) async throws -> String {
+        var json: [String: Any] = ["email": email, "password": password]
+        if let organizationID { json["organizationId"] = organizationID.uuidString }
+        let response = try await send(.POST, "/api/v1/auth/token", json: json)
         #expect(response.status == .ok, "sign-in failed: \(response.body.string)")
         return try response.json()["accessToken"].string()
     }
