@@ -86,6 +86,68 @@ struct PMScheduleTests {
         }
     }
 
+    @Test func aWhicheverFirstPMBroughtDueByItsMeterIsDueNowAndBothLegsRestartFromTheWork() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let asset = try await app.makeAsset(tenant)
+            let meter = try await app.makeMeter(tenant, asset: asset)
+            _ = try await app.send(.POST, "/api/v1/meters/\(meter)/readings", token: tenant.token, json: ["value": 1000])
+            let now = Date()
+            let farOff = now.addingTimeInterval(200 * 86_400)
+            let schedule = try await Self.makeSchedule(
+                app, tenant, asset: asset,
+                json: [
+                    "calendar": ["every": 1, "unit": "year"], "nextDueAt": farOff.formatted(.iso8601), "leadDays": 2,
+                    "meter": ["meterId": meter.uuidString, "every": 500],
+                ])
+            _ = try await app.send(.POST, "/api/v1/meters/\(meter)/readings", token: tenant.token, json: ["value": 1510])
+            let created = try await PMGenerator.run(app, now: now)
+            #expect(created.count == 1)
+            let order = try await app.send(.GET, "/api/v1/work-orders/\(created[0])", token: tenant.token).json()
+            let dueAt = try #require(order["dueAt"].stringValue.flatMap(JSONBody.parseDate))
+            // Due now plus the lead window, not at the calendar leg's date 200 days out.
+            #expect(abs(dueAt.timeIntervalSince(now) - 2 * 86_400) < 3600)
+            _ = try await app.send(
+                .POST, "/api/v1/work-orders/\(created[0])/complete", token: tenant.token, json: ["resolutionNote": "done"])
+            let moved = try await app.send(.GET, "/api/v1/pm-schedules/\(schedule)", token: tenant.token).json()
+            #expect(moved["nextDueReading"].value as? Double == 2010)
+            // The calendar leg counts a year from this order's due date, not from the date it had.
+            let next = try #require(moved["nextDueAt"].stringValue.flatMap(JSONBody.parseDate))
+            #expect(abs(next.timeIntervalSince(dueAt) - 365 * 86_400) < 2 * 86_400)
+        }
+    }
+
+    @Test func aMeterPMIsOnTimeWithinTheGraceItsMetersRateImplies() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let asset = try await app.makeAsset(tenant)
+            let meter = try await app.makeMeter(tenant, asset: asset)
+            let day: TimeInterval = 86_400
+            let start = Date().addingTimeInterval(-18 * day)
+            // 10 units a day: the 500-unit interval is 50 days, so the grace is 10 days.
+            for (offset, value) in [(0.0, 0.0), (10.0, 100.0)] {
+                let reading = try await app.send(
+                    .POST, "/api/v1/meters/\(meter)/readings", token: tenant.token,
+                    json: ["value": value, "readAt": start.addingTimeInterval(offset * day).formatted(.iso8601)])
+                #expect(reading.status == .created, "reading: \(reading.body.string)")
+            }
+            _ = try await Self.makeSchedule(
+                app, tenant, asset: asset, json: ["meter": ["meterId": meter.uuidString, "every": 500], "nextDueReading": 100])
+            // Brought due 8 days ago, done today: past the week a meter with no rate would get, within its 10 days.
+            let created = try await PMGenerator.run(app, now: start.addingTimeInterval(10 * day))
+            #expect(created.count == 1)
+            _ = try await app.send(
+                .POST, "/api/v1/work-orders/\(created[0])/complete", token: tenant.token, json: ["resolutionNote": "done"])
+            let report = try await app.send(
+                .GET,
+                "/api/v1/pm-schedules/compliance?from=\(start.formatted(.iso8601))&to=\(Date().addingTimeInterval(day).formatted(.iso8601))",
+                token: tenant.token
+            ).json()
+            #expect(report["due"].value as? Int == 1)
+            #expect(report["completedOnTime"].value as? Int == 1)
+        }
+    }
+
     @Test func concurrentRunsStillMakeOneWorkOrder() async throws {
         try await withTestApp { app in
             let tenant = try await app.makeTenant()

@@ -109,8 +109,37 @@ struct PMCalendarTests {
         #expect(PMCalendar.isOnTime(completedAt: completed, dueDate: due, trigger: .calendar(interval)) == onTime)
     }
 
-    @Test func meterOnlyPMsHaveNoGrace() {
-        let trigger = PMTrigger.meter(MeterInterval(meterID: Self.meter, every: 100))
-        #expect(PMCalendar.grace(for: trigger) == 0)
+    @Test func aMeterOnlyPMsGraceIsTwentyPercentOfTheTimeItsMetersRateImplies() {
+        let trigger = PMTrigger.meter(MeterInterval(meterID: Self.meter, every: 500))
+        // 10 units a day: the 500-unit interval is 50 days, so the grace is 10 days.
+        #expect(PMCalendar.grace(for: trigger, meterRatePerDay: 10) == 10 * 86_400)
+        // 1 unit a day: 500 days, capped at 28.
+        #expect(PMCalendar.grace(for: trigger, meterRatePerDay: 1) == 28 * 86_400)
+        // No rate to go by: a week.
+        #expect(PMCalendar.grace(for: trigger) == 7 * 86_400)
+        let due = Self.day("2026-05-01")
+        #expect(PMCalendar.isOnTime(completedAt: due.addingTimeInterval(9 * 86_400), dueDate: due, trigger: trigger, meterRatePerDay: 10))
+        #expect(!PMCalendar.isOnTime(completedAt: due.addingTimeInterval(11 * 86_400), dueDate: due, trigger: trigger, meterRatePerDay: 10))
+    }
+
+    @Test func aMetersDailyRateNeedsTwoReadingsADayApart() {
+        let start = Self.day("2026-05-01")
+        #expect(PMCalendar.dailyRate([(start, 100), (start.addingTimeInterval(10 * 86_400), 300)]) == 20)
+        #expect(PMCalendar.dailyRate([(start, 100)]) == nil)
+        #expect(PMCalendar.dailyRate([(start, 100), (start.addingTimeInterval(3600), 300)]) == nil)
+        #expect(PMCalendar.dailyRate([(start, 300), (start.addingTimeInterval(5 * 86_400), 100)]) == nil)
+    }
+
+    @Test func whicheverComesFirstIsDueByTheLegThatCameFirstAndAMeterDueDateIsNowPlusTheLead() {
+        let now = Self.day("2026-05-01")
+        let far = PMDue(date: Self.day("2026-11-17"), reading: 1000)
+        // The meter got there 200 days before the calendar date: due by the meter, now plus the lead.
+        #expect(PMCalendar.cause(due: far, leadDays: 3, now: now, currentReading: 1001, calendar: Self.calendar) == .meter)
+        #expect(PMCalendar.dueDate(for: .meter, due: far, leadDays: 3, now: now, calendar: Self.calendar) == Self.day("2026-05-04"))
+        // The calendar date came first (inside the lead window) and is earlier than now plus the lead.
+        let near = PMDue(date: Self.day("2026-05-02"), reading: 1000)
+        #expect(PMCalendar.cause(due: near, leadDays: 3, now: now, currentReading: 1001, calendar: Self.calendar) == .calendar)
+        #expect(PMCalendar.dueDate(for: .calendar, due: near, leadDays: 3, now: now, calendar: Self.calendar) == Self.day("2026-05-02"))
+        #expect(PMCalendar.cause(due: far, leadDays: 3, now: now, currentReading: 999, calendar: Self.calendar) == nil)
     }
 }

@@ -251,13 +251,31 @@ struct PMScheduleController: RouteCollection {
         var onTime = 0
         var late = 0
         for order in orders {
-            guard let completedAt = order.completedAt, let due = order.pmDueAt else { continue }
-            let trigger = order.pmScheduleID.flatMap { triggers[$0] } ?? .meter(MeterInterval(meterID: UUID(), every: 1))
-            if PMCalendar.isOnTime(completedAt: completedAt, dueDate: due, trigger: trigger) { onTime += 1 } else { late += 1 }
+            guard let completedAt = order.completedAt, let due = order.pmDueAt,
+                let trigger = order.pmScheduleID.flatMap({ triggers[$0] })
+            else { continue }
+            var rate: Double?
+            if trigger.calendar == nil, let meter = trigger.meter {
+                rate = try await meterRate(meter.meterID, before: due, on: request.db)
+            }
+            if PMCalendar.isOnTime(completedAt: completedAt, dueDate: due, trigger: trigger, meterRatePerDay: rate) {
+                onTime += 1
+            } else {
+                late += 1
+            }
         }
         return Compliance(
             from: from, to: to, due: orders.count, completedOnTime: onTime, completedLate: late, notCompleted: orders.count - onTime - late,
             compliance: orders.isEmpty ? nil : Double(onTime) / Double(orders.count),
-            rule: "SMRP 5.4.14: on time when completed by the due date plus 20% of the interval, at most 28 days")
+            rule:
+                "SMRP 5.4.14: on time when completed by the due date plus 20% of the interval, at most 28 days; a meter-only PM's interval is the time its meter's rate over the 90 days before the due date implies (a week's grace without a rate)"
+        )
+    }
+
+    /// The meter's units a day over the 90 days before `date`.
+    static func meterRate(_ meterID: UUID, before date: Date, on db: any Database) async throws -> Double? {
+        let readings = try await MeterReading.query(on: db).filter(\.$meterID == meterID).filter(\.$readAt <= date)
+            .filter(\.$readAt >= date.addingTimeInterval(-90 * 86_400)).all()
+        return PMCalendar.dailyRate(readings.map { (at: $0.readAt, value: $0.value) })
     }
 }

@@ -36,8 +36,11 @@ enum PMGenerator {
         calendar.timeZone = TimeZone(identifier: site.timeZone) ?? .gmt
         let reading = try await schedule.meterID.asyncFlatMap { try await Meter.find($0, on: app.db)?.lastValue }
         guard
-            PMCalendar.shouldGenerate(due: schedule.due, leadDays: schedule.leadDays, now: now, currentReading: reading, calendar: calendar)
+            let cause = PMCalendar.cause(
+                due: schedule.due, leadDays: schedule.leadDays, now: now, currentReading: reading, calendar: calendar)
         else { return nil }
+        // Come due by its meter, the order is due now plus the lead window, whatever the calendar leg says.
+        let dueAt = PMCalendar.dueDate(for: cause, due: schedule.due, leadDays: schedule.leadDays, now: now, calendar: calendar)
         let key = PMGeneration.key(for: schedule.due)
         if try await PMGeneration.query(on: app.db).filter(\.$scheduleID == scheduleID).filter(\.$dueKey == key).count() > 0 { return nil }
         let principal = Principal.system(actorName, organizationID: schedule.organizationID)
@@ -53,11 +56,10 @@ enum PMGenerator {
             input.teamID = .some(schedule.teamID)
             input.assigneeIDs = schedule.assigneeIDs
             input.estimatedMinutes = .some(schedule.estimatedMinutes)
-            // Due at the calendar date; a meter-only PM is due as soon as it is generated.
-            input.dueAt = .some(schedule.nextDueAt ?? now)
+            input.dueAt = .some(dueAt)
             let workOrder = try await WorkOrders.create(input: input, source: .pm, principal: principal, context: context, on: db) {
                 $0.pmScheduleID = scheduleID
-                $0.pmDueAt = schedule.nextDueAt ?? now
+                $0.pmDueAt = dueAt
             }
             if let templateID = schedule.checklistTemplateID, let template = try await ChecklistTemplate.find(templateID, on: db) {
                 _ = try await ChecklistController.append(template.items, to: workOrder, on: db)
@@ -89,15 +91,19 @@ enum PMCompletion {
         guard let schedule = try await PMSchedule.find(scheduleID, on: db), let trigger = schedule.trigger,
             let site = try await Site.find(schedule.siteID, on: db)
         else { return }
-        // Completing an older PM order (after the schedule already moved on) changes nothing.
-        guard workOrder.pmDueAt == nil || schedule.nextDueAt == nil || workOrder.pmDueAt == schedule.nextDueAt else { return }
+        // Completing an older PM order (after the schedule already moved on) changes nothing: the order must be the
+        // one made for the schedule's current due point.
+        let generation = try await PMGeneration.query(on: db).filter(\.$workOrderID == (try workOrder.requireID())).first()
+        guard generation?.dueKey == PMGeneration.key(for: schedule.due) else { return }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: site.timeZone) ?? .gmt
         let reading = try await schedule.meterID.asyncFlatMap { try await Meter.find($0, on: db)?.lastValue }
         let before = schedule.dto
+        // Both legs restart from the work done: the calendar leg from the date this order was due (for an order
+        // its meter brought due, not the calendar date it came before), the meter leg from the reading now.
         let next = PMCalendar.nextDue(
-            trigger: trigger, previous: schedule.due, completedAt: workOrder.completedAt ?? Date(), readingAtCompletion: reading,
-            calendar: calendar)
+            trigger: trigger, previous: PMDue(date: workOrder.pmDueAt ?? schedule.nextDueAt, reading: schedule.nextDueReading),
+            completedAt: workOrder.completedAt ?? Date(), readingAtCompletion: reading, calendar: calendar)
         schedule.nextDueAt = next.date
         schedule.nextDueReading = next.reading
         schedule.version += 1

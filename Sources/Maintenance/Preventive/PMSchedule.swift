@@ -89,18 +89,46 @@ public struct PMDue: Sendable, Equatable, Codable {
     }
 }
 
+/// What made a PM come due.
+public enum PMCause: String, Sendable, Equatable, Codable {
+    /// Its calendar date is within the lead window.
+    case calendar
+    /// Its meter reached the due reading.
+    case meter
+}
+
 /// The rules of preventive maintenance: when the work order is created, and where the next one falls.
 public enum PMCalendar {
     /// Whether a work order should be created now: `leadDays` before the due date, or when the meter has
     /// reached its due reading.
     public static func shouldGenerate(due: PMDue, leadDays: Int, now: Date, currentReading: Double?, calendar: Calendar) -> Bool {
-        if let date = due.date, let start = calendar.date(byAdding: .day, value: -leadDays, to: date), now >= start {
-            return true
+        cause(due: due, leadDays: leadDays, now: now, currentReading: currentReading, calendar: calendar) != nil
+    }
+
+    /// Why the PM is due now, or nil when it is not. When both legs are due, the one with the earlier due date
+    /// wins: the calendar date, or — for the meter — now plus the lead window (``dueDate(for:due:leadDays:now:calendar:)``).
+    public static func cause(due: PMDue, leadDays: Int, now: Date, currentReading: Double?, calendar: Calendar) -> PMCause? {
+        var calendarDue = false
+        if let date = due.date, let start = calendar.date(byAdding: .day, value: -leadDays, to: date), now >= start { calendarDue = true }
+        let meterDue = due.reading.map { reading in currentReading.map { $0 >= reading } ?? false } ?? false
+        switch (calendarDue, meterDue) {
+        case (true, true):
+            let meterDate = dueDate(for: .meter, due: due, leadDays: leadDays, now: now, calendar: calendar)
+            return (due.date ?? meterDate) <= meterDate ? .calendar : .meter
+        case (true, false): return .calendar
+        case (false, true): return .meter
+        case (false, false): return nil
         }
-        if let reading = due.reading, let currentReading, currentReading >= reading {
-            return true
+    }
+
+    /// The due date of the work order a PM makes now. Come due by the calendar: its date. Come due by the meter:
+    /// now plus the lead window — the meter says the work is needed now, and the lead days are the time the
+    /// schedule gives to plan and do it, as a calendar PM gets them before its date.
+    public static func dueDate(for cause: PMCause, due: PMDue, leadDays: Int, now: Date, calendar: Calendar) -> Date {
+        switch cause {
+        case .calendar: due.date ?? now
+        case .meter: calendar.date(byAdding: .day, value: leadDays, to: now) ?? now
         }
-        return false
     }
 
     /// The next due point after a PM work order is completed.
@@ -137,14 +165,30 @@ public enum PMCalendar {
         return next
     }
 
+    /// The grace of a meter-only PM whose meter has no rate to go by (fewer than two readings a day or more
+    /// apart before the due date): a week.
+    public static let meterGraceWithoutRate: TimeInterval = 7 * 86_400
+
     /// SMRP 5.4.14 (PM compliance): a PM is on time when completed by its due date plus a grace of 20 % of its
-    /// interval, at most 28 days. Meter-only PMs have no calendar interval and get no grace.
-    public static func grace(for trigger: PMTrigger) -> TimeInterval {
-        guard let interval = trigger.calendar else { return 0 }
-        return min(interval.nominalDays * 0.2, 28) * 86_400
+    /// interval, at most 28 days. A meter-only PM's interval in time is the one its meter's recent rate implies
+    /// (`every` ÷ units a day); with no rate, ``meterGraceWithoutRate``.
+    public static func grace(for trigger: PMTrigger, meterRatePerDay: Double? = nil) -> TimeInterval {
+        if let interval = trigger.calendar { return min(interval.nominalDays * 0.2, 28) * 86_400 }
+        guard let meter = trigger.meter, let rate = meterRatePerDay, rate > 0 else { return meterGraceWithoutRate }
+        return min(meter.every / rate * 0.2, 28) * 86_400
     }
 
-    public static func isOnTime(completedAt: Date, dueDate: Date, trigger: PMTrigger) -> Bool {
-        completedAt <= dueDate.addingTimeInterval(grace(for: trigger))
+    public static func isOnTime(completedAt: Date, dueDate: Date, trigger: PMTrigger, meterRatePerDay: Double? = nil) -> Bool {
+        completedAt <= dueDate.addingTimeInterval(grace(for: trigger, meterRatePerDay: meterRatePerDay))
+    }
+
+    /// A meter's rate in units a day from `readings` (time, value), first to last; nil with fewer than two a day
+    /// or more apart, or when the meter ran backwards.
+    public static func dailyRate(_ readings: [(at: Date, value: Double)]) -> Double? {
+        let sorted = readings.sorted { $0.at < $1.at }
+        guard let first = sorted.first, let last = sorted.last else { return nil }
+        let days = last.at.timeIntervalSince(first.at) / 86_400
+        guard days >= 1, last.value > first.value else { return nil }
+        return (last.value - first.value) / days
     }
 }
