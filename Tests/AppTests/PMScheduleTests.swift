@@ -148,6 +148,65 @@ struct PMScheduleTests {
         }
     }
 
+    @Test func aMeterInUseIsNotDeletedAndTheAnswerSaysWhatUsesIt() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let asset = try await app.makeAsset(tenant)
+            let meter = try await app.makeMeter(tenant, asset: asset)
+            _ = try await app.send(.POST, "/api/v1/meters/\(meter)/readings", token: tenant.token, json: ["value": 10])
+            let schedule = try await Self.makeSchedule(
+                app, tenant, asset: asset, json: ["title": "Oil change", "meter": ["meterId": meter.uuidString, "every": 250]])
+            let template = try await app.send(
+                .POST, "/api/v1/checklist-templates", token: tenant.token,
+                json: ["name": "Hours round", "items": [["kind": "meter_reading", "label": "Hours", "meterId": meter.uuidString]]])
+            #expect(template.status == .created, "template: \(template.body.string)")
+            let refused = try await app.send(.DELETE, "/api/v1/meters/\(meter)", token: tenant.token)
+            #expect(refused.status == .conflict)
+            let detail = try refused.json()["detail"].stringValue ?? ""
+            #expect(detail.contains("1 reading") && detail.contains("“Oil change”") && detail.contains("“Hours round”"), "\(detail)")
+            // Nothing was lost: the readings, and the schedule's meter leg.
+            #expect(try await MeterReading.query(on: app.db).filter(\.$meterID == meter).count() == 1)
+            let kept = try await app.send(.GET, "/api/v1/pm-schedules/\(schedule)", token: tenant.token).json()
+            #expect(try kept["meter"]["meterId"].uuid() == meter)
+            // A meter nothing uses goes.
+            let unused = try await app.makeMeter(tenant, asset: asset)
+            #expect(try await app.send(.DELETE, "/api/v1/meters/\(unused)", token: tenant.token).status == .noContent)
+        }
+    }
+
+    @Test func aScheduleThatCannotMakeItsWorkOrderRaisesOneAlertUntilItCanAgain() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let asset = try await app.makeAsset(tenant)
+            let technician = try await app.addMember(to: tenant, role: .technician)
+            let schedule = try await Self.makeSchedule(
+                app, tenant, asset: asset,
+                json: [
+                    "title": "Belt check", "calendar": ["every": 1, "unit": "week"], "nextDueAt": "2026-12-10T08:00:00Z",
+                    "assigneeIds": [technician.id.uuidString],
+                ])
+            // The technician leaves; the schedule still names them, so its work order cannot be made.
+            #expect(try await app.send(.DELETE, "/api/v1/users/\(technician.id)", token: tenant.token).status == .noContent)
+            for _ in 0..<2 { #expect(try await PMGenerator.run(app, now: Self.date("2026-12-10T09:00:00Z")).isEmpty) }
+            let alerts = try await app.send(.GET, "/api/v1/alerts?status=open", token: tenant.token).json()["items"].array
+            #expect(alerts.count == 1)
+            #expect(alerts.first?["kind"].stringValue == "pm_generation_failed")
+            #expect(try alerts.first?["entityId"].uuid() == schedule)
+            #expect(alerts.first?["message"].stringValue?.contains("Belt check") == true)
+            var owner = try await WebBrowser.member(app, of: tenant, role: .owner)
+            let page = try await owner.get("/admin/alerts").body.string
+            #expect(page.contains("id=\"alerts\"") && page.contains("PM “Belt check” could not make its work order"))
+
+            // Fixed, the next run makes the order and the alert resolves itself.
+            let version = try await app.send(.GET, "/api/v1/pm-schedules/\(schedule)", token: tenant.token).headers.first(name: .eTag) ?? ""
+            let fixed = try await app.send(
+                .PATCH, "/api/v1/pm-schedules/\(schedule)", token: tenant.token, json: ["assigneeIds": []], headers: ["If-Match": version])
+            #expect(fixed.status == .ok, "fix: \(fixed.body.string)")
+            #expect(try await PMGenerator.run(app, now: Self.date("2026-12-10T09:00:00Z")).count == 1)
+            #expect(try await app.send(.GET, "/api/v1/alerts?status=open", token: tenant.token).json()["items"].array.isEmpty)
+        }
+    }
+
     @Test func concurrentRunsStillMakeOneWorkOrder() async throws {
         try await withTestApp { app in
             let tenant = try await app.makeTenant()

@@ -93,7 +93,36 @@ struct MeterController: RouteCollection {
         let principal = try request.principal
         try principal.require(.metersWrite)
         let id = try request.pathID("meterID")
-        return try await Resources.delete(request, load: { try await meter(id, principal: principal, on: $0) })
+        return try await Resources.delete(request, load: { try await meter(id, principal: principal, on: $0) }) { meter, db in
+            let uses = try await uses(of: meter, on: db)
+            guard uses.isEmpty else {
+                throw AppError.conflict(
+                    "This meter is in use: \(uses.joined(separator: "; ")). Its readings are the asset's history, and PM schedules and checklists count on it; remove or change those first."
+                )
+            }
+        }
+    }
+
+    /// What keeps a meter from being deleted: its readings, the PM schedules counting on it, and the checklist
+    /// templates and unfinished tasks that ask for a reading of it.
+    static func uses(of meter: Meter, on db: any Database) async throws -> [String] {
+        let id = try meter.requireID()
+        var uses: [String] = []
+        let readings = try await MeterReading.query(on: db).filter(\.$meterID == id).count()
+        if readings > 0 { uses.append("\(readings) reading\(readings == 1 ? "" : "s")") }
+        let schedules = try await PMSchedule.query(on: db).filter(\.$meterID == id).all(\.$title)
+        if !schedules.isEmpty {
+            uses.append("PM schedule\(schedules.count == 1 ? "" : "s") \(schedules.map { "“\($0)”" }.joined(separator: ", "))")
+        }
+        let templates = try await ChecklistTemplate.query(on: db).filter(\.$organizationID == meter.organizationID).all()
+            .filter { $0.items.contains { $0.meterId == id } }.map(\.name)
+        if !templates.isEmpty {
+            uses.append("checklist template\(templates.count == 1 ? "" : "s") \(templates.map { "“\($0)”" }.joined(separator: ", "))")
+        }
+        let tasks = try await WorkOrderTask.query(on: db).filter(\.$organizationID == meter.organizationID).filter(\.$result == .pending)
+            .filter(\.$specJSON ~~ id.uuidString).count()
+        if tasks > 0 { uses.append("\(tasks) unfinished work-order task\(tasks == 1 ? "" : "s")") }
+        return uses
     }
 
     @Sendable static func readings(_ request: Request) async throws -> Response {

@@ -17,6 +17,8 @@ struct WebAdminController: RouteCollection {
         admin.post("api-keys", use: Self.createAPIKey)
         admin.post("api-keys", ":apiKeyID", "revoke", use: Self.revokeAPIKey)
         admin.get("audit", use: Self.audit)
+        admin.get("alerts", use: Self.alerts)
+        admin.post("alerts", ":alertID", "resolve", use: Self.resolveAlert)
     }
 
     typealias Choice = WebOption
@@ -282,5 +284,52 @@ struct WebAdminController: RouteCollection {
             },
             verified: verify, verification: verification)
         return try await WebPage.render("admin-audit", page, for: request)
+    }
+
+    // MARK: Alerts
+
+    struct AlertRow: Encodable {
+        var id: String
+        var kind: String
+        var message: String
+        var since: String
+    }
+
+    struct AlertsPage: Encodable {
+        var page: PageContext
+        var alerts: [AlertRow]
+        var canResolve: Bool
+        var flash: String?
+    }
+
+    /// `/admin/alerts`: what needs someone's attention — PM schedules that cannot make their work orders first,
+    /// then low stock.
+    @Sendable static func alerts(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.requirePrincipal(request)
+        try principal.require(.partsRead)
+        let open = try await principal.siteQuery(Alert.self, on: request.db).filter(\.$status == .open).sort(\.$createdAt, .descending)
+            .limit(500).all()
+        let ordered = open.filter { $0.kind == .pmGenerationFailed } + open.filter { $0.kind != .pmGenerationFailed }
+        let page = AlertsPage(
+            page: try await WebSession.page("Alerts", section: "admin", principal: principal, request: request),
+            alerts: ordered.map {
+                AlertRow(
+                    id: $0.id?.uuidString ?? "", kind: WebFormat.label($0.kind.rawValue), message: $0.message,
+                    since: WebFormat.dateTime($0.createdAt))
+            },
+            canResolve: principal.can(.partsWrite), flash: request.query[String.self, at: "done"])
+        return try await WebPage.render("admin-alerts", page, for: request)
+    }
+
+    @Sendable static func resolveAlert(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.requirePrincipal(request)
+        return try await WebForm.submit(
+            request, principal: principal, body: [:], version: nil, PartController.resolveAlert, done: "Alert resolved.",
+            redirect: "/admin/alerts", template: "admin-alerts"
+        ) { _, problem in
+            AlertsPage(
+                page: try await WebSession.page("Alerts", section: "admin", principal: principal, request: request), alerts: [],
+                canResolve: false, flash: problem)
+        }
     }
 }

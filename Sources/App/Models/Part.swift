@@ -230,7 +230,11 @@ final class Reservation: Model, TenantModel, @unchecked Sendable {
 final class Alert: Model, SiteTagged, @unchecked Sendable {
     static let schema = "alerts"
 
-    enum Kind: String, Codable, CaseIterable, Sendable { case stockLow = "stock_low" }
+    enum Kind: String, Codable, CaseIterable, Sendable {
+        case stockLow = "stock_low"
+        /// A PM schedule could not make its work order; `entityID` is the schedule.
+        case pmGenerationFailed = "pm_generation_failed"
+    }
     enum Status: String, Codable, CaseIterable, Sendable { case open, resolved }
 
     @ID(key: .id) var id: UUID?

@@ -14,15 +14,24 @@ enum PMGenerator {
     static func run(_ app: Application, now: Date = Date()) async throws -> [UUID] {
         var created: [UUID] = []
         let schedules = try await PMSchedule.query(on: app.db).filter(\.$active == true).all()
+        let failing = Set(
+            try await Alert.query(on: app.db).filter(\.$kind == .pmGenerationFailed).filter(\.$status == .open).all(\.$entityID))
         for schedule in schedules {
             do {
                 if let id = try await generateIfDue(schedule, app: app, now: now) { created.append(id) }
+                if let id = schedule.id, failing.contains(id) { try await PMFailures.resolve(scheduleID: id, app: app) }
             } catch let error as any DatabaseError where error.isConstraintFailure {
                 // Another replica (or an overlapping run) made this due point's work order first.
                 continue
             } catch {
                 app.logger.error(
                     "PM generation failed", metadata: ["pm-schedule": .string(schedule.id?.uuidString ?? ""), "error": .string("\(error)")])
+                // Never only a log line: an open alert says which schedule and why, until a run succeeds.
+                do {
+                    try await PMFailures.record(schedule, error: error, app: app)
+                } catch {
+                    app.logger.error("The PM failure could not be recorded as an alert: \(error)")
+                }
             }
         }
         if !created.isEmpty { app.logger.info("PM job created \(created.count) work order(s)") }
@@ -80,6 +89,40 @@ enum PMGenerator {
             .workOrderCreated(workOrder.dto, organizationID: schedule.organizationID),
         ])
         return id
+    }
+}
+
+/// A PM schedule that cannot make its work order is an open alert (`pm_generation_failed`) at its site, one per
+/// schedule with the latest reason, shown on `/alerts` and the admin page; it resolves itself once a run for the
+/// schedule succeeds.
+enum PMFailures {
+    static func record(_ schedule: PMSchedule, error: any Error, app: Application) async throws {
+        let scheduleID = try schedule.requireID()
+        let message = "PM “\(schedule.title)” could not make its work order: \(commandMessage(error))"
+        try await app.write { db in
+            if let open = try await Alert.query(on: db).filter(\.$kind == .pmGenerationFailed).filter(\.$entityID == scheduleID)
+                .filter(\.$status == .open).first()
+            {
+                open.message = String(message.prefix(1000))
+                try await open.update(on: db)
+                return
+            }
+            let alert = Alert()
+            alert.organizationID = schedule.organizationID
+            alert.kind = .pmGenerationFailed
+            alert.status = .open
+            alert.entityID = scheduleID
+            alert.siteID = schedule.siteID
+            alert.message = String(message.prefix(1000))
+            try await alert.create(on: db)
+        }
+    }
+
+    static func resolve(scheduleID: UUID, app: Application) async throws {
+        try await app.write { db in
+            try await Alert.query(on: db).filter(\.$kind == .pmGenerationFailed).filter(\.$entityID == scheduleID)
+                .filter(\.$status == .open).set(\.$status, to: .resolved).set(\.$resolvedAt, to: Date()).update()
+        }
     }
 }
 
