@@ -59,6 +59,7 @@ public func configure(_ app: Application, with config: AppConfig) async throws {
         try await app.db.sql.raw("PRAGMA synchronous = NORMAL").run()
     }
     app.registerMigrations()
+    app.databases.middleware.use(WorkOrderPriorityRank())
 
     ContentConfiguration.global.use(encoder: JSONEncoder.api, for: .json)
     ContentConfiguration.global.use(decoder: JSONDecoder.api, for: .json)

@@ -49,6 +49,55 @@ struct WorkOrderTests {
         }
     }
 
+    @Test func aSafetyHazardOrInjuryInTheTextMakesAnOrderWithNoGivenPriorityCritical() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let site = try await app.makeSite(tenant)
+            func priority(_ json: [String: Any]) async throws -> String? {
+                var body = json
+                body["siteId"] = site.uuidString
+                let made = try await app.send(.POST, "/api/v1/work-orders", token: tenant.token, json: body)
+                #expect(made.status == .created, "\(made.body.string)")
+                return try made.json()["priority"].stringValue
+            }
+            #expect(try await priority(["title": "Press 4 guard removed", "description": "Operator could injure a hand"]) == "critical")
+            #expect(try await priority(["title": "Oil on the floor by press 2", "description": "Slip hazard"]) == "critical")
+            #expect(try await priority(["title": "Worker injured at saw 3"]) == "critical")
+            // A priority given is kept; "nobody hurt" names no injury; plain work keeps the default.
+            #expect(try await priority(["title": "Worker injured at saw 3", "priority": "low"]) == "low")
+            #expect(try await priority(["title": "Belt slipped on conveyor 1", "description": "Nobody hurt"]) == "medium")
+            #expect(try await priority(["title": "Replace the lamp in office 2"]) == "medium")
+        }
+    }
+
+    @Test func workOrdersSortByPriorityAndPageThroughInThatOrder() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let site = try await app.makeSite(tenant)
+            for (index, priority) in ["low", "critical", "medium", "none", "high", "critical", "low"].enumerated() {
+                _ = try await app.makeWorkOrder(tenant, json: ["title": "Order \(index)", "siteId": site.uuidString, "priority": priority])
+            }
+            var seen: [String] = []
+            var path = "/api/v1/work-orders?sort=-priority&limit=3"
+            while true {
+                let page = try await app.send(.GET, path, token: tenant.token).json()
+                seen += page["items"].array.compactMap { $0["priority"].stringValue }
+                guard let cursor = page["nextCursor"].stringValue else { break }
+                path =
+                    "/api/v1/work-orders?sort=-priority&limit=3&cursor=\(cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+            }
+            #expect(seen == ["critical", "critical", "high", "medium", "low", "low", "none"])
+            // A priority changed later moves the order.
+            let lowest = try await app.send(.GET, "/api/v1/work-orders?sort=priority&limit=1", token: tenant.token).json()["items"][0]
+            let id = try lowest["id"].string()
+            let version = try await app.send(.GET, "/api/v1/work-orders/\(id)", token: tenant.token).headers.first(name: .eTag) ?? ""
+            _ = try await app.send(
+                .PATCH, "/api/v1/work-orders/\(id)", token: tenant.token, json: ["priority": "critical"], headers: ["If-Match": version])
+            let top = try await app.send(.GET, "/api/v1/work-orders?sort=-priority&limit=3", token: tenant.token).json()["items"].array
+            #expect(top.contains { $0["id"].stringValue == id })
+        }
+    }
+
     @Test func theLifeOfAWorkOrderFollowsTheStateMachine() async throws {
         try await withTestApp { app in
             let tenant = try await app.makeTenant()

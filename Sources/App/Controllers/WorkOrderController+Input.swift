@@ -127,6 +127,11 @@ struct WorkOrderInput: Sendable {
 
 /// Work-order operations shared by the API, requests, the PM job and text drafts.
 enum WorkOrders {
+    /// Whether the title or description reads as an emergency (fire, injury, unsafe, gas leak…).
+    static func safetyConcern(title: String, description: String?) -> Bool {
+        WorkOrderTextParser.draft(from: [title, description ?? ""].joined(separator: ". "), assets: []).type == .emergency
+    }
+
     /// A new work order with the next number, audited. Call inside ``Vapor/Request/write(_:)``.
     static func create(
         input: WorkOrderInput, source: WorkOrder.Source, principal: Principal, context: AuditContext, on db: any Database,
@@ -144,6 +149,9 @@ enum WorkOrders {
         workOrder.version = 1
         workOrder.siteID = input.siteID ?? UUID()
         try await input.apply(to: workOrder, principal: principal, on: db)
+        // A person at risk comes first: with no priority given, a text that names a safety hazard or an injury
+        // (the text parser's safety words, negation respected: "nobody hurt" is not one) is critical.
+        if input.priority == nil, safetyConcern(title: workOrder.title, description: workOrder.details) { workOrder.priority = .critical }
         configure(workOrder)
         workOrder.number = try await Counter.next("work_order", organizationID: principal.organizationID, on: db)
         try await workOrder.create(on: db)

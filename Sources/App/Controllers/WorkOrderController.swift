@@ -22,6 +22,7 @@ struct WorkOrderController: RouteCollection {
 
     static let sortFields: [SortField<WorkOrder>] = [
         SortField("number", "number") { .int($0.number) },
+        SortField("priority", "priority_rank") { .int($0.priorityRank) },
         SortField("dueAt", "due_at") { .date($0.dueAt ?? .distantFuture) },
         SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) },
         SortField("updatedAt", "updated_at") { .date($0.updatedAt ?? .distantPast) },

@@ -56,5 +56,7 @@ extension Application {
         migrations.add(CreateSignInThrottle())
         // 019: members join by accepting an invitation
         migrations.add(CreateInvitation())
+        // 020: work orders sort by priority
+        migrations.add(UpdateWorkOrderAddPriorityRank())
     }
 }

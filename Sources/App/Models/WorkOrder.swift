@@ -21,6 +21,8 @@ final class WorkOrder: Model, SiteOwned, @unchecked Sendable {
     @OptionalField(key: "description") var details: String?
     @Field(key: "type") var type: WorkOrderType
     @Field(key: "priority") var priority: WorkOrderPriority
+    /// The priority's rank, for sorting (kept by ``WorkOrderPriorityRank``).
+    @Field(key: "priority_rank") var priorityRank: Int
     @Field(key: "status") var status: WorkOrderStatus
     @Field(key: "source") var source: Source
     @Field(key: "site_id") var siteID: UUID

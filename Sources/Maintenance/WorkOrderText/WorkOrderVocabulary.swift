@@ -44,7 +44,9 @@ enum WorkOrderVocabulary {
                 "first aid", "flood", "flooding", "flooded", "hazard", "hazardous", "safety hazard", "trip hazard", "slip hazard",
                 "safety issue", "unsafe", "gas leak", "gas smell", "smell gas", "smell of gas", "smells like gas", "sparks",
                 "sparking", "arcing", "arc flash", "electric shock", "electrical shock", "electrocuted", "explosion", "exploded",
-                "fire alarm going off", "fire alarm sounding", "fire alarm activated", "fire alarm triggered",
+                "fire alarm going off", "fire alarm sounding", "fire alarm activated", "fire alarm triggered", "injure", "injures",
+                "injuring", "safety risk", "safety concern", "safety guard missing", "guard missing", "guard removed",
+                "interlock bypassed", "safety interlock bypassed",
             ], Effect(priority: .critical, tier: .critical, type: .emergency)
         ),
         (["emergency"], Effect(priority: .critical, tier: .critical, type: .emergency, whenNegated: .low)),
