@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 
 /// `/assets`: the things that are maintained, as a tree per site.
@@ -86,6 +87,14 @@ struct AssetController: RouteCollection {
             purchaseCost = body.patch("purchaseCost") { $0.double("purchaseCost", range: 0...1e12) }
             description = body.patch("description") { $0.string("description", maxLength: 4000) }
             customFields = body.patch("customFields") { $0.customFields("customFields") }
+            // The custom values' problems are listed with the other fields', not after them.
+            if creating || customFields != nil, !body.problems.contains(where: { $0.field == "customFields" }) {
+                var values: [String: JSONValue] = [:]
+                if case .some(.some(let text)) = customFields, case .object(let object)? = JSONValue.parse(text) { values = object }
+                for problem in try await CustomFieldController.problems(values, principal: request.principal, on: request.db) {
+                    body.add(problem.field, problem.message)
+                }
+            }
             try await body.validate(for: request.principal, on: request.db)
         }
 
@@ -99,7 +108,13 @@ struct AssetController: RouteCollection {
                 asset.siteID = siteID
             }
             if case .some(.some(let tag)) = tag, tag != asset.$tag.value {
-                let taken = try await principal.query(Asset.self, on: db).filter(\.$tag == tag).count() > 0
+                // Tags are unique whatever their case: "cnv-01" and "CNV-01" are one label to a person.
+                let same = principal.query(Asset.self, on: db).filter(
+                    .sql(
+                        SQLBinaryExpression(
+                            SQLFunction("lower", args: SQLColumn("tag", table: Asset.schema)), .equal, SQLBind(tag.lowercased()))))
+                if let id = asset.id { same.filter(\.$id != id) }
+                let taken = try await same.count() > 0
                 if taken { problems.append(FieldProblem(field: "tag", message: "is already used by another asset")) }
                 asset.tag = tag
             }
@@ -118,7 +133,7 @@ struct AssetController: RouteCollection {
             if asset.id == nil || customFields != nil {
                 var values: [String: JSONValue] = [:]
                 if case .object(let object)? = JSONValue.parse(asset.customFields) { values = object }
-                try await CustomFieldController.validate(values, principal: principal, on: db)
+                problems += try await CustomFieldController.problems(values, principal: principal, on: db)
             }
             if let locationID {
                 if let id = locationID {

@@ -100,6 +100,12 @@ struct CustomFieldController: RouteCollection {
     /// Checks an asset's custom values against the organization's definitions: unknown keys, wrong types and
     /// missing required fields are each a problem under `customFields.<key>`.
     static func validate(_ values: [String: JSONValue], principal: Principal, on db: any Database) async throws {
+        let problems = try await problems(values, principal: principal, on: db)
+        if !problems.isEmpty { throw AppError.validation(problems) }
+    }
+
+    /// The problems ``validate(_:principal:on:)`` throws, for a caller that lists them with others.
+    static func problems(_ values: [String: JSONValue], principal: Principal, on db: any Database) async throws -> [FieldProblem] {
         let definitions = try await principal.query(CustomField.self, on: db).all()
         let byKey = Dictionary(uniqueKeysWithValues: definitions.map { ($0.key, $0) })
         var problems: [FieldProblem] = []
@@ -115,6 +121,6 @@ struct CustomFieldController: RouteCollection {
         for definition in definitions.sorted(by: { $0.key < $1.key }) where definition.required && values[definition.key] == nil {
             problems.append(FieldProblem(field: "customFields.\(definition.key)", message: "is required"))
         }
-        if !problems.isEmpty { throw AppError.validation(problems) }
+        return problems
     }
 }

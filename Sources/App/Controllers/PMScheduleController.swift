@@ -161,10 +161,8 @@ struct PMScheduleController: RouteCollection {
                 schedule.teamID = teamID
             }
             if let assigneeIDs {
-                let known = Set(
-                    try await principal.query(Membership.self, on: db).filter(\.$user.$id ~~ assigneeIDs).all().map { $0.$user.id })
-                for (index, id) in assigneeIDs.enumerated() where !known.contains(id) {
-                    problems.append(FieldProblem(field: "assigneeIds[\(index)]", message: "is not a member of this organization"))
+                if let siteID = schedule.$siteID.value {
+                    problems += try await WorkOrders.assigneeProblems(assigneeIDs, siteID: siteID, principal: principal, on: db)
                 }
                 schedule.assigneeIDs = assigneeIDs
             }

@@ -98,6 +98,9 @@ struct RequestController: RouteCollection {
                 guard let asset = try? await principal.findInSite(Asset.self, assetID, on: db) else {
                     throw AppError.invalid("assetId", "is not an asset you can reach")
                 }
+                if let siteID = input.siteID, siteID != asset.siteID {
+                    throw AppError.invalid("siteId", "is not the site of the asset (leave it out: the asset says where)")
+                }
                 maintenanceRequest.assetID = assetID
                 maintenanceRequest.siteID = asset.siteID
             } else if let siteID = input.siteID {

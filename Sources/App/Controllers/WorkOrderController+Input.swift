@@ -108,14 +108,7 @@ struct WorkOrderInput: Sendable {
         }
         if let assigneeIDs {
             let unique = Array(NSOrderedSet(array: assigneeIDs).compactMap { $0 as? UUID })
-            let members = try await principal.query(Membership.self, on: db).filter(\.$user.$id ~~ unique).all()
-            let known = Set(members.map { $0.$user.id })
-            for (index, id) in unique.enumerated() where !known.contains(id) {
-                problems.append(FieldProblem(field: "assigneeIds[\(index)]", message: "is not a member of this organization"))
-            }
-            for member in members where !(member.siteIDs.map { $0.contains(workOrder.siteID) } ?? true) {
-                problems.append(FieldProblem(field: "assigneeIds", message: "\(member.$user.id) cannot reach this work order's site"))
-            }
+            problems += try await WorkOrders.assigneeProblems(unique, siteID: workOrder.siteID, principal: principal, on: db)
             workOrder.assigneeIDs = unique
         }
         if let dueAt { workOrder.dueAt = dueAt }
@@ -127,6 +120,29 @@ struct WorkOrderInput: Sendable {
 
 /// Work-order operations shared by the API, requests, the PM job and text drafts.
 enum WorkOrders {
+    /// Who may be given work at a site: a member of this organization whose role works orders (not a requester
+    /// or viewer) and who reaches the site. Problems under `field[index]`.
+    static func assigneeProblems(
+        _ ids: [UUID], siteID: UUID, principal: Principal, field: String = "assigneeIds", on db: any Database
+    ) async throws -> [FieldProblem] {
+        let members = try await principal.query(Membership.self, on: db).filter(\.$user.$id ~~ ids).all()
+        let byUser = Dictionary(members.map { ($0.$user.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var problems: [FieldProblem] = []
+        for (index, id) in ids.enumerated() {
+            guard let member = byUser[id] else {
+                problems.append(FieldProblem(field: "\(field)[\(index)]", message: "is not a member of this organization"))
+                continue
+            }
+            if !member.role.permissions.contains(.workOrdersWork) {
+                problems.append(
+                    FieldProblem(field: "\(field)[\(index)]", message: "is a \(member.role.rawValue), who cannot work on work orders"))
+            } else if !(member.siteIDs.map { $0.contains(siteID) } ?? true) {
+                problems.append(FieldProblem(field: "\(field)[\(index)]", message: "cannot reach this work order's site"))
+            }
+        }
+        return problems
+    }
+
     /// Whether the title or description reads as an emergency (fire, injury, unsafe, gas leak…).
     static func safetyConcern(title: String, description: String?) -> Bool {
         WorkOrderTextParser.draft(from: [title, description ?? ""].joined(separator: ". "), assets: []).type == .emergency

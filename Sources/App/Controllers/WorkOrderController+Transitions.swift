@@ -44,13 +44,17 @@ extension WorkOrderController {
                 organizationRequiresFailureCodes: organization.requireFailureCodes, hasReason: reason != nil)
             let from = workOrder.status
             let to: WorkOrderStatus
+            // The codes' own problems are listed with what the move still needs, in one answer.
+            let codeProblems = action == .complete ? try await failureCodeProblems(codes, workOrder: workOrder, on: db) : []
             switch WorkOrderStateMachine.transition(action, from: from, context: machineContext) {
             case .success(let status): to = status
-            case .failure(let error): throw error.appError
+            case .failure(let error):
+                if case .validation(let missing) = error.appError { throw AppError.validation(codeProblems + missing) }
+                throw error.appError
             }
+            if !codeProblems.isEmpty { throw AppError.validation(codeProblems) }
             let before = workOrder.dto
             if action == .complete {
-                try await checkFailureCodes(codes, principal: principal, on: db)
                 let open = try await WorkOrderTask.query(on: db).filter(\.$workOrderID == id).filter(\.$result == .pending).all()
                     .filter { $0.spec.required }
                 if !open.isEmpty {
@@ -79,7 +83,10 @@ extension WorkOrderController {
             try await AuditLog.record(
                 "work_order.\(action.rawValue)", entityType: WorkOrder.entityType, entityID: id, before: before, after: workOrder.dto,
                 organizationID: principal.organizationID, context: context, on: db)
-            if action == .complete { try await PMCompletion.workOrderCompleted(workOrder, context: context, on: db) }
+            if action == .complete {
+                try await PMCompletion.workOrderCompleted(workOrder, context: context, on: db)
+                try await Downtimes.endOpen(of: workOrder, at: workOrder.completedAt ?? Date(), context: context, on: db)
+            }
             if to.isFinal {
                 // A finished order needs nothing held for it any more.
                 let held = try await Reservation.query(on: db).filter(\.$workOrderID == id).all()
@@ -102,22 +109,28 @@ extension WorkOrderController {
         return try await dto.response(version: dto.version, for: request)
     }
 
-    /// Each given code exists in the organization's catalogue under the right category.
-    static func checkFailureCodes(_ codes: (problem: UUID?, cause: UUID?, remedy: UUID?), principal: Principal, on db: any Database)
-        async throws
-    {
+    /// Each given code is one of the organization's, of the right category, and for the kind of the order's
+    /// asset (or for every kind).
+    static func failureCodeProblems(
+        _ codes: (problem: UUID?, cause: UUID?, remedy: UUID?), workOrder: WorkOrder, on db: any Database
+    ) async throws -> [FieldProblem] {
         var problems: [FieldProblem] = []
+        let kind = try await workOrder.assetID.asyncFlatMap { try await Asset.find($0, on: db)?.kind }
         for (field, id, category) in [
             ("problemCodeId", codes.problem, FailureCode.Category.problem), ("causeCodeId", codes.cause, .cause),
             ("remedyCodeId", codes.remedy, .remedy),
         ] {
             guard let id else { continue }
-            let code = try await principal.query(FailureCode.self, on: db).filter(\.$id == id).first()
+            let code = try await FailureCode.query(on: db).filter(\.$organizationID == workOrder.organizationID).filter(\.$id == id).first()
             if code?.category != category {
                 problems.append(FieldProblem(field: field, message: "is not a \(category.rawValue) code of this organization"))
+            } else if let codeKind = code?.assetKind, codeKind != kind {
+                problems.append(
+                    FieldProblem(field: field, message: "is a code for \(codeKind.rawValue) assets, and this work order's asset is not one")
+                )
             }
         }
-        if !problems.isEmpty { throw AppError.validation(problems) }
+        return problems
     }
 }
 

@@ -117,8 +117,11 @@ struct WorkOrderEntryController: RouteCollection {
         try await body.validate(for: principal, on: request.db)
         guard let minutes, let userID else { throw AppError.validation(body.problems) }
         return try await add(request, action: "labor.logged", entityType: "labor_entry", dto: { $0.dto }) { workOrder, db in
-            if try await principal.query(Membership.self, on: db).filter(\.$user.$id == userID).count() == 0 {
+            guard let membership = try await principal.query(Membership.self, on: db).filter(\.$user.$id == userID).first() else {
                 throw AppError.invalid("userId", "is not a member of this organization")
+            }
+            guard membership.siteIDs.map({ $0.contains(workOrder.siteID) }) ?? true else {
+                throw AppError.invalid("userId", "cannot reach this work order's site")
             }
             let entry = LaborEntry()
             entry.workOrderID = try workOrder.requireID()
@@ -224,12 +227,17 @@ struct WorkOrderEntryController: RouteCollection {
         let endedAt = body.date("endedAt")
         let reason = body.string("reason", maxLength: 1000)
         if let endedAt, endedAt < startedAt { body.add("endedAt", "is before startedAt") }
+        // Downtime is what happened: a minute of clock difference is allowed, not a span that starts later.
+        let soon = Date().addingTimeInterval(60)
+        if startedAt > soon { body.add("startedAt", "is in the future") }
+        if let endedAt, endedAt > soon { body.add("endedAt", "is in the future") }
         try await body.validate(for: principal, on: request.db)
         return try await add(request, action: "downtime.recorded", entityType: "downtime", dto: { $0.dto }) { workOrder, db in
             guard let assetID = assetID ?? workOrder.assetID else {
                 throw AppError.invalid("assetId", "is required: this work order has no asset")
             }
             let asset = try await principal.findInSite(Asset.self, assetID, on: db)
+            guard asset.siteID == workOrder.siteID else { throw AppError.invalid("assetId", "is at another site than the work order") }
             let downtime = Downtime()
             downtime.workOrderID = try workOrder.requireID()
             downtime.assetID = assetID
@@ -263,21 +271,37 @@ struct WorkOrderEntryController: RouteCollection {
             let downtime = try await principal.find(Downtime.self, downtimeID, on: db)
             guard downtime.workOrderID == workOrder.id else { throw AppError.notFound("No such downtime.") }
             guard endedAt >= downtime.startedAt else { throw AppError.invalid("endedAt", "is before the downtime started") }
-            let before = downtime.dto
-            downtime.endedAt = endedAt
-            if let reason { downtime.reason = reason }
-            try await downtime.update(on: db)
-            let stillOpen = try await Downtime.query(on: db).filter(\.$assetID == downtime.assetID).filter(\.$endedAt == nil).count()
-            if stillOpen == 0, let asset = try await Asset.find(downtime.assetID, on: db), asset.status == .down {
-                asset.status = .operational
-                asset.version += 1
-                try await asset.update(on: db)
-            }
-            try await AuditLog.record(
-                "downtime.ended", entityType: "downtime", entityID: downtimeID, before: before, after: downtime.dto,
-                organizationID: principal.organizationID, context: context, on: db)
+            try await Downtimes.end(downtime, at: endedAt, reason: reason, context: context, on: db)
             return downtime.dto
         }
         return try await dto.encodeResponse(for: request)
+    }
+}
+
+/// Ending downtime, shared by the downtime route and completing a work order.
+enum Downtimes {
+    /// Ends the span; the asset is up again when no other span of it is open.
+    static func end(_ downtime: Downtime, at endedAt: Date, reason: String? = nil, context: AuditContext, on db: any Database)
+        async throws
+    {
+        let before = downtime.dto
+        downtime.endedAt = endedAt
+        if let reason { downtime.reason = reason }
+        try await downtime.update(on: db)
+        let stillOpen = try await Downtime.query(on: db).filter(\.$assetID == downtime.assetID).filter(\.$endedAt == nil).count()
+        if stillOpen == 0, let asset = try await Asset.find(downtime.assetID, on: db), asset.status == .down {
+            asset.status = .operational
+            asset.version += 1
+            try await asset.update(on: db)
+        }
+        try await AuditLog.record(
+            "downtime.ended", entityType: "downtime", entityID: downtime.id, before: before, after: downtime.dto,
+            organizationID: downtime.organizationID, context: context, on: db)
+    }
+
+    /// Completing a work order ends its open spans at the completion: the work that fixed the asset is done.
+    static func endOpen(of workOrder: WorkOrder, at endedAt: Date, context: AuditContext, on db: any Database) async throws {
+        let open = try await Downtime.query(on: db).filter(\.$workOrderID == (try workOrder.requireID())).filter(\.$endedAt == nil).all()
+        for downtime in open { try await end(downtime, at: max(endedAt, downtime.startedAt), context: context, on: db) }
     }
 }
