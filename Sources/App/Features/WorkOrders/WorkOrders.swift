@@ -1,0 +1,64 @@
+import Fluent
+import Foundation
+import Maintenance
+import Vapor
+
+/// Work-order operations shared by the API, requests, the PM job and text drafts.
+enum WorkOrders {
+    /// Who may be given work at a site: a member of this organization whose role works orders (not a requester
+    /// or viewer) and who reaches the site. Problems under `field[index]`.
+    static func assigneeProblems(
+        _ ids: [UUID], siteID: UUID, principal: Principal, field: String = "assigneeIds", on db: any Database
+    ) async throws -> [FieldProblem] {
+        let members = try await principal.query(Membership.self, on: db).filter(\.$user.$id ~~ ids).all()
+        let byUser = Dictionary(members.map { ($0.$user.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var problems: [FieldProblem] = []
+        for (index, id) in ids.enumerated() {
+            guard let member = byUser[id] else {
+                problems.append(FieldProblem(field: "\(field)[\(index)]", message: "is not a member of this organization"))
+                continue
+            }
+            if !member.role.permissions.contains(.workOrdersWork) {
+                problems.append(
+                    FieldProblem(field: "\(field)[\(index)]", message: "is a \(member.role.rawValue), who cannot work on work orders"))
+            } else if !(member.siteIDs.map { $0.contains(siteID) } ?? true) {
+                problems.append(FieldProblem(field: "\(field)[\(index)]", message: "cannot reach this work order's site"))
+            }
+        }
+        return problems
+    }
+
+    /// Whether the title or description reads as an emergency (fire, injury, unsafe, gas leak…).
+    static func safetyConcern(title: String, description: String?) -> Bool {
+        WorkOrderTextParser.draft(from: [title, description ?? ""].joined(separator: ". "), assets: []).type == .emergency
+    }
+
+    /// A new work order with the next number, audited. Call inside ``Vapor/Request/write(_:)``.
+    static func create(
+        input: WorkOrderInput, source: WorkOrder.Source, principal: Principal, context: AuditContext, on db: any Database,
+        configure: (WorkOrder) -> Void = { _ in }
+    ) async throws -> WorkOrder {
+        let workOrder = WorkOrder()
+        workOrder.organizationID = principal.organizationID
+        workOrder.title = ""
+        workOrder.type = .corrective
+        workOrder.priority = .medium
+        workOrder.status = .open
+        workOrder.source = source
+        workOrder.assigneeIDs = []
+        workOrder.createdByUserID = principal.userID
+        workOrder.version = 1
+        workOrder.siteID = input.siteID ?? UUID()
+        try await input.apply(to: workOrder, principal: principal, on: db)
+        // A person at risk comes first: with no priority given, a text that names a safety hazard or an injury
+        // (the text parser's safety words, negation respected: "nobody hurt" is not one) is critical.
+        if input.priority == nil, safetyConcern(title: workOrder.title, description: workOrder.details) { workOrder.priority = .critical }
+        configure(workOrder)
+        workOrder.number = try await Counter.next("work_order", organizationID: principal.organizationID, on: db)
+        try await workOrder.create(on: db)
+        try await AuditLog.record(
+            "work_order.created", entityType: WorkOrder.entityType, entityID: workOrder.id, after: workOrder.dto,
+            organizationID: principal.organizationID, context: context, on: db)
+        return workOrder
+    }
+}
