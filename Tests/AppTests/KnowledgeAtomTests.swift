@@ -26,7 +26,7 @@ struct KnowledgeAtomTests {
             #expect(atom["atomId"].stringValue == "org.line2-f004")
             #expect(atom["family"].stringValue == "rockwell.powerflex-520")
             #expect(atom["manufacturer"].stringValue == "Allen-Bradley")
-            #expect(atom["source"]["document"].stringValue == KnowledgeAtomController.defaultSource)
+            #expect(atom["source"]["document"].stringValue == KnowledgeAtomInput.defaultSource)
 
             let families = try await app.send(.GET, "/api/v1/knowledge/families", token: tenant.token).json()["items"].array
             let powerflex = families.first { $0["id"].stringValue == "rockwell.powerflex-520" }

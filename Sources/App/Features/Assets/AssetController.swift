@@ -91,7 +91,7 @@ struct AssetController: RouteCollection {
             if creating || customFields != nil, !body.problems.contains(where: { $0.field == "customFields" }) {
                 var values: [String: JSONValue] = [:]
                 if case .some(.some(let text)) = customFields, case .object(let object)? = JSONValue.parse(text) { values = object }
-                for problem in try await CustomFieldController.problems(values, principal: request.principal, on: request.db) {
+                for problem in try await CustomFields.problems(values, principal: request.principal, on: request.db) {
                     body.add(problem.field, problem.message)
                 }
             }
@@ -133,7 +133,7 @@ struct AssetController: RouteCollection {
             if asset.id == nil || customFields != nil {
                 var values: [String: JSONValue] = [:]
                 if case .object(let object)? = JSONValue.parse(asset.customFields) { values = object }
-                problems += try await CustomFieldController.problems(values, principal: principal, on: db)
+                problems += try await CustomFields.problems(values, principal: principal, on: db)
             }
             if let locationID {
                 if let id = locationID {

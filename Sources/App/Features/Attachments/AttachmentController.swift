@@ -20,7 +20,7 @@ struct AttachmentController: RouteCollection {
     static let sortFields: [SortField<Attachment>] = [SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) }]
 
     @Sendable static func listForWorkOrder(_ request: Request) async throws -> Response {
-        let workOrder = try await WorkOrderEntryController.readable(request)
+        let workOrder = try await WorkOrders.readable(request)
         let query = try request.principal.query(Attachment.self, on: request.db).filter(\.$workOrderID == (try workOrder.requireID()))
         return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "createdAt", filename: "attachments") {
             $0.dto
@@ -29,7 +29,7 @@ struct AttachmentController: RouteCollection {
 
     @Sendable static func listForRequest(_ request: Request) async throws -> Response {
         let principal = try request.principal
-        let found = try await RequestController.visible(request.pathID("requestID"), principal: principal, on: request.db)
+        let found = try await Requests.visible(request.pathID("requestID"), principal: principal, on: request.db)
         let query = principal.query(Attachment.self, on: request.db).filter(\.$requestID == (try found.requireID()))
         return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "createdAt", filename: "attachments") {
             $0.dto
@@ -60,21 +60,21 @@ struct AttachmentController: RouteCollection {
 
     @Sendable static func attachToWorkOrder(_ request: Request) async throws -> Response {
         let principal = try request.principal
-        _ = try await WorkOrderEntryController.readable(request)
+        _ = try await WorkOrders.readable(request)
         let upload = try AttachmentStore.readUpload(request)
         return try await add(request, upload: upload, principal: principal) { db, attachment in
             // Photos come from anyone who works orders, assigned or not.
-            attachment.workOrderID = try await WorkOrderEntryController.workable(request, on: db, assignedOnly: false).requireID()
+            attachment.workOrderID = try await WorkOrders.workable(request, on: db, assignedOnly: false).requireID()
         }
     }
 
     @Sendable static func attachToRequest(_ request: Request) async throws -> Response {
         let principal = try request.principal
         let id = try request.pathID("requestID")
-        _ = try await RequestController.visible(id, principal: principal, on: request.db)
+        _ = try await Requests.visible(id, principal: principal, on: request.db)
         let upload = try AttachmentStore.readUpload(request)
         return try await add(request, upload: upload, principal: principal) { db, attachment in
-            attachment.requestID = try await RequestController.visible(id, principal: principal, on: db).requireID()
+            attachment.requestID = try await Requests.visible(id, principal: principal, on: db).requireID()
         }
     }
 
@@ -105,7 +105,7 @@ struct AttachmentController: RouteCollection {
             try principal.require(.workOrdersRead)
             _ = try await principal.findInSite(WorkOrder.self, workOrderID, on: request.db)
         } else if let requestID = attachment.requestID {
-            _ = try await RequestController.visible(requestID, principal: principal, on: request.db)
+            _ = try await Requests.visible(requestID, principal: principal, on: request.db)
         } else if let assetID = attachment.assetID {
             try principal.require(.assetsRead)
             _ = try await principal.findInSite(Asset.self, assetID, on: request.db)

@@ -23,8 +23,6 @@ struct KnowledgeAtomController: RouteCollection {
         SortField("updatedAt", "updated_at") { .date($0.updatedAt ?? .distantPast) },
     ]
 
-    static let defaultSource = "The organization's own maintenance knowledge"
-
     @Sendable static func list(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.knowledgeRead)
@@ -49,7 +47,7 @@ struct KnowledgeAtomController: RouteCollection {
         let base = try KnowledgeService.requireBuiltIn().base
         var body = try JSONBody(request)
         let input = KnowledgeAtomInput(body: &body)
-        let (key, atom, problems) = input.resolve(base: base, defaultSource: defaultSource)
+        let (key, atom, problems) = input.resolve(base: base, defaultSource: KnowledgeAtomInput.defaultSource)
         guard let atom else { throw AppError.validation(problems) }
         let response = try await Resources.create(request, path: "knowledge-atoms") { db in
             if try await principal.query(KnowledgeAtom.self, on: db).filter(\.$key == key).count() > 0 {
@@ -72,7 +70,7 @@ struct KnowledgeAtomController: RouteCollection {
         var body = try JSONBody(request)
         var input = KnowledgeAtomInput(atom: existing.atom, key: existing.key)
         input.overlay(&body)
-        let (key, atom, problems) = input.resolve(base: base, defaultSource: defaultSource)
+        let (key, atom, problems) = input.resolve(base: base, defaultSource: KnowledgeAtomInput.defaultSource)
         guard let atom else { throw AppError.validation(problems) }
         let response = try await Resources.update(request, load: { try await principal.find(KnowledgeAtom.self, id, on: $0) }) { row, _ in
             row.set(atom, key: key)

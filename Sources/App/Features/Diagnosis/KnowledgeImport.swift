@@ -42,7 +42,7 @@ enum KnowledgeImport {
         var keys: [String: Int] = [:]
         for (index, input) in inputs.enumerated() {
             let prefix = "atoms[\(index)]."
-            let (key, atom, found) = input.resolve(base: base, defaultSource: KnowledgeAtomController.defaultSource, prefix: prefix)
+            let (key, atom, found) = input.resolve(base: base, defaultSource: KnowledgeAtomInput.defaultSource, prefix: prefix)
             problems += found
             if let other = keys[key] {
                 problems.append(FieldProblem(field: prefix + "key", message: "`\(key)` is also the key of atoms[\(other)]"))

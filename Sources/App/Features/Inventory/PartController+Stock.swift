@@ -6,17 +6,6 @@ extension PartController {
     static let movementSort: [SortField<StockMovement>] = [SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) }]
     static let alertSort: [SortField<Alert>] = [SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) }]
 
-    /// The stock level, if its location is at a site the principal reaches; otherwise 404.
-    static func level(_ id: UUID, principal: Principal, on db: any Database) async throws -> StockLevel {
-        let level = try await principal.find(StockLevel.self, id, on: db)
-        do {
-            _ = try await principal.findInSite(Location.self, level.locationID, on: db)
-        } catch AppError.notFound {
-            throw AppError.notFound("No such stock level.")
-        }
-        return level
-    }
-
     @Sendable static func listLevels(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.partsRead)
@@ -35,7 +24,8 @@ extension PartController {
     @Sendable static func showLevel(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.partsRead)
-        return try await Resources.show(try await level(request.pathID("stockLevelID"), principal: principal, on: request.db), for: request)
+        return try await Resources.show(
+            try await Stock.reachableLevel(request.pathID("stockLevelID"), principal: principal, on: request.db), for: request)
     }
 
     static func levelLimits(_ body: inout JSONBody) -> (minimum: Double?, maximum: Double??, reorder: Double??) {
@@ -84,12 +74,12 @@ extension PartController {
         let principal = try request.principal
         try principal.require(.partsWrite)
         let id = try request.pathID("stockLevelID")
-        _ = try await level(id, principal: principal, on: request.db)
+        _ = try await Stock.reachableLevel(id, principal: principal, on: request.db)
         var body = try JSONBody(request)
         body.rejectUnknown(allowed: ["minimum", "maximum", "reorderQuantity"])
         let limits = levelLimits(&body)
         try body.validate()
-        return try await Resources.update(request, load: { try await level(id, principal: principal, on: $0) }) { level, _ in
+        return try await Resources.update(request, load: { try await Stock.reachableLevel(id, principal: principal, on: $0) }) { level, _ in
             if let minimum = limits.minimum { level.minimum = minimum }
             if let maximum = limits.maximum { level.maximum = maximum }
             if let reorder = limits.reorder { level.reorderQuantity = reorder }
@@ -101,7 +91,7 @@ extension PartController {
         let principal = try request.principal
         try principal.require(.stockAdjust)
         let id = try request.pathID("stockLevelID")
-        let source = try await level(id, principal: principal, on: request.db)
+        let source = try await Stock.reachableLevel(id, principal: principal, on: request.db)
         var body = try JSONBody(request)
         body.rejectUnknown(allowed: ["kind", "quantity", "reason", "unitCost", "toLocationId"])
         let kind = body.enumValue("kind", StockMovement.Kind.self, required: true)

@@ -135,3 +135,29 @@ enum Stock {
             .set(\.$status, to: .resolved).set(\.$resolvedAt, to: Date()).update()
     }
 }
+
+extension Stock {
+    /// Drops reservations and gives their quantity back to the stock's available figure.
+    static func releaseAll(_ reservations: [Reservation], on db: any Database) async throws {
+        for reservation in reservations {
+            try await db.lockForUpdate(StockLevel.schema, id: reservation.stockLevelID)
+            if let level = try await StockLevel.find(reservation.stockLevelID, on: db) {
+                level.reserved = max(0, level.reserved - reservation.quantity)
+                level.version += 1
+                try await level.update(on: db)
+            }
+            try await reservation.delete(on: db)
+        }
+    }
+
+    /// The stock level, if its location is at a site the principal reaches; otherwise 404.
+    static func reachableLevel(_ id: UUID, principal: Principal, on db: any Database) async throws -> StockLevel {
+        let level = try await principal.find(StockLevel.self, id, on: db)
+        do {
+            _ = try await principal.findInSite(Location.self, level.locationID, on: db)
+        } catch AppError.notFound {
+            throw AppError.notFound("No such stock level.")
+        }
+        return level
+    }
+}

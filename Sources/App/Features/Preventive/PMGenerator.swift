@@ -71,7 +71,7 @@ enum PMGenerator {
                 $0.pmDueAt = dueAt
             }
             if let templateID = schedule.checklistTemplateID, let template = try await ChecklistTemplate.find(templateID, on: db) {
-                _ = try await ChecklistController.append(template.items, to: workOrder, on: db)
+                _ = try await Checklists.append(template.items, to: workOrder, on: db)
             }
             let generation = PMGeneration()
             generation.organizationID = schedule.organizationID

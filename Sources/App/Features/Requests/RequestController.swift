@@ -19,16 +19,6 @@ struct RequestController: RouteCollection {
         SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) }
     ]
 
-    /// The request, if the principal manages requests (within their sites) or submitted it.
-    static func visible(_ id: UUID, principal: Principal, on db: any Database) async throws -> MaintenanceRequest {
-        let found = try await principal.findInSite(MaintenanceRequest.self, id, on: db)
-        if principal.can(.requestsManage) { return found }
-        guard principal.can(.requestsCreate), let userID = principal.userID, found.requesterUserID == userID else {
-            throw AppError.notFound("No such request.")
-        }
-        return found
-    }
-
     @Sendable static func list(_ request: Request) async throws -> Response {
         let principal = try request.principal
         guard principal.can(.requestsManage) || principal.can(.requestsCreate) else {
@@ -45,7 +35,8 @@ struct RequestController: RouteCollection {
 
     @Sendable static func show(_ request: Request) async throws -> Response {
         let principal = try request.principal
-        return try await Resources.show(try await visible(request.pathID("requestID"), principal: principal, on: request.db), for: request)
+        return try await Resources.show(
+            try await Requests.visible(request.pathID("requestID"), principal: principal, on: request.db), for: request)
     }
 
     struct Input: Sendable {
@@ -120,7 +111,7 @@ struct RequestController: RouteCollection {
         let principal = try request.principal
         try principal.require(.requestsManage)
         let id = try request.pathID("requestID")
-        _ = try await visible(id, principal: principal, on: request.db)
+        _ = try await Requests.visible(id, principal: principal, on: request.db)
         var body = try JSONBody.optional(request)
         body.rejectUnknown(allowed: ["priority", "type", "assigneeIds", "teamId", "dueAt"])
         let priority = body.enumValue("priority", WorkOrderPriority.self)
@@ -132,7 +123,7 @@ struct RequestController: RouteCollection {
         let context = try request.auditContext
         let (dto, workOrder) = try await request.write { db -> (MaintenanceRequest.DTO, WorkOrder.DTO) in
             try await db.lockForUpdate(MaintenanceRequest.schema, id: id)
-            let maintenanceRequest = try await visible(id, principal: principal, on: db)
+            let maintenanceRequest = try await Requests.visible(id, principal: principal, on: db)
             try ETag.check(request, currentVersion: maintenanceRequest.version)
             guard maintenanceRequest.status == .pending else {
                 throw AppError.conflict("This request is already \(maintenanceRequest.status.rawValue).")
@@ -178,7 +169,7 @@ struct RequestController: RouteCollection {
         let principal = try request.principal
         if status == .declined { try principal.require(.requestsManage) }
         let id = try request.pathID("requestID")
-        _ = try await visible(id, principal: principal, on: request.db)
+        _ = try await Requests.visible(id, principal: principal, on: request.db)
         var body = try JSONBody.optional(request)
         body.rejectUnknown(allowed: ["reason"])
         let reason = body.string("reason", required: status == .declined, maxLength: 2000)
@@ -186,7 +177,7 @@ struct RequestController: RouteCollection {
         let context = try request.auditContext
         let dto = try await request.write { db -> MaintenanceRequest.DTO in
             try await db.lockForUpdate(MaintenanceRequest.schema, id: id)
-            let maintenanceRequest = try await visible(id, principal: principal, on: db)
+            let maintenanceRequest = try await Requests.visible(id, principal: principal, on: db)
             try ETag.check(request, currentVersion: maintenanceRequest.version)
             guard maintenanceRequest.status == .pending else {
                 throw AppError.conflict("This request is already \(maintenanceRequest.status.rawValue).")

@@ -86,41 +86,15 @@ struct ChecklistController: RouteCollection {
     }
 
     @Sendable static func listTasks(_ request: Request) async throws -> Response {
-        let workOrder = try await WorkOrderEntryController.readable(request)
+        let workOrder = try await WorkOrders.readable(request)
         let query = try request.principal.query(WorkOrderTask.self, on: request.db).filter(\.$workOrderID == (try workOrder.requireID()))
         return try await Listing.respond(request, query: query, sortFields: taskSort, defaultSort: "position", filename: "tasks") { $0.dto }
-    }
-
-    /// Copies tasks onto a work order, after its existing ones. Meter tasks must name a meter of its asset.
-    static func append(_ specs: [TaskSpec], to workOrder: WorkOrder, on db: any Database) async throws -> [WorkOrderTask] {
-        let workOrderID = try workOrder.requireID()
-        var problems: [FieldProblem] = []
-        for (index, spec) in specs.enumerated() where spec.kind == .meterReading {
-            let meter = try await spec.meterId.asyncFlatMap { try await Meter.find($0, on: db) }
-            if meter == nil || meter?.assetID != workOrder.assetID || meter?.organizationID != workOrder.organizationID {
-                problems.append(FieldProblem(field: "items[\(index)].meterId", message: "is not a meter of the work order's asset"))
-            }
-        }
-        if !problems.isEmpty { throw AppError.validation(problems) }
-        let start = (try await WorkOrderTask.query(on: db).filter(\.$workOrderID == workOrderID).max(\.$position) ?? 0) + 1
-        var created: [WorkOrderTask] = []
-        for (offset, spec) in specs.enumerated() {
-            let task = WorkOrderTask()
-            task.organizationID = workOrder.organizationID
-            task.workOrderID = workOrderID
-            task.position = start + offset
-            task.specJSON = try AuditLog.snapshot(spec)
-            task.result = .pending
-            try await task.create(on: db)
-            created.append(task)
-        }
-        return created
     }
 
     /// `POST /work-orders/{id}/tasks` with `{templateId}` or `{items: [...]}`.
     @Sendable static func addTasks(_ request: Request) async throws -> Response {
         let principal = try request.principal
-        _ = try await WorkOrderEntryController.readable(request)
+        _ = try await WorkOrders.readable(request)
         var body = try JSONBody(request)
         body.rejectUnknown(allowed: ["templateId", "items"])
         let templateID = body.reference("templateId", .checklistTemplate)
@@ -135,7 +109,7 @@ struct ChecklistController: RouteCollection {
         let context = try request.auditContext
         let extra = items
         let created = try await request.write { db -> [WorkOrderTask.DTO] in
-            let workOrder = try await WorkOrderEntryController.workable(request, on: db)
+            let workOrder = try await WorkOrders.workable(request, on: db)
             guard !workOrder.status.isFinal else {
                 throw AppError.conflict("A \(workOrder.status.rawValue) work order takes no new tasks.")
             }
@@ -146,7 +120,7 @@ struct ChecklistController: RouteCollection {
                 }
                 specs = template.items + specs
             }
-            let tasks = try await append(specs, to: workOrder, on: db)
+            let tasks = try await Checklists.append(specs, to: workOrder, on: db)
             try await AuditLog.record(
                 "tasks.added", entityType: WorkOrder.entityType, entityID: workOrder.id, after: tasks.map(\.dto),
                 organizationID: principal.organizationID, context: context, on: db)
@@ -159,7 +133,7 @@ struct ChecklistController: RouteCollection {
     /// outside its limits is flagged; a meter task records a real reading (monotonic rules apply).
     @Sendable static func record(_ request: Request) async throws -> Response {
         let principal = try request.principal
-        _ = try await WorkOrderEntryController.readable(request)
+        _ = try await WorkOrders.readable(request)
         let taskID = try request.pathID("taskID")
         var body = try JSONBody(request)
         body.rejectUnknown(allowed: ["done", "value", "text", "result", "choice"])
@@ -171,7 +145,7 @@ struct ChecklistController: RouteCollection {
         try body.validate()
         let context = try request.auditContext
         let dto = try await request.write { db -> WorkOrderTask.DTO in
-            let workOrder = try await WorkOrderEntryController.workable(request, on: db)
+            let workOrder = try await WorkOrders.workable(request, on: db)
             guard !workOrder.status.isFinal else {
                 throw AppError.conflict("A \(workOrder.status.rawValue) work order's checklist is closed.")
             }
@@ -230,7 +204,7 @@ struct ChecklistController: RouteCollection {
     /// the same asset, linked to its parent.
     @Sendable static func followUp(_ request: Request) async throws -> Response {
         let principal = try request.principal
-        _ = try await WorkOrderEntryController.readable(request)
+        _ = try await WorkOrders.readable(request)
         try principal.require(.workOrdersCreate)
         let taskID = try request.pathID("taskID")
         let context = try request.auditContext

@@ -90,7 +90,7 @@ extension WorkOrderController {
             if to.isFinal {
                 // A finished order needs nothing held for it any more.
                 let held = try await Reservation.query(on: db).filter(\.$workOrderID == id).all()
-                try await WorkOrderPartsController.releaseAll(held, on: db)
+                try await Stock.releaseAll(held, on: db)
             }
             return (workOrder.dto, from)
         }

@@ -19,30 +19,6 @@ struct WorkOrderEntryController: RouteCollection {
         order.patch("downtime", ":downtimeID", use: Self.updateDowntime)
     }
 
-    /// The work order, if the principal may record work on it: managers always; people who work orders when
-    /// assigned (directly or by team). Cancelled orders take nothing more.
-    static func workable(_ request: Request, on db: any Database, assignedOnly: Bool = true) async throws -> WorkOrder {
-        let principal = try request.principal
-        try principal.require(.workOrdersRead)
-        let workOrder = try await principal.findInSite(WorkOrder.self, request.pathID("workOrderID"), on: db)
-        guard workOrder.status != .cancelled else { throw AppError.conflict("This work order is cancelled.") }
-        if principal.can(.workOrdersManage) { return workOrder }
-        try principal.require(.workOrdersWork)
-        guard assignedOnly else { return workOrder }
-        var members: [UUID] = []
-        if let teamID = workOrder.teamID, let team = try await Team.find(teamID, on: db) { members = team.memberIDs }
-        guard let userID = principal.userID, workOrder.assigneeIDs.contains(userID) || members.contains(userID) else {
-            throw AppError.forbidden("Only managers and the people assigned to this work order may record work on it.")
-        }
-        return workOrder
-    }
-
-    static func readable(_ request: Request) async throws -> WorkOrder {
-        let principal = try request.principal
-        try principal.require(.workOrdersRead)
-        return try await principal.findInSite(WorkOrder.self, request.pathID("workOrderID"), on: request.db)
-    }
-
     /// Adds `entry` under the work order and audits it, in one transaction.
     static func add<M: TenantModel, DTO: Content>(
         _ request: Request, action: String, entityType: String, assignedOnly: Bool = true, dto: @escaping @Sendable (M) -> DTO,
@@ -50,9 +26,9 @@ struct WorkOrderEntryController: RouteCollection {
     ) async throws -> Response {
         let principal = try request.principal
         let context = try request.auditContext
-        _ = try await workable(request, on: request.db, assignedOnly: assignedOnly)
+        _ = try await WorkOrders.workable(request, on: request.db, assignedOnly: assignedOnly)
         let created = try await request.write { db -> DTO in
-            let workOrder = try await workable(request, on: db, assignedOnly: assignedOnly)
+            let workOrder = try await WorkOrders.workable(request, on: db, assignedOnly: assignedOnly)
             let entry = try await build(workOrder, db)
             entry.organizationID = principal.organizationID
             try await entry.create(on: db)
@@ -73,7 +49,7 @@ struct WorkOrderEntryController: RouteCollection {
         let context = try request.auditContext
         let entryID = try request.pathID(parameter)
         try await request.write { db in
-            let workOrder = try await workable(request, on: db)
+            let workOrder = try await WorkOrders.workable(request, on: db)
             let entry = try await principal.find(M.self, entryID, on: db)
             guard belongs(entry, try workOrder.requireID()) else {
                 throw AppError.notFound("No such \(entityType.replacingOccurrences(of: "_", with: " ")).")
@@ -92,7 +68,7 @@ struct WorkOrderEntryController: RouteCollection {
     static let downtimeSort: [SortField<Downtime>] = [SortField("startedAt", "started_at") { .date($0.startedAt) }]
 
     @Sendable static func listLabor(_ request: Request) async throws -> Response {
-        let workOrder = try await readable(request)
+        let workOrder = try await WorkOrders.readable(request)
         let query = try request.principal.query(LaborEntry.self, on: request.db).filter(\.$workOrderID == (try workOrder.requireID()))
         return try await Listing.respond(request, query: query, sortFields: laborSort, defaultSort: "performedAt", filename: "labor") {
             $0.dto
@@ -102,7 +78,7 @@ struct WorkOrderEntryController: RouteCollection {
     @Sendable static func logLabor(_ request: Request) async throws -> Response {
         let principal = try request.principal
         // The work order is found (or 404) before the body is judged: another tenant learns nothing.
-        _ = try await readable(request)
+        _ = try await WorkOrders.readable(request)
         var body = try JSONBody(request)
         body.rejectUnknown(allowed: ["minutes", "hourlyRate", "note", "performedAt", "userId"])
         let minutes = body.int("minutes", required: true, range: 1...(24 * 60))
@@ -145,7 +121,7 @@ struct WorkOrderEntryController: RouteCollection {
     }
 
     @Sendable static func listCosts(_ request: Request) async throws -> Response {
-        let workOrder = try await readable(request)
+        let workOrder = try await WorkOrders.readable(request)
         let query = try request.principal.query(WorkOrderCost.self, on: request.db).filter(\.$workOrderID == (try workOrder.requireID()))
         return try await Listing.respond(request, query: query, sortFields: costSort, defaultSort: "createdAt", filename: "costs") {
             $0.dto
@@ -155,7 +131,7 @@ struct WorkOrderEntryController: RouteCollection {
     @Sendable static func addCost(_ request: Request) async throws -> Response {
         let principal = try request.principal
         // The work order is found (or 404) before the body is judged: another tenant learns nothing.
-        _ = try await readable(request)
+        _ = try await WorkOrders.readable(request)
         var body = try JSONBody(request)
         body.rejectUnknown(allowed: ["description", "amount"])
         let description = body.string("description", required: true, maxLength: 500)
@@ -181,7 +157,7 @@ struct WorkOrderEntryController: RouteCollection {
     }
 
     @Sendable static func listComments(_ request: Request) async throws -> Response {
-        let workOrder = try await readable(request)
+        let workOrder = try await WorkOrders.readable(request)
         let query = try request.principal.query(Comment.self, on: request.db).filter(\.$workOrderID == (try workOrder.requireID()))
         return try await Listing.respond(request, query: query, sortFields: commentSort, defaultSort: "createdAt", filename: "comments") {
             $0.dto
@@ -191,7 +167,7 @@ struct WorkOrderEntryController: RouteCollection {
     @Sendable static func addComment(_ request: Request) async throws -> Response {
         let principal = try request.principal
         // The work order is found (or 404) before the body is judged: another tenant learns nothing.
-        _ = try await readable(request)
+        _ = try await WorkOrders.readable(request)
         var body = try JSONBody(request)
         body.rejectUnknown(allowed: ["body"])
         let text = body.string("body", required: true, maxLength: 10_000)
@@ -209,7 +185,7 @@ struct WorkOrderEntryController: RouteCollection {
     }
 
     @Sendable static func listDowntime(_ request: Request) async throws -> Response {
-        let workOrder = try await readable(request)
+        let workOrder = try await WorkOrders.readable(request)
         let query = try request.principal.query(Downtime.self, on: request.db).filter(\.$workOrderID == (try workOrder.requireID()))
         return try await Listing.respond(request, query: query, sortFields: downtimeSort, defaultSort: "startedAt", filename: "downtime") {
             $0.dto
@@ -219,7 +195,7 @@ struct WorkOrderEntryController: RouteCollection {
     @Sendable static func startDowntime(_ request: Request) async throws -> Response {
         let principal = try request.principal
         // The work order is found (or 404) before the body is judged: another tenant learns nothing.
-        _ = try await readable(request)
+        _ = try await WorkOrders.readable(request)
         var body = try JSONBody(request)
         body.rejectUnknown(allowed: ["assetId", "startedAt", "endedAt", "reason"])
         let assetID = body.reference("assetId", .asset)
@@ -257,7 +233,7 @@ struct WorkOrderEntryController: RouteCollection {
     @Sendable static func updateDowntime(_ request: Request) async throws -> Response {
         let principal = try request.principal
         // The work order is found (or 404) before the body is judged: another tenant learns nothing.
-        _ = try await readable(request)
+        _ = try await WorkOrders.readable(request)
         let context = try request.auditContext
         let downtimeID = try request.pathID("downtimeID")
         var body = try JSONBody(request)
@@ -267,7 +243,7 @@ struct WorkOrderEntryController: RouteCollection {
         try body.validate()
         guard let endedAt else { throw AppError.validation(body.problems) }
         let dto = try await request.write { db -> Downtime.DTO in
-            let workOrder = try await workable(request, on: db)
+            let workOrder = try await WorkOrders.workable(request, on: db)
             let downtime = try await principal.find(Downtime.self, downtimeID, on: db)
             guard downtime.workOrderID == workOrder.id else { throw AppError.notFound("No such downtime.") }
             guard endedAt >= downtime.startedAt else { throw AppError.invalid("endedAt", "is before the downtime started") }

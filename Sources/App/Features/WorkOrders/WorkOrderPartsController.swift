@@ -18,7 +18,7 @@ struct WorkOrderPartsController: RouteCollection {
     static let reservationSort: [SortField<Reservation>] = [SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) }]
 
     @Sendable static func list(_ request: Request) async throws -> Response {
-        let workOrder = try await WorkOrderEntryController.readable(request)
+        let workOrder = try await WorkOrders.readable(request)
         let query = try request.principal.query(StockMovement.self, on: request.db).filter(\.$workOrderID == (try workOrder.requireID()))
         return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "createdAt", filename: "parts-used") {
             $0.dto
@@ -39,11 +39,11 @@ struct WorkOrderPartsController: RouteCollection {
     /// only what is not reserved for other orders may be taken.
     @Sendable static func issue(_ request: Request) async throws -> Response {
         let principal = try request.principal
-        _ = try await WorkOrderEntryController.readable(request)
+        _ = try await WorkOrders.readable(request)
         let (levelID, quantity) = try await input(request)
         let context = try request.auditContext
         let (movement, events) = try await request.write { db -> (StockMovement.DTO, [DomainEvent]) in
-            let workOrder = try await WorkOrderEntryController.workable(request, on: db)
+            let workOrder = try await WorkOrders.workable(request, on: db)
             let workOrderID = try workOrder.requireID()
             try await db.lockForUpdate(StockLevel.schema, id: levelID)
             let level = try await stockLevel(levelID, principal: principal, on: db)
@@ -75,11 +75,11 @@ struct WorkOrderPartsController: RouteCollection {
     /// Puts unused parts back; never more than the work order took from that stock.
     @Sendable static func giveBack(_ request: Request) async throws -> Response {
         let principal = try request.principal
-        _ = try await WorkOrderEntryController.readable(request)
+        _ = try await WorkOrders.readable(request)
         let (levelID, quantity) = try await input(request)
         let context = try request.auditContext
         let movement = try await request.write { db -> StockMovement.DTO in
-            let workOrder = try await WorkOrderEntryController.workable(request, on: db)
+            let workOrder = try await WorkOrders.workable(request, on: db)
             let workOrderID = try workOrder.requireID()
             _ = try await stockLevel(levelID, principal: principal, on: db)
             let taken = try await StockMovement.query(on: db).filter(\.$workOrderID == workOrderID).filter(\.$kind ~~ [.issue, .return])
@@ -102,7 +102,7 @@ struct WorkOrderPartsController: RouteCollection {
     }
 
     @Sendable static func listReservations(_ request: Request) async throws -> Response {
-        let workOrder = try await WorkOrderEntryController.readable(request)
+        let workOrder = try await WorkOrders.readable(request)
         let query = try request.principal.query(Reservation.self, on: request.db).filter(\.$workOrderID == (try workOrder.requireID()))
         return try await Listing.respond(
             request, query: query, sortFields: reservationSort, defaultSort: "createdAt", filename: "reservations"
@@ -113,11 +113,11 @@ struct WorkOrderPartsController: RouteCollection {
 
     @Sendable static func reserve(_ request: Request) async throws -> Response {
         let principal = try request.principal
-        _ = try await WorkOrderEntryController.readable(request)
+        _ = try await WorkOrders.readable(request)
         let (levelID, quantity) = try await input(request)
         let context = try request.auditContext
         let reservation = try await request.write { db -> Reservation.DTO in
-            let workOrder = try await WorkOrderEntryController.workable(request, on: db)
+            let workOrder = try await WorkOrders.workable(request, on: db)
             guard !workOrder.status.isFinal else { throw AppError.conflict("A \(workOrder.status.rawValue) work order reserves nothing.") }
             try await db.lockForUpdate(StockLevel.schema, id: levelID)
             let level = try await stockLevel(levelID, principal: principal, on: db)
@@ -143,14 +143,14 @@ struct WorkOrderPartsController: RouteCollection {
 
     @Sendable static func release(_ request: Request) async throws -> HTTPStatus {
         let principal = try request.principal
-        _ = try await WorkOrderEntryController.readable(request)
+        _ = try await WorkOrders.readable(request)
         let reservationID = try request.pathID("reservationID")
         let context = try request.auditContext
         try await request.write { db in
-            let workOrder = try await WorkOrderEntryController.workable(request, on: db)
+            let workOrder = try await WorkOrders.workable(request, on: db)
             let reservation = try await principal.find(Reservation.self, reservationID, on: db)
             guard reservation.workOrderID == workOrder.id else { throw AppError.notFound("No such reservation.") }
-            try await releaseAll([reservation], on: db)
+            try await Stock.releaseAll([reservation], on: db)
             try await AuditLog.record(
                 "reservation.released", entityType: "reservation", entityID: reservationID, before: reservation.dto,
                 organizationID: principal.organizationID, context: context, on: db)
@@ -160,7 +160,7 @@ struct WorkOrderPartsController: RouteCollection {
 
     static func stockLevel(_ id: UUID, principal: Principal, on db: any Database) async throws -> StockLevel {
         do {
-            return try await PartController.level(id, principal: principal, on: db)
+            return try await Stock.reachableLevel(id, principal: principal, on: db)
         } catch AppError.notFound {
             throw AppError.invalid("stockLevelId", "is not a stock level you can reach")
         }
@@ -182,16 +182,4 @@ struct WorkOrderPartsController: RouteCollection {
         }
     }
 
-    /// Drops reservations and gives their quantity back to the stock's available figure.
-    static func releaseAll(_ reservations: [Reservation], on db: any Database) async throws {
-        for reservation in reservations {
-            try await db.lockForUpdate(StockLevel.schema, id: reservation.stockLevelID)
-            if let level = try await StockLevel.find(reservation.stockLevelID, on: db) {
-                level.reserved = max(0, level.reserved - reservation.quantity)
-                level.version += 1
-                try await level.update(on: db)
-            }
-            try await reservation.delete(on: db)
-        }
-    }
 }

@@ -62,3 +62,29 @@ enum WorkOrders {
         return workOrder
     }
 }
+
+extension WorkOrders {
+    /// The work order, if the principal may record work on it: managers always; people who work orders when
+    /// assigned (directly or by team). Cancelled orders take nothing more.
+    static func workable(_ request: Request, on db: any Database, assignedOnly: Bool = true) async throws -> WorkOrder {
+        let principal = try request.principal
+        try principal.require(.workOrdersRead)
+        let workOrder = try await principal.findInSite(WorkOrder.self, request.pathID("workOrderID"), on: db)
+        guard workOrder.status != .cancelled else { throw AppError.conflict("This work order is cancelled.") }
+        if principal.can(.workOrdersManage) { return workOrder }
+        try principal.require(.workOrdersWork)
+        guard assignedOnly else { return workOrder }
+        var members: [UUID] = []
+        if let teamID = workOrder.teamID, let team = try await Team.find(teamID, on: db) { members = team.memberIDs }
+        guard let userID = principal.userID, workOrder.assigneeIDs.contains(userID) || members.contains(userID) else {
+            throw AppError.forbidden("Only managers and the people assigned to this work order may record work on it.")
+        }
+        return workOrder
+    }
+
+    static func readable(_ request: Request) async throws -> WorkOrder {
+        let principal = try request.principal
+        try principal.require(.workOrdersRead)
+        return try await principal.findInSite(WorkOrder.self, request.pathID("workOrderID"), on: request.db)
+    }
+}

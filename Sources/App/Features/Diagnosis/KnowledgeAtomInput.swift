@@ -4,6 +4,9 @@ import Vapor
 
 /// An organization atom as sent in a body, a JSON import or a CSV row, read with every problem named.
 struct KnowledgeAtomInput: Sendable {
+    /// The source an organization's own atom cites when it names none.
+    static let defaultSource = "The organization's own maintenance knowledge"
+
     static let fields: Set<String> = [
         "key", "type", "title", "summary", "manufacturer", "family", "models", "faultCodes", "symptoms", "causes", "actions",
         "safety", "keywords", "source", "lastReviewed",
