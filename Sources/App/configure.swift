@@ -12,23 +12,9 @@ import Vapor
     import Glibc
 #endif
 
-extension Application {
-    private struct ConfigKey: StorageKey { typealias Value = AppConfig }
-
-    /// The validated configuration the app was built with.
-    var config: AppConfig {
-        get {
-            guard let config = storage[ConfigKey.self] else { fatalError("configure(_:with:) was not called") }
-            return config
-        }
-        set { storage[ConfigKey.self] = newValue }
-    }
-}
-
 /// Builds the application from a validated configuration: databases, middleware, auth, routes, commands.
 /// Tests call this with ``AppConfig/testing(database:)``; `millwright` calls it with the environment's.
 public func configure(_ app: Application, with config: AppConfig) async throws {
-    app.config = config
     app.logger.logLevel = config.logLevel
     // Everything the server writes — the SQLite file and its journal, attachments, backups — is its own alone: the
     // data holds password hashes, secrets and people's photos.
@@ -39,11 +25,12 @@ public func configure(_ app: Application, with config: AppConfig) async throws {
     // Under a burst of writes to one organization (they queue on its audit chain), a request may wait for a
     // connection a while; past this it is answered 503 with Retry-After rather than left hanging.
     let poolTimeout = TimeAmount.seconds(30)
+    let writeGate: WriteGate
     switch config.database {
     case .sqlite(let path):
         app.databases.use(.sqlite(.file(path), connectionPoolTimeout: poolTimeout), as: .sqlite)
         // Every process is a visitor until `serve` claims the data folder (Entrypoint).
-        app.writeGate = WriteGate(serialising: true, turns: WriterTurns(directory: config.dataDirectory, role: .visitor))
+        writeGate = WriteGate(serialising: true, turns: WriterTurns(directory: config.dataDirectory, role: .visitor))
     case .postgres(let url, let searchPath):
         var postgres = try SQLPostgresConfiguration(url: url)
         if let searchPath { postgres.searchPath = [searchPath] }
@@ -51,8 +38,20 @@ public func configure(_ app: Application, with config: AppConfig) async throws {
             .postgres(
                 configuration: postgres, maxConnectionsPerEventLoop: AppConfig.postgresConnectionsPerEventLoop,
                 connectionPoolTimeout: poolTimeout), as: .psql)
-        app.writeGate = WriteGate(serialising: false)
+        writeGate = WriteGate(serialising: false)
     }
+    let metrics = AppMetrics(database: config.isPostgres ? "postgresql" : "sqlite")
+    app.services = AppServices(
+        config: config, writeGate: writeGate,
+        passwordHasher: try PasswordHasher(cost: config.bcryptCost, threadPool: app.threadPool),
+        secretBox: SecretBox(secret: config.secret),
+        signInLimiter: AddressRateLimiter(limit: config.addressAttemptLimit, window: config.addressWindow),
+        publicRequestLimiter: AddressRateLimiter(limit: config.publicRequestLimit, window: 3600),
+        publicUploadLimiter: AddressRateLimiter(limit: config.publicUploadLimit, window: 3600),
+        events: DomainEventBus(), metrics: metrics, knowledge: KnowledgeService(),
+        // Looked up once: a photo request should not search PATH.
+        ocr: .onPath,
+        phraser: config.languageModel.map { AnswerPhraser.make($0, http: app.http.client.shared, metrics: metrics) })
     if case .sqlite = config.database {
         // WAL lets readers run beside the writer; the setting is stored in the file, so once is enough.
         try await app.db.sql.raw("PRAGMA journal_mode = WAL").run()
@@ -80,20 +79,6 @@ public func configure(_ app: Application, with config: AppConfig) async throws {
     let signingKey = HKDF<SHA256>.deriveKey(
         inputKeyMaterial: SymmetricKey(data: config.secret), info: Data("millwright access tokens".utf8), outputByteCount: 32)
     await app.jwt.keys.add(hmac: HMACKey(key: signingKey), digestAlgorithm: .sha256)
-
-    app.passwordHasher = try PasswordHasher(cost: config.bcryptCost, threadPool: app.threadPool)
-    app.secretBox = SecretBox(secret: config.secret)
-    app.signInLimiter = AddressRateLimiter(limit: config.addressAttemptLimit, window: config.addressWindow)
-    app.publicRequestLimiter = AddressRateLimiter(limit: config.publicRequestLimit, window: 3600)
-    app.publicUploadLimiter = AddressRateLimiter(limit: config.publicUploadLimit, window: 3600)
-    app.events = DomainEventBus()
-    app.knowledge = KnowledgeService()
-    // Looked up once: a photo request should not search PATH.
-    app.ocr = .onPath
-    app.metrics = AppMetrics(database: config.isPostgres ? "postgresql" : "sqlite")
-    if let settings = config.languageModel {
-        app.phraser = AnswerPhraser.make(settings, http: app.http.client.shared, metrics: app.metrics)
-    }
 
     app.middleware = Middlewares()
     app.middleware.use(RequestIDMiddleware())

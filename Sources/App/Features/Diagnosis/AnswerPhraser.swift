@@ -74,13 +74,3 @@ actor AnswerPhraser {
             status: .unavailable, text: nil, citations: [], provider: model.provider, model: model.model, reason: reason)
     }
 }
-
-extension Application {
-    private struct PhraserKey: StorageKey { typealias Value = AnswerPhraser }
-
-    /// The language model phrasing diagnoses, when one is configured.
-    var phraser: AnswerPhraser? {
-        get { storage[PhraserKey.self] }
-        set { storage[PhraserKey.self] = newValue }
-    }
-}

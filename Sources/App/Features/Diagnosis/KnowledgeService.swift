@@ -117,16 +117,3 @@ struct FeedbackCounts: Content, Equatable {
     /// much feedback piles up (five net votes give about 0.76).
     var boost: Double { tanh(Double(2 * fixed + helpful - notHelpful) / 5) }
 }
-
-extension Application {
-    private struct KnowledgeServiceKey: StorageKey { typealias Value = KnowledgeService }
-
-    /// Each organization's searchable knowledge; set by `configure`.
-    var knowledge: KnowledgeService {
-        get {
-            guard let service = storage[KnowledgeServiceKey.self] else { fatalError("configure(_:with:) was not called") }
-            return service
-        }
-        set { storage[KnowledgeServiceKey.self] = newValue }
-    }
-}

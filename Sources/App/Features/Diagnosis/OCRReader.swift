@@ -147,16 +147,3 @@ struct OCRReader: Sendable {
         }
     }
 }
-
-extension Application {
-    private struct OCRReaderKey: StorageKey { typealias Value = OCRReader }
-
-    /// The OCR reader: found on PATH by `configure`, unless a test sets another.
-    var ocr: OCRReader {
-        get {
-            guard let reader = storage[OCRReaderKey.self] else { fatalError("configure(_:with:) was not called") }
-            return reader
-        }
-        set { storage[OCRReaderKey.self] = newValue }
-    }
-}

@@ -28,28 +28,3 @@ actor AddressRateLimiter {
         return nil
     }
 }
-
-extension Application {
-    private struct AddressRateLimiterKey: StorageKey { typealias Value = AddressRateLimiter }
-
-    var signInLimiter: AddressRateLimiter {
-        get { storage[AddressRateLimiterKey.self] ?? AddressRateLimiter(limit: 30, window: 300) }
-        set { storage[AddressRateLimiterKey.self] = newValue }
-    }
-
-    private struct PublicRequestLimiterKey: StorageKey { typealias Value = AddressRateLimiter }
-
-    /// Public (QR-link) requests per client address.
-    var publicRequestLimiter: AddressRateLimiter {
-        get { storage[PublicRequestLimiterKey.self] ?? AddressRateLimiter(limit: 10, window: 3600) }
-        set { storage[PublicRequestLimiterKey.self] = newValue }
-    }
-
-    private struct PublicUploadLimiterKey: StorageKey { typealias Value = AddressRateLimiter }
-
-    /// Photos added to public requests per client address.
-    var publicUploadLimiter: AddressRateLimiter {
-        get { storage[PublicUploadLimiterKey.self] ?? AddressRateLimiter(limit: 20, window: 3600) }
-        set { storage[PublicUploadLimiterKey.self] = newValue }
-    }
-}

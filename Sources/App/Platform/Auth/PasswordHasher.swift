@@ -36,16 +36,3 @@ struct PasswordHasher: Sendable {
         return problems
     }
 }
-
-extension Application {
-    private struct PasswordHasherKey: StorageKey { typealias Value = PasswordHasher }
-
-    /// Set up by `configure`, with the configured bcrypt cost.
-    var passwordHasher: PasswordHasher {
-        get {
-            guard let hasher = storage[PasswordHasherKey.self] else { fatalError("configure(_:with:) was not called") }
-            return hasher
-        }
-        set { storage[PasswordHasherKey.self] = newValue }
-    }
-}

@@ -65,17 +65,3 @@ final class DomainEventBus: Sendable {
     }
 
 }
-
-extension Application {
-    private struct DomainEventBusKey: StorageKey { typealias Value = DomainEventBus }
-
-    var events: DomainEventBus {
-        get {
-            if let bus = storage[DomainEventBusKey.self] { return bus }
-            let bus = DomainEventBus()
-            storage[DomainEventBusKey.self] = bus
-            return bus
-        }
-        set { storage[DomainEventBusKey.self] = newValue }
-    }
-}

@@ -76,15 +76,6 @@ final class AppMetrics: Sendable {
     func render() -> String { registry.emitToString() }
 }
 
-extension Application {
-    private struct MetricsKey: StorageKey { typealias Value = AppMetrics }
-
-    var metrics: AppMetrics {
-        get { storage[MetricsKey.self] ?? AppMetrics(database: "unknown") }
-        set { storage[MetricsKey.self] = newValue }
-    }
-}
-
 /// Counts and times every request by method, route pattern (never the raw path: ids would explode the series)
 /// and status.
 struct MetricsMiddleware: AsyncMiddleware {

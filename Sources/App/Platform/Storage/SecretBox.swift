@@ -41,13 +41,3 @@ enum SecretBoxError: Error, CustomStringConvertible {
         "A stored secret cannot be decrypted: it was sealed with another MILLWRIGHT_SECRET or has been altered."
     }
 }
-
-extension Application {
-    private struct SecretBoxKey: StorageKey { typealias Value = SecretBox }
-
-    /// The box for secrets stored by connectors and webhooks, keyed from `MILLWRIGHT_SECRET`.
-    var secretBox: SecretBox {
-        get { storage[SecretBoxKey.self] ?? SecretBox(secret: config.secret) }
-        set { storage[SecretBoxKey.self] = newValue }
-    }
-}

@@ -103,12 +103,6 @@ actor AsyncMutex {
 }
 
 extension Application {
-    private struct WriteGateKey: StorageKey { typealias Value = WriteGate }
-
-    var writeGate: WriteGate {
-        get { storage[WriteGateKey.self] ?? WriteGate(serialising: false) }
-        set { storage[WriteGateKey.self] = newValue }
-    }
 
     /// Runs `body` in one transaction, serialised on SQLite. Every change of state goes through here.
     func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
