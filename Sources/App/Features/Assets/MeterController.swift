@@ -34,7 +34,7 @@ struct MeterController: RouteCollection {
         let principal = try request.principal
         try principal.require(.assetsRead)
         let query = principal.query(Meter.self, on: request.db).join(Asset.self, on: \Meter.$assetID == \Asset.$id)
-        if let siteIDs = principal.siteIDs { query.filter(Asset.self, \.$siteID ~~ siteIDs) }
+        principal.limitToSites(query, through: Asset.self)
         if let assetID = try request.queryUUID("assetId") { query.filter(\.$assetID == assetID) }
         return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "name", filename: "meters") { $0.dto }
     }

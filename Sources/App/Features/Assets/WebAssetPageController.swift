@@ -36,9 +36,7 @@ struct WebAssetPageController: RouteCollection {
         let principal = try await WebSession.require(.assetsRead, request)
         let db = request.db
         let q = (request.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
-        let sitesQuery = principal.query(Site.self, on: db)
-        if let allowed = principal.siteIDs { sitesQuery.filter(\.$id ~~ allowed) }
-        let sites = try await sitesQuery.sort(\.$name).all()
+        let sites = try await principal.sitesQuery(on: db).sort(\.$name).all()
         let locations = try await principal.siteQuery(Location.self, on: db).sort(\.$name).all()
         let assetQuery = principal.siteQuery(Asset.self, on: db)
         if !q.isEmpty { assetQuery.group(.or) { $0.filter(\.$name ~~ q).filter(\.$tag ~~ q) } }

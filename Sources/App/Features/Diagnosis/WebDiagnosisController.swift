@@ -149,9 +149,7 @@ struct WebDiagnosisController: RouteCollection {
         var body = JSONBody(values: [:])
         if record.assetID == nil {
             // A work order needs a site; without an asset, the member's only (or first) site.
-            let sites = principal.query(Site.self, on: request.db)
-            if let allowed = principal.siteIDs { sites.filter(\.$id ~~ allowed) }
-            if let site = try await sites.sort(\.$name).first() {
+            if let site = try await principal.sitesQuery(on: request.db).sort(\.$name).first() {
                 body = JSONBody(values: ["siteId": .string(try site.requireID().uuidString)])
             }
         }

@@ -10,7 +10,7 @@ extension PartController {
         let principal = try request.principal
         try principal.require(.partsRead)
         let query = principal.query(StockLevel.self, on: request.db).join(Location.self, on: \StockLevel.$locationID == \Location.$id)
-        if let siteIDs = principal.siteIDs { query.filter(Location.self, \.$siteID ~~ siteIDs) }
+        principal.limitToSites(query, through: Location.self)
         if let partID = try request.queryUUID("partId") { query.filter(\.$partID == partID) }
         if let locationID = try request.queryUUID("locationId") { query.filter(\.$locationID == locationID) }
         if request.query[String.self, at: "low"] == "true" {
@@ -145,7 +145,7 @@ extension PartController {
         let principal = try request.principal
         try principal.require(.partsRead)
         let query = principal.query(StockMovement.self, on: request.db).join(Location.self, on: \StockMovement.$locationID == \Location.$id)
-        if let siteIDs = principal.siteIDs { query.filter(Location.self, \.$siteID ~~ siteIDs) }
+        principal.limitToSites(query, through: Location.self)
         if let partID = try request.queryUUID("partId") { query.filter(\.$partID == partID) }
         if let locationID = try request.queryUUID("locationId") { query.filter(\.$locationID == locationID) }
         if let workOrderID = try request.queryUUID("workOrderId") { query.filter(\.$workOrderID == workOrderID) }

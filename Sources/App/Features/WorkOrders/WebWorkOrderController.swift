@@ -451,9 +451,7 @@ struct WebWorkOrderController: RouteCollection {
     }
 
     static func sites(_ principal: Principal, selected: String?, on db: any Database) async throws -> [Option] {
-        let query = principal.query(Site.self, on: db)
-        if let allowed = principal.siteIDs { query.filter(\.$id ~~ allowed) }
-        return try await query.sort(\.$name).all().map {
+        try await principal.sitesQuery(on: db).sort(\.$name).all().map {
             Option(value: $0.id?.uuidString ?? "", label: $0.name, selected: $0.id?.uuidString == selected)
         }
     }

@@ -62,6 +62,14 @@ extension Principal {
         return found
     }
 
+    /// A query joined to a site-owned model (a meter through its asset, stock through its location), limited to
+    /// the principal's sites.
+    @discardableResult
+    func limitToSites<M: Model, J: SiteOwned>(_ query: QueryBuilder<M>, through joined: J.Type) -> QueryBuilder<M> {
+        if let siteIDs { query.filter(J.self, J.siteIDKey ~~ siteIDs) }
+        return query
+    }
+
     /// Sites this principal reaches.
     func sitesQuery(on database: any Database) -> QueryBuilder<Site> {
         let query = self.query(Site.self, on: database)

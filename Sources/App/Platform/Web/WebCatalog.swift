@@ -131,9 +131,9 @@ struct WebCatalog: Sendable {
         switch source {
         case .fixed(let pairs): return pairs.map { OptionView(value: $0.value, label: $0.label) }
         case .sites:
-            let query = principal.query(Site.self, on: db)
-            if let allowed = principal.siteIDs { query.filter(\.$id ~~ allowed) }
-            return try await query.sort(\.$name).all().map { OptionView(value: $0.id?.uuidString ?? "", label: $0.name) }
+            return try await principal.sitesQuery(on: db).sort(\.$name).all().map {
+                OptionView(value: $0.id?.uuidString ?? "", label: $0.name)
+            }
         case .assets:
             guard principal.can(.assetsRead) else { return [] }
             return try await principal.siteQuery(Asset.self, on: db).sort(\.$tag).limit(2000).all()
