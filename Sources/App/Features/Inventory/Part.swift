@@ -3,7 +3,7 @@ import Foundation
 import Vapor
 
 /// A supplier of parts.
-final class Vendor: Model, VersionedModel, @unchecked Sendable {
+final class Vendor: Model, VersionedModel, Contact, @unchecked Sendable {
     static let schema = "vendors"
     static let entityType = "vendor"
 

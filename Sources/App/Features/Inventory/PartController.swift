@@ -44,28 +44,12 @@ struct PartController: RouteCollection {
         return try await Resources.show(try await principal.find(Vendor.self, request.pathID("vendorID"), on: request.db), for: request)
     }
 
-    static func vendorInput(_ request: Request, creating: Bool) throws -> @Sendable (Vendor) -> Void {
-        var body = try JSONBody(request)
-        body.rejectUnknown(allowed: ["name", "email", "phone", "notes"])
-        let name = body.string("name", required: creating)
-        let email = body.patch("email") { $0.email("email") }
-        let phone = body.patch("phone") { $0.string("phone", maxLength: 40) }
-        let notes = body.patch("notes") { $0.string("notes", maxLength: 4000) }
-        try body.validate()
-        return { vendor in
-            if let name { vendor.name = name }
-            if let email { vendor.email = email }
-            if let phone { vendor.phone = phone }
-            if let notes { vendor.notes = notes }
-        }
-    }
-
     @Sendable static func createVendor(_ request: Request) async throws -> Response {
         try request.principal.require(.partsWrite)
-        let apply = try vendorInput(request, creating: true)
+        let input = try ContactInput(request, creating: true)
         return try await Resources.create(request, path: "vendors") { _ in
             let vendor = Vendor()
-            apply(vendor)
+            input.apply(to: vendor)
             return vendor
         }
     }
@@ -75,8 +59,9 @@ struct PartController: RouteCollection {
         try principal.require(.partsWrite)
         let id = try request.pathID("vendorID")
         _ = try await principal.find(Vendor.self, id, on: request.db)
-        let apply = try vendorInput(request, creating: false)
-        return try await Resources.update(request, load: { try await principal.find(Vendor.self, id, on: $0) }) { vendor, _ in apply(vendor)
+        let input = try ContactInput(request, creating: false)
+        return try await Resources.update(request, load: { try await principal.find(Vendor.self, id, on: $0) }) { vendor, _ in
+            input.apply(to: vendor)
         }
     }
 

@@ -3,7 +3,7 @@ import Foundation
 import Vapor
 
 /// A customer of a contractor or managed-service provider. Optional: a plant's own maintenance team has none.
-final class Client: Model, VersionedModel, @unchecked Sendable {
+final class Client: Model, VersionedModel, Contact, @unchecked Sendable {
     static let schema = "clients"
     static let entityType = "client"
 

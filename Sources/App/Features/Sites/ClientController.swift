@@ -31,34 +31,10 @@ struct ClientController: RouteCollection {
         return try await Resources.show(try await principal.find(Client.self, request.pathID("clientID"), on: request.db), for: request)
     }
 
-    struct Input: Sendable {
-        var name: String??
-        var email: String??
-        var phone: String??
-        var notes: String??
-
-        init(_ request: Request, creating: Bool) throws {
-            var body = try JSONBody(request)
-            body.rejectUnknown(allowed: ["name", "email", "phone", "notes"])
-            name = creating ? .some(body.string("name", required: true)) : body.patch("name") { $0.string("name", required: true) }
-            email = body.patch("email") { $0.email("email") }
-            phone = body.patch("phone") { $0.string("phone", maxLength: 40) }
-            notes = body.patch("notes") { $0.string("notes", maxLength: 4000) }
-            try body.validate()
-        }
-
-        func apply(to client: Client) {
-            if case .some(.some(let name)) = name { client.name = name }
-            if let email { client.email = email }
-            if let phone { client.phone = phone }
-            if let notes { client.notes = notes }
-        }
-    }
-
     @Sendable static func create(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.clientsWrite)
-        let input = try Input(request, creating: true)
+        let input = try ContactInput(request, creating: true)
         return try await Resources.create(request, path: "clients") { _ in
             let client = Client()
             input.apply(to: client)
@@ -71,7 +47,7 @@ struct ClientController: RouteCollection {
         try principal.require(.clientsWrite)
         let id = try request.pathID("clientID")
         _ = try await principal.find(Client.self, id, on: request.db)
-        let input = try Input(request, creating: false)
+        let input = try ContactInput(request, creating: false)
         return try await Resources.update(request, load: { try await principal.find(Client.self, id, on: $0) }) { client, _ in
             input.apply(to: client)
         }

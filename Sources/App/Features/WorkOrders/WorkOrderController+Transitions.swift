@@ -31,9 +31,7 @@ extension WorkOrderController {
             guard let organization = try await Organization.find(principal.organizationID, on: db) else {
                 throw AppError.notFound("No such organization.")
             }
-            var teamMembers: [UUID] = []
-            if let teamID = workOrder.teamID, let team = try await Team.find(teamID, on: db) { teamMembers = team.memberIDs }
-            let assigned = principal.userID.map { workOrder.assigneeIDs.contains($0) || teamMembers.contains($0) } ?? false
+            let assigned = try await WorkOrders.isAssigned(principal.userID, to: workOrder, on: db)
             // Anyone who works orders may pick up one that nobody has: starting it assigns them.
             let claimable = action == .start && workOrder.assigneeIDs.isEmpty && workOrder.teamID == nil && principal.userID != nil
             let hasCodes = codes.problem != nil && codes.cause != nil && codes.remedy != nil

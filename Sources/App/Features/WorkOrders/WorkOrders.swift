@@ -64,6 +64,14 @@ enum WorkOrders {
 }
 
 extension WorkOrders {
+    /// Whether the person is assigned to the work order, directly or through its team.
+    static func isAssigned(_ userID: UUID?, to workOrder: WorkOrder, on db: any Database) async throws -> Bool {
+        guard let userID else { return false }
+        if workOrder.assigneeIDs.contains(userID) { return true }
+        guard let teamID = workOrder.teamID, let team = try await Team.find(teamID, on: db) else { return false }
+        return team.memberIDs.contains(userID)
+    }
+
     /// The work order, if the principal may record work on it: managers always; people who work orders when
     /// assigned (directly or by team). Cancelled orders take nothing more.
     static func workable(_ request: Request, on db: any Database, assignedOnly: Bool = true) async throws -> WorkOrder {
@@ -74,9 +82,7 @@ extension WorkOrders {
         if principal.can(.workOrdersManage) { return workOrder }
         try principal.require(.workOrdersWork)
         guard assignedOnly else { return workOrder }
-        var members: [UUID] = []
-        if let teamID = workOrder.teamID, let team = try await Team.find(teamID, on: db) { members = team.memberIDs }
-        guard let userID = principal.userID, workOrder.assigneeIDs.contains(userID) || members.contains(userID) else {
+        guard try await isAssigned(principal.userID, to: workOrder, on: db) else {
             throw AppError.forbidden("Only managers and the people assigned to this work order may record work on it.")
         }
         return workOrder
