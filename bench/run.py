@@ -59,7 +59,7 @@ def web_cookie(base, email, password):
 
 
 def wrk(url, connections, duration, headers=(), script=None):
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency"]
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency"]
     for header in headers:
         command += ["-H", header]
     if script:
@@ -73,10 +73,33 @@ def wrk(url, connections, duration, headers=(), script=None):
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rate": rate, "p50": percentile("50"), "p99": percentile("99"), "errors": int(non2xx[1]) if non2xx else 0}
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    completed = int(re.search(r"(\d+) requests in", out)[1])
+    return {
+        "rate": rate, "p50": percentile("50") if completed else float("nan"), "p99": percentile("99") if completed else float("nan"),
+        "errors": int(non2xx[1]) if non2xx else 0, "timeouts": int(socket[4]) if socket else 0,
+    }
+
+
+def alone(url, headers, body):
+    """One request with nothing else running: its time in ms, after the server has drained what came before."""
+    request = urllib.request.Request(url, data=body, method="POST" if body else "GET")
+    for header in headers:
+        name, value = header.split(": ", 1)
+        request.add_header(name, value)
+    if body:
+        request.add_header("Content-Type", "application/json")
+    best = float("inf")
+    for _ in range(5):
+        started = time.monotonic()
+        with urllib.request.urlopen(request, timeout=120) as response:
+            response.read()
+        best = min(best, (time.monotonic() - started) * 1000)
+    return best
 
 
 def post_script(path, body, token):
+    """A wrk script that POSTs `body`; also returns what `alone` needs to send it once."""
     script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
     script.write(
         f'wrk.method = "POST"\nwrk.body = {json.dumps(json.dumps(body))}\n'
@@ -152,16 +175,28 @@ def main():
             ("POST /api/v1/work-orders (8 clients)", base + "/api/v1/work-orders", 8, [],
              post_script("/api/v1/work-orders", {"title": "Bench", "assetId": assets[0]}, token)),
         ]
+        bodies = {
+            "POST /api/v1/diagnoses (text)": json.dumps({"query": "PowerFlex 525 F004 undervoltage"}).encode(),
+            "POST /api/v1/work-orders (8 clients)": json.dumps({"title": "Bench", "assetId": assets[0]}).encode(),
+        }
         results = []
         for name, url, connections, headers, script in cases:
-            results.append((name, connections, wrk(url, connections, args.duration, headers, script)))
+            body = bodies.get(name)
+            single = alone(url, headers + ([bearer] if body else []), body)
+            result = wrk(url, connections, args.duration, headers, script)
+            result["alone"] = single
+            results.append((name, connections, result))
             print(f"  measured {name}", flush=True)
         health = results[0][2]["rate"]
         peak = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{server.pid}/status").read_text())
         print()
-        print(f"{'case':40} {'conns':>5} {'req/s':>9} {'÷ health':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+        print(
+            f"{'case':40} {'conns':>5} {'req/s':>9} {'÷ health':>9} {'p50 ms':>8} {'p99 ms':>8} {'alone ms':>9} {'non-2xx':>8} {'timeouts':>8}")
         for name, connections, r in results:
-            print(f"{name:40} {connections:>5} {r['rate']:>9.0f} {r['rate'] / health:>8.1%} {r['p50']:>8.1f} {r['p99']:>8.1f} {r['errors']:>8}")
+            print(
+                f"{name:40} {connections:>5} {r['rate']:>9.0f} {r['rate'] / health:>8.1%} {r['p50']:>8.1f} {r['p99']:>8.1f}"
+                f" {r['alone']:>9.1f} {r['errors']:>8} {r['timeouts']:>8}")
+        print("(alone: the fastest of 5 single requests before the load; a timeout is a request not answered in 10 s)")
         print(f"\npeak RSS of the server: {int(peak[1]) / 1024:.0f} MB" if peak else "")
     finally:
         server.terminate()
