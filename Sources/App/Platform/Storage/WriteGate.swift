@@ -140,7 +140,6 @@ extension Database {
     /// without pause or end.
     private func beginWriting() async throws {
         guard dialectKind == .sqlite else { return }
-        let milliseconds = Int(sqliteBusyTimeout.components.seconds * 1000)
         try await waitForWriters()
         try await sql.raw("COMMIT").run()
         try await sql.raw("BEGIN IMMEDIATE").run()
