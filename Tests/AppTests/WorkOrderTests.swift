@@ -249,3 +249,30 @@ struct WorkOrderTests {
         }
     }
 }
+
+@Suite("Work-order counts")
+struct WorkOrderCountTests {
+    @Test func theHomePagesCountsComeFromTheDatabaseAndKeepToTheSites() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let north = try await app.makeSite(tenant, name: "North")
+            let south = try await app.makeSite(tenant, name: "South")
+            for (site, priority) in [(north, "high"), (north, "high"), (north, "low"), (south, "critical")] {
+                _ = try await app.makeWorkOrder(tenant, json: ["title": "x", "siteId": site.uuidString, "priority": priority])
+            }
+            let done = try await app.makeWorkOrder(tenant, json: ["title": "done", "siteId": north.uuidString, "priority": "high"])
+            _ = try await app.send(.POST, "/api/v1/work-orders/\(done)/complete", token: tenant.token, json: ["resolutionNote": "ok"])
+            let owner = Principal.system("test", organizationID: tenant.organizationID)
+            let limited = Principal(
+                organizationID: tenant.organizationID, userID: nil, email: nil, role: .manager, permissions: owner.permissions,
+                siteIDs: [north], credential: .system("test"))
+            let open = WebHome.openStatuses
+            #expect(try await WorkOrderCounts.backlog(principal: owner, statuses: open, on: app.db) == [.high: 2, .low: 1, .critical: 1])
+            #expect(try await WorkOrderCounts.backlog(principal: limited, statuses: open, on: app.db) == [.high: 2, .low: 1])
+            let start = Date().addingTimeInterval(-7 * 86_400 + 60)
+            #expect(try await WorkOrderCounts.perWeek("created_at", from: start, weeks: 2, principal: owner, on: app.db) == [5, 0])
+            #expect(try await WorkOrderCounts.perWeek("created_at", from: start, weeks: 2, principal: limited, on: app.db) == [4, 0])
+            #expect(try await WorkOrderCounts.perWeek("completed_at", from: start, weeks: 2, principal: owner, on: app.db) == [1, 0])
+        }
+    }
+}

@@ -71,9 +71,9 @@ struct WebHome: Encodable {
         }
         guard home.showsManagement else { return home }
 
-        let priorities = try await principal.siteQuery(WorkOrder.self, on: db).filter(\.$status ~~ openStatuses).all(\.$priority)
+        let backlog = try await WorkOrderCounts.backlog(principal: principal, statuses: openStatuses, on: db)
         home.backlog = WorkOrderPriority.allCases.reversed().map { priority in
-            Count(label: priority.rawValue.capitalized, key: priority.rawValue, count: priorities.filter { $0 == priority }.count)
+            Count(label: priority.rawValue.capitalized, key: priority.rawValue, count: backlog[priority] ?? 0)
         }
         let pms = try await principal.siteQuery(PMSchedule.self, on: db).filter(\.$active == true).filter(\.$nextDueAt < now)
             .sort(\.$nextDueAt).limit(10).all()
@@ -100,18 +100,8 @@ struct WebHome: Encodable {
         }
         let weeks = 8
         let start = Calendar(identifier: .iso8601).startOfDay(for: now.addingTimeInterval(-Double(weeks * 7 - 1) * 86400))
-        let created = try await principal.siteQuery(WorkOrder.self, on: db).filter(\.$createdAt >= start).all(\.$createdAt)
-        let completed = try await principal.siteQuery(WorkOrder.self, on: db).filter(\.$completedAt >= start).all(\.$completedAt)
-        func perWeek(_ dates: [Date?]) -> [Int] {
-            var counts = Array(repeating: 0, count: weeks)
-            for case let date? in dates {
-                let week = Int(date.timeIntervalSince(start) / (7 * 86400))
-                if (0..<weeks).contains(week) { counts[week] += 1 }
-            }
-            return counts
-        }
-        let createdCounts = perWeek(created)
-        let completedCounts = perWeek(completed)
+        let createdCounts = try await WorkOrderCounts.perWeek("created_at", from: start, weeks: weeks, principal: principal, on: db)
+        let completedCounts = try await WorkOrderCounts.perWeek("completed_at", from: start, weeks: weeks, principal: principal, on: db)
         home.trendChart = WebChart.groupedBars(
             title: "Work orders created and completed per week, last \(weeks) weeks",
             series: [("Created", createdCounts), ("Completed", completedCounts)])
