@@ -273,6 +273,12 @@ struct WorkOrderCountTests {
             #expect(try await WorkOrderCounts.perWeek("created_at", from: start, weeks: 2, principal: owner, on: app.db) == [5, 0])
             #expect(try await WorkOrderCounts.perWeek("created_at", from: start, weeks: 2, principal: limited, on: app.db) == [4, 0])
             #expect(try await WorkOrderCounts.perWeek("completed_at", from: start, weeks: 2, principal: owner, on: app.db) == [1, 0])
+            // A membership limited to no site counts nothing (and the query is still valid SQL).
+            let nowhere = Principal(
+                organizationID: tenant.organizationID, userID: nil, email: nil, role: .manager, permissions: owner.permissions,
+                siteIDs: [], credential: .system("test"))
+            #expect(try await WorkOrderCounts.backlog(principal: nowhere, statuses: open, on: app.db) == [:])
+            #expect(try await WorkOrderCounts.perWeek("created_at", from: start, weeks: 2, principal: nowhere, on: app.db) == [0, 0])
         }
     }
 }

@@ -90,6 +90,9 @@ struct UserController: RouteCollection {
         try principal.require(.usersUpdate)
         let userID = try request.pathID("userID")
         _ = try await member(userID, of: principal, on: request.db)
+        guard userID != principal.userID else {
+            throw AppError.conflict("Change your own password on your account page (POST /me/password).")
+        }
         let context = try request.auditContext
         let password = Secrets.generatePassword()
         let hash = try await request.application.passwordHasher.hash(password)
@@ -98,9 +101,6 @@ struct UserController: RouteCollection {
             try await MemberPolicy.checkChange(of: membership, to: nil, principal: principal, on: db)
             guard try await Membership.query(on: db).filter(\.$user.$id == userID).count() == 1 else {
                 throw AppError.conflict("This person is also in other organizations; they reset their password themselves.")
-            }
-            guard userID != principal.userID else {
-                throw AppError.conflict("Change your own password on your account page (POST /me/password).")
             }
             try await User.query(on: db).filter(\.$id == userID).set(\.$passwordHash, to: hash).set(\.$mustChangePassword, to: true)
                 .update()

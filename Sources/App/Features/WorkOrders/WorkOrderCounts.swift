@@ -24,25 +24,26 @@ enum WorkOrderCounts {
     /// How many work orders have `column` (`created_at`, `completed_at`) in each of `weeks` weeks from `start`:
     /// one row, one sum per week.
     static func perWeek(_ column: String, from start: Date, weeks: Int, principal: Principal, on db: any Database) async throws -> [Int] {
-        let sums: [SQLQueryString] = (0..<weeks).map { week in
+        let query = try db.sql.select().from(WorkOrder.schema)
+        for week in 0..<weeks {
             let from = start.addingTimeInterval(Double(week) * 7 * 86_400)
             let to = from.addingTimeInterval(7 * 86_400)
-            return
-                "SUM(CASE WHEN \(ident: column) >= \(bind: from) AND \(ident: column) < \(bind: to) THEN 1 ELSE 0 END) AS \(ident: "w\(week)")"
+            query.column(
+                SQLQueryString("SUM(CASE WHEN \(ident: column) >= \(bind: from) AND \(ident: column) < \(bind: to) THEN 1 ELSE 0 END)"),
+                as: "w\(week)")
         }
-        var query: SQLQueryString =
-            "SELECT \(sums.joined(separator: ", ")) FROM \(ident: WorkOrder.schema) WHERE organization_id = \(bind: principal.organizationID)"
-        if let siteIDs = principal.siteIDs {
-            query += siteIDs.isEmpty ? " AND 1 = 0" : " AND site_id IN (\(binds: siteIDs))"
-        }
-        query += " AND \(ident: column) >= \(bind: start)"
-        guard let row = try await db.sql.raw(query).first() else { return Array(repeating: 0, count: weeks) }
+        scope(query, principal: principal)
+        query.where(SQLIdentifier(column), .greaterThanOrEqual, SQLBind(start))
+        guard let row = try await query.first() else { return Array(repeating: 0, count: weeks) }
         return try (0..<weeks).map { try row.decodeNil(column: "w\($0)") ? 0 : row.decode(column: "w\($0)", as: Int.self) }
     }
 
-    /// Limits a raw work-order query to the principal's organization and sites.
+    /// Limits a work-order query to the principal's organization and sites (none at all for a membership limited
+    /// to no site).
     private static func scope(_ query: SQLSelectBuilder, principal: Principal) {
         query.where("organization_id", .equal, principal.organizationID)
-        if let siteIDs = principal.siteIDs { query.where("site_id", .in, siteIDs) }
+        if let siteIDs = principal.siteIDs {
+            if siteIDs.isEmpty { query.where(SQLLiteral.boolean(false)) } else { query.where("site_id", .in, siteIDs) }
+        }
     }
 }
