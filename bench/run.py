@@ -116,6 +116,7 @@ def main():
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--skip-build", action="store_true")
+    parser.add_argument("--hold", action="store_true", help="after seeding, print the server's address and credentials and keep it up (for a profiler) until interrupted")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk)")
@@ -162,6 +163,13 @@ def main():
         bearer = f"Authorization: Bearer {token}"
         page = f"Cookie: millwright-session={cookie}"
         order = orders[len(orders) // 2]
+        if args.hold:
+            print(f"server pid {server.pid} at {base}\n  {bearer}\n  {page}\n  work order {order}\n  asset {assets[0]}", flush=True)
+            try:
+                server.wait()
+            except KeyboardInterrupt:
+                pass
+            return
         c = args.connections
         cases = [
             ("GET /health", base + "/health", c, [], None),

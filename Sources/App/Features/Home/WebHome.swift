@@ -52,7 +52,7 @@ struct WebHome: Encodable {
             showsManagement: principal.can(.workOrdersManage))
         if home.showsWork, let userID = principal.userID {
             let query = principal.siteQuery(WorkOrder.self, on: db).filter(\.$status ~~ openStatuses)
-            try query.filterContains(arrayColumn: "assignee_ids", id: userID)
+            query.assigned(to: userID)
             let mine = try await query.sort(\.$dueAt).sort(\.$number).limit(50).all()
             home.myWork = mine.map { row($0, now: now) }
             home.myOverdue = home.myWork.filter(\.overdue).count
@@ -110,10 +110,12 @@ struct WebHome: Encodable {
         return home
     }
 
-    static func row(_ order: WorkOrder, now: Date) -> WorkOrderRow {
+    static func row(_ order: WorkOrder, now: Date) -> WorkOrderRow { row(order.dto, now: now) }
+
+    static func row(_ order: WorkOrder.DTO, now: Date) -> WorkOrderRow {
         WorkOrderRow(
-            id: order.id?.uuidString ?? "", number: WorkOrder.displayNumber(order.number), title: order.title,
-            status: order.status.rawValue, statusLabel: WebFormat.label(order.status.rawValue), priority: order.priority.rawValue,
+            id: order.id.uuidString, number: order.number, title: order.title, status: order.status.rawValue,
+            statusLabel: WebFormat.label(order.status.rawValue), priority: order.priority.rawValue,
             due: order.dueAt.map { WebFormat.date($0) },
             overdue: order.dueAt.map { $0 < now } ?? false && ![.completed, .cancelled].contains(order.status))
     }

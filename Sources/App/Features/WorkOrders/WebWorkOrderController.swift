@@ -70,9 +70,9 @@ struct WebWorkOrderController: RouteCollection {
             single.queryItems = [item]
             return single.percentEncodedQuery ?? ""
         }.joined(separator: "&")
-        let query = try WorkOrderController.filtered(request, principal: principal)
-        let parameters = try ListParameters(request, sortable: WorkOrderController.sortFields.map(\.name), defaultSort: "-number")
-        let (orders, next) = try await query.paginate(parameters, sortFields: WorkOrderController.sortFields)
+        let filter = try WorkOrderFilter(request, principal: principal)
+        let parameters = try ListParameters(request, sortable: WorkOrders.sorts.map(\.name), defaultSort: "-number")
+        let (orders, next) = try await WorkOrders.list(filter, parameters, principal: principal, on: request.db)
         let status = request.query[String.self, at: "status"] ?? ""
         let priority = request.query[String.self, at: "priority"] ?? ""
         var nextPage: String?

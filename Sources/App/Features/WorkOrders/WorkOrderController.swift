@@ -20,79 +20,20 @@ struct WorkOrderController: RouteCollection {
         }
     }
 
-    static let sortFields: [SortField<WorkOrder>] = [
-        SortField("number", "number") { .int($0.number) },
-        SortField("priority", "priority_rank") { .int($0.priorityRank) },
-        SortField("dueAt", "due_at") { .date($0.dueAt ?? .distantFuture) },
-        SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) },
-        SortField("updatedAt", "updated_at") { .date($0.updatedAt ?? .distantPast) },
-    ]
-
-    /// The work orders the principal may see, filtered by the list's query parameters (the API's and the web
-    /// page's): `status` (comma-separated), `priority`, `type`, `source`, `siteId`, `assetId`, `teamId`,
-    /// `pmScheduleId`, `dueBefore`, `overdue=true`, `q` (title), `assigneeId` (a UUID or `me`).
-    static func filtered(_ request: Request, principal: Principal) throws -> QueryBuilder<WorkOrder> {
-        let query = principal.siteQuery(WorkOrder.self, on: request.db)
-        if let raw = request.query[String.self, at: "status"] {
-            var statuses: [WorkOrderStatus] = []
-            for name in raw.split(separator: ",") {
-                guard let status = WorkOrderStatus(rawValue: String(name)) else {
-                    throw AppError.badRequest(
-                        "A query parameter is not valid.",
-                        [
-                            FieldProblem(
-                                field: "status",
-                                message:
-                                    "must be a comma-separated list of \(WorkOrderStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-                        ])
-                }
-                statuses.append(status)
-            }
-            query.filter(\.$status ~~ statuses)
-        }
-        if let priority = try request.queryEnum("priority", WorkOrderPriority.self) { query.filter(\.$priority == priority) }
-        if let type = try request.queryEnum("type", WorkOrderType.self) { query.filter(\.$type == type) }
-        if let source = try request.queryEnum("source", WorkOrder.Source.self) { query.filter(\.$source == source) }
-        if let siteID = try request.queryUUID("siteId") { query.filter(\.$siteID == siteID) }
-        if let assetID = try request.queryUUID("assetId") { query.filter(\.$assetID == assetID) }
-        if let teamID = try request.queryUUID("teamId") { query.filter(\.$teamID == teamID) }
-        if let pmScheduleID = try request.queryUUID("pmScheduleId") { query.filter(\.$pmScheduleID == pmScheduleID) }
-        if let dueBefore = try request.queryDate("dueBefore") { query.filter(\.$dueAt < dueBefore) }
-        if request.query[String.self, at: "overdue"] == "true" {
-            query.filter(\.$dueAt < Date()).filter(\.$status !~ [.completed, .cancelled])
-        }
-        if let text = request.query[String.self, at: "q"], !text.isEmpty { query.filter(\.$title ~~ text) }
-        // Assignees are a UUID array: native on PostgreSQL, JSON text on SQLite; filterContains matches both.
-        var assignee: UUID?
-        if let raw = request.query[String.self, at: "assigneeId"] {
-            if raw == "me" {
-                assignee = principal.userID
-            } else {
-                guard let id = UUID(uuidString: raw) else {
-                    throw AppError.badRequest(
-                        "A query parameter is not valid.", [FieldProblem(field: "assigneeId", message: "must be a UUID or me")])
-                }
-                assignee = id
-            }
-        }
-        if let assignee { try query.filterContains(arrayColumn: "assignee_ids", id: assignee) }
-        return query
-    }
-
     @Sendable static func list(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.workOrdersRead)
-        let query = try filtered(request, principal: principal)
-        return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "-number", filename: "work-orders") {
-            $0.dto
+        let filter = try WorkOrderFilter(request, principal: principal)
+        return try await Listing.respond(request, sorts: WorkOrders.sorts, defaultSort: "-number", filename: "work-orders") {
+            try await WorkOrders.list(filter, $0, principal: principal, on: request.db)
         }
     }
 
     @Sendable static func show(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.workOrdersRead)
-        return try await Resources.show(
-            try await principal.findInSite(WorkOrder.self, request.pathID("workOrderID"), on: request.db), for: request)
+        let dto = try await WorkOrders.find(try request.pathID("workOrderID"), principal: principal, on: request.db)
+        return try await dto.response(version: dto.version, for: request)
     }
 
     @Sendable static func create(_ request: Request) async throws -> Response {
@@ -145,20 +86,5 @@ struct WorkOrderController: RouteCollection {
         try principal.require(.workOrdersDelete)
         let id = try request.pathID("workOrderID")
         return try await Resources.delete(request, load: { try await principal.findInSite(WorkOrder.self, id, on: $0) })
-    }
-}
-
-extension QueryBuilder {
-    /// Rows whose UUID-array column holds `id`. The arrays are native `uuid[]` on PostgreSQL and JSON text on
-    /// SQLite, so this is the one place the two are matched differently.
-    @discardableResult
-    func filterContains(arrayColumn column: String, id: UUID) throws -> Self {
-        switch SQLDialectKind(database) {
-        case .postgres:
-            filter(.sql(unsafeRaw: "\"\(Model.schemaOrAlias)\".\"\(column)\" @> ARRAY['\(id.uuidString.lowercased())']::uuid[]"))
-        case .sqlite:
-            filter(.sql(unsafeRaw: "instr(upper(\"\(Model.schemaOrAlias)\".\"\(column)\"), '\(id.uuidString.uppercased())') > 0"))
-        }
-        return self
     }
 }

@@ -1,0 +1,187 @@
+import Fluent
+import Foundation
+import Maintenance
+import SQLKit
+import Vapor
+
+/// Which work orders a list shows: the list's query parameters (the API's and the page's), read and checked once.
+/// `status` (comma-separated), `priority`, `type`, `source`, `siteId`, `assetId`, `teamId`, `pmScheduleId`,
+/// `dueBefore`, `overdue=true`, `q` (title), `assigneeId` (a UUID or `me`).
+struct WorkOrderFilter: Sendable {
+    var statuses: [WorkOrderStatus]?
+    var priority: WorkOrderPriority?
+    var type: WorkOrderType?
+    var source: WorkOrder.Source?
+    var siteID: UUID?
+    var assetID: UUID?
+    var teamID: UUID?
+    var pmScheduleID: UUID?
+    var dueBefore: Date?
+    var overdue = false
+    var text: String?
+    var assigneeID: UUID?
+
+    init() {}
+
+    /// The filter a request's query string asks for; a malformed parameter is a 400 naming it.
+    init(_ request: Request, principal: Principal) throws {
+        if let raw = request.query[String.self, at: "status"] {
+            statuses = try raw.split(separator: ",").map { name in
+                guard let status = WorkOrderStatus(rawValue: String(name)) else {
+                    throw AppError.badRequest(
+                        "A query parameter is not valid.",
+                        [
+                            FieldProblem(
+                                field: "status",
+                                message:
+                                    "must be a comma-separated list of \(WorkOrderStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                        ])
+                }
+                return status
+            }
+        }
+        priority = try request.queryEnum("priority", WorkOrderPriority.self)
+        type = try request.queryEnum("type", WorkOrderType.self)
+        source = try request.queryEnum("source", WorkOrder.Source.self)
+        siteID = try request.queryUUID("siteId")
+        assetID = try request.queryUUID("assetId")
+        teamID = try request.queryUUID("teamId")
+        pmScheduleID = try request.queryUUID("pmScheduleId")
+        dueBefore = try request.queryDate("dueBefore")
+        overdue = request.query[String.self, at: "overdue"] == "true"
+        if let text = request.query[String.self, at: "q"], !text.isEmpty { self.text = text }
+        if let raw = request.query[String.self, at: "assigneeId"] {
+            if raw == "me" {
+                assigneeID = principal.userID
+            } else {
+                guard let id = UUID(uuidString: raw) else {
+                    throw AppError.badRequest(
+                        "A query parameter is not valid.", [FieldProblem(field: "assigneeId", message: "must be a UUID or me")])
+                }
+                assigneeID = id
+            }
+        }
+    }
+
+    /// Adds the filter's conditions to a select over `work_orders`.
+    func apply(to select: SQLSelectBuilder, dialect: SQLDialectKind, now: Date = Date()) {
+        let table = WorkOrder.schema
+        func column(_ name: String) -> SQLColumn { SQLColumn(name, table: table) }
+        if let statuses {
+            if statuses.isEmpty {
+                select.where(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0"))
+            } else {
+                select.where(column("status"), .in, SQLBind.group(statuses.map(\.rawValue)))
+            }
+        }
+        if let priority { select.where(column("priority"), .equal, SQLBind(priority.rawValue)) }
+        if let type { select.where(column("type"), .equal, SQLBind(type.rawValue)) }
+        if let source { select.where(column("source"), .equal, SQLBind(source.rawValue)) }
+        if let siteID { select.where(column("site_id"), .equal, SQLBind(siteID)) }
+        if let assetID { select.where(column("asset_id"), .equal, SQLBind(assetID)) }
+        if let teamID { select.where(column("team_id"), .equal, SQLBind(teamID)) }
+        if let pmScheduleID { select.where(column("pm_schedule_id"), .equal, SQLBind(pmScheduleID)) }
+        if let dueBefore { select.where(column("due_at"), .lessThan, SQLBind(dueBefore)) }
+        if overdue {
+            select.where(column("due_at"), .lessThan, SQLBind(now))
+                .where(column("status"), .notIn, SQLBind.group([WorkOrderStatus.completed.rawValue, WorkOrderStatus.cancelled.rawValue]))
+        }
+        if let text { select.where(column("title"), .like, SQLBind("%" + text + "%")) }
+        if let assigneeID { select.where(WorkOrders.assigneeCondition(assigneeID, dialect: dialect)) }
+    }
+}
+
+extension WorkOrders {
+    /// The sorts a work-order list offers (`?sort=`), and the columns behind them.
+    static let sorts = [
+        SortColumn("number", "number", .int),
+        SortColumn("priority", "priority_rank", .int),
+        SortColumn("dueAt", "due_at", .date(missing: .distantFuture)),
+        SortColumn("createdAt", "created_at", .date(missing: .distantPast)),
+        SortColumn("updatedAt", "updated_at", .date(missing: .distantPast)),
+    ]
+
+    /// One page of the work orders `principal` may see that match `filter`, as DTOs: shared by the API list and
+    /// the list page.
+    static func list(
+        _ filter: WorkOrderFilter, _ parameters: ListParameters, principal: Principal, on db: any Database
+    ) async throws -> (items: [WorkOrder.DTO], nextCursor: String?) {
+        let select = principal.scoped(try db.sql.select().from(WorkOrder.schema), table: WorkOrder.schema)
+        filter.apply(to: select, dialect: db.dialectKind)
+        return try await select.page(parameters, sorts: sorts, as: WorkOrder.DTO.self)
+    }
+
+    /// One work order `principal` may see, or 404.
+    static func find(_ id: UUID, principal: Principal, on db: any Database) async throws -> WorkOrder.DTO {
+        let select = principal.scoped(try db.sql.select().from(WorkOrder.schema), table: WorkOrder.schema)
+            .columns(WorkOrder.DTO.columns.map { SQLColumn($0, table: WorkOrder.schema) })
+            .where(SQLColumn("id", table: WorkOrder.schema), .equal, SQLBind(id))
+        guard let row = try await select.first() else { throw AppError.notFound("No such work order.") }
+        return try WorkOrder.DTO(row: row)
+    }
+
+    /// Rows whose assignee list holds `id`. The lists are native `uuid[]` on PostgreSQL and JSON text on SQLite,
+    /// so this is the one place the two are matched differently.
+    static func assigneeCondition(_ id: UUID, dialect: SQLDialectKind) -> any SQLExpression {
+        switch dialect {
+        case .postgres:
+            SQLRaw("\"\(WorkOrder.schema)\".\"assignee_ids\" @> ARRAY['\(id.uuidString.lowercased())']::uuid[]")
+        case .sqlite:
+            SQLRaw("instr(upper(\"\(WorkOrder.schema)\".\"assignee_ids\"), '\(id.uuidString.uppercased())') > 0")
+        }
+    }
+}
+
+extension QueryBuilder where Model == WorkOrder {
+    /// Work orders whose assignee list holds `id` (``WorkOrders/assigneeCondition(_:dialect:)``).
+    @discardableResult
+    func assigned(to id: UUID) -> Self {
+        filter(.sql(WorkOrders.assigneeCondition(id, dialect: SQLDialectKind(database))))
+    }
+}
+
+extension WorkOrder.DTO: RowDecodable {
+    static let table = WorkOrder.schema
+    static let columns = [
+        "id", "number", "title", "description", "type", "priority", "status", "source", "site_id", "asset_id", "location_id",
+        "team_id", "assignee_ids", "due_at", "estimated_minutes", "created_by_user_id", "requested_by_user_id", "resolution_note",
+        "status_reason", "problem_code_id", "cause_code_id", "remedy_code_id", "fault_codes", "started_at", "completed_at",
+        "completed_by_user_id", "pm_schedule_id", "pm_due_at", "parent_work_order_id", "diagnosis_id", "version", "created_at",
+        "updated_at",
+    ]
+
+    init(row: some SQLRow) throws {
+        let status = try row.decode(enum: "status", as: WorkOrderStatus.self)
+        let dueAt = try row.decode(column: "due_at", as: Date?.self)
+        self.init(
+            id: try row.decode(column: "id", as: UUID.self),
+            number: WorkOrder.displayNumber(try row.decode(column: "number", as: Int.self)),
+            title: try row.decode(column: "title", as: String.self),
+            description: try row.decode(column: "description", as: String?.self),
+            type: try row.decode(enum: "type"), priority: try row.decode(enum: "priority"), status: status,
+            allowedActions: WorkOrderStateMachine.allowedActions(from: status), source: try row.decode(enum: "source"),
+            siteId: try row.decode(column: "site_id", as: UUID.self), assetId: try row.decode(column: "asset_id", as: UUID?.self),
+            locationId: try row.decode(column: "location_id", as: UUID?.self),
+            teamId: try row.decode(column: "team_id", as: UUID?.self),
+            assigneeIds: try row.decode(column: "assignee_ids", as: [UUID].self), dueAt: dueAt,
+            overdue: !status.isFinal && (dueAt.map { $0 < Date() } ?? false),
+            estimatedMinutes: try row.decode(column: "estimated_minutes", as: Int?.self),
+            createdByUserId: try row.decode(column: "created_by_user_id", as: UUID?.self),
+            requestedByUserId: try row.decode(column: "requested_by_user_id", as: UUID?.self),
+            resolutionNote: try row.decode(column: "resolution_note", as: String?.self),
+            statusReason: try row.decode(column: "status_reason", as: String?.self),
+            problemCodeId: try row.decode(column: "problem_code_id", as: UUID?.self),
+            causeCodeId: try row.decode(column: "cause_code_id", as: UUID?.self),
+            remedyCodeId: try row.decode(column: "remedy_code_id", as: UUID?.self),
+            faultCodes: try row.decode(column: "fault_codes", as: [String]?.self) ?? [],
+            startedAt: try row.decode(column: "started_at", as: Date?.self),
+            completedAt: try row.decode(column: "completed_at", as: Date?.self),
+            completedByUserId: try row.decode(column: "completed_by_user_id", as: UUID?.self),
+            pmScheduleId: try row.decode(column: "pm_schedule_id", as: UUID?.self),
+            pmDueAt: try row.decode(column: "pm_due_at", as: Date?.self),
+            parentWorkOrderId: try row.decode(column: "parent_work_order_id", as: UUID?.self),
+            diagnosisId: try row.decode(column: "diagnosis_id", as: UUID?.self), version: try row.decode(column: "version", as: Int.self),
+            createdAt: try row.decode(column: "created_at", as: Date?.self),
+            updatedAt: try row.decode(column: "updated_at", as: Date?.self))
+    }
+}
