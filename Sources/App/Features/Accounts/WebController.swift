@@ -199,7 +199,22 @@ enum WebForm {
         }
     }
 
-    /// Runs `work` (a change through an API handler); when the API refuses it, the page is shown again, built
+    /// A page's form, the common way: `change` calls the operation, then a message and a redirect to `redirect`;
+    /// a refusal shows `template` again, built by `page` from the field errors and the problem's detail.
+    static func submit(
+        _ request: Request, done message: String, redirect: String, template: String, _ change: () async throws -> Void,
+        page: (_ errors: [String: String], _ problem: String?) async throws -> some Encodable
+    ) async throws -> Response {
+        try await orRefused(request, template: template) {
+            try await change()
+            WebSession.flash(message, request)
+            return request.redirect(to: redirect, redirectType: .normal)
+        } page: { errors, problem in
+            try await page(errors, problem)
+        }
+    }
+
+    /// Runs `work` (a change through an operation); when the API refuses it, the page is shown again, built
     /// by `page` from the field errors and the problem's detail, with the API's status.
     static func orRefused(
         _ request: Request, template: String, _ work: () async throws -> Response,

@@ -142,23 +142,22 @@ struct DiagnosisController: RouteCollection {
         body = body.filling(defaults)
         let input = try await WorkOrderInput(body: &body, creating: true, allowSource: false, principal: principal, on: request.db)
         let context = try request.auditContext
-        let dto = try await request.write { db -> WorkOrder.DTO in
+        return try await request.perform { db -> Outcome<WorkOrder.DTO> in
             // Two clicks on "create a work order" make one: the second waits for the first and then finds its link.
             try await db.lockForUpdate(DiagnosisRecord.schema, id: id)
             guard try await DiagnosisRecord.find(id, on: db)?.workOrderID == nil else {
                 throw AppError.conflict("This diagnosis already has a work order.")
             }
-            let workOrder = try await WorkOrders.create(
+            let made = try await WorkOrders.create(
                 input: input, source: .diagnosis, principal: principal, context: context, on: db
             ) { $0.diagnosisID = id }
+            let workOrder = made.value
             try await DiagnosisRecord.query(on: db).filter(\.$id == id).set(\.$workOrderID, to: workOrder.id).update()
             try await AuditLog.record(
                 "diagnosis.work_order_created", entityType: DiagnosisRecord.entityType, entityID: id,
                 after: ["workOrderId": workOrder.id?.uuidString ?? ""], organizationID: principal.organizationID, context: context,
                 on: db)
-            return workOrder.dto
+            return Outcome(workOrder.dto, events: made.events)
         }
-        request.application.events.publish(.workOrderCreated(dto, organizationID: principal.organizationID))
-        return dto
     }
 }

@@ -54,7 +54,7 @@ enum PMGenerator {
         if try await PMGeneration.query(on: app.db).filter(\.$scheduleID == scheduleID).filter(\.$dueKey == key).count() > 0 { return nil }
         let principal = Principal.system(actorName, organizationID: schedule.organizationID)
         let context = AuditContext(actor: principal.auditActor, requestID: nil, clientAddress: nil, seal: app.auditSeal)
-        let workOrder = try await app.write { db -> WorkOrder in
+        let made = try await app.write { db -> Outcome<WorkOrder> in
             var input = WorkOrderInput()
             input.title = schedule.title
             input.description = .some(schedule.details)
@@ -66,10 +66,11 @@ enum PMGenerator {
             input.assigneeIDs = schedule.assigneeIDs
             input.estimatedMinutes = .some(schedule.estimatedMinutes)
             input.dueAt = .some(dueAt)
-            let workOrder = try await WorkOrders.create(input: input, source: .pm, principal: principal, context: context, on: db) {
+            let made = try await WorkOrders.create(input: input, source: .pm, principal: principal, context: context, on: db) {
                 $0.pmScheduleID = scheduleID
                 $0.pmDueAt = dueAt
             }
+            let workOrder = made.value
             if let templateID = schedule.checklistTemplateID, let template = try await ChecklistTemplate.find(templateID, on: db) {
                 _ = try await Checklists.append(template.items, to: workOrder, on: db)
             }
@@ -79,15 +80,15 @@ enum PMGenerator {
             generation.dueKey = key
             generation.workOrderID = try workOrder.requireID()
             try await generation.create(on: db)
-            return workOrder
+            return made
         }
-        let id = try workOrder.requireID()
-        app.events.publish([
-            DomainEvent(
-                .pmGenerated, organizationID: schedule.organizationID, entityID: scheduleID,
-                data: ["workOrderId": id.uuidString, "siteId": schedule.siteID.uuidString]),
-            .workOrderCreated(workOrder.dto, organizationID: schedule.organizationID),
-        ])
+        let id = try made.value.requireID()
+        app.events.publish(
+            [
+                DomainEvent(
+                    .pmGenerated, organizationID: schedule.organizationID, entityID: scheduleID,
+                    data: ["workOrderId": id.uuidString, "siteId": schedule.siteID.uuidString])
+            ] + made.events)
         return id
     }
 }

@@ -121,7 +121,7 @@ struct RequestController: RouteCollection {
         let dueAt = body.date("dueAt")
         try await body.validate(for: principal, on: request.db)
         let context = try request.auditContext
-        let (dto, workOrder) = try await request.write { db -> (MaintenanceRequest.DTO, WorkOrder.DTO) in
+        let dto = try await request.perform { db -> Outcome<MaintenanceRequest.DTO> in
             try await db.lockForUpdate(MaintenanceRequest.schema, id: id)
             let maintenanceRequest = try await Requests.visible(id, principal: principal, on: db)
             try ETag.check(request, currentVersion: maintenanceRequest.version)
@@ -138,9 +138,10 @@ struct RequestController: RouteCollection {
             input.assigneeIDs = assignees
             if let teamID { input.teamID = .some(teamID) }
             if let dueAt { input.dueAt = .some(dueAt) }
-            let workOrder = try await WorkOrders.create(input: input, source: .request, principal: principal, context: context, on: db) {
+            let made = try await WorkOrders.create(input: input, source: .request, principal: principal, context: context, on: db) {
                 $0.requestedByUserID = maintenanceRequest.requesterUserID
             }
+            let workOrder = made.value
             let before = maintenanceRequest.dto
             maintenanceRequest.status = .approved
             maintenanceRequest.workOrderID = workOrder.id
@@ -150,9 +151,8 @@ struct RequestController: RouteCollection {
             try await AuditLog.record(
                 "request.approved", entityType: MaintenanceRequest.entityType, entityID: id, before: before, after: maintenanceRequest.dto,
                 organizationID: principal.organizationID, context: context, on: db)
-            return (maintenanceRequest.dto, workOrder.dto)
+            return Outcome(maintenanceRequest.dto, events: made.events)
         }
-        request.application.events.publish(.workOrderCreated(workOrder, organizationID: principal.organizationID))
         return try await dto.response(version: dto.version, for: request)
     }
 

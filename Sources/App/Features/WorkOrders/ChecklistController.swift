@@ -208,7 +208,7 @@ struct ChecklistController: RouteCollection {
         try principal.require(.workOrdersCreate)
         let taskID = try request.pathID("taskID")
         let context = try request.auditContext
-        let workOrderDTO = try await request.write { db -> WorkOrder.DTO in
+        let workOrderDTO = try await request.perform { db -> Outcome<WorkOrder.DTO> in
             let parent = try await principal.findInSite(WorkOrder.self, request.pathID("workOrderID"), on: db)
             let task = try await principal.find(WorkOrderTask.self, taskID, on: db)
             guard task.workOrderID == parent.id else { throw AppError.notFound("No such task.") }
@@ -228,11 +228,10 @@ struct ChecklistController: RouteCollection {
             ) {
                 $0.parentWorkOrderID = parent.id
             }
-            task.followUpWorkOrderID = child.id
+            task.followUpWorkOrderID = child.value.id
             try await task.update(on: db)
-            return child.dto
+            return Outcome(child.value.dto, events: child.events)
         }
-        request.application.events.publish(.workOrderCreated(workOrderDTO, organizationID: principal.organizationID))
         return try await workOrderDTO.response(status: .created, version: workOrderDTO.version, for: request)
     }
 }

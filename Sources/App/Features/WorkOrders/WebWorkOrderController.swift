@@ -494,10 +494,9 @@ struct WebWorkOrderController: RouteCollection {
         let principal = try await WebSession.require(.workOrdersCreate, request)
         let text = (try? request.content.get(String.self, at: "text")) ?? ""
         let site = try? request.content.get(String.self, at: "siteId")
-        let body = WebAPI.body(request, ["text": .text, "siteId": .text])
+        var body = JSONBody(values: WebAPI.body(request, ["text": .text, "siteId": .text]))
         return try await WebForm.orRefused(request, template: "work-order-new") {
-            let response = try await WebAPI.call(request, principal: principal, body: body, WorkOrderController.fromText)
-            let draft = try WebAPI.decode(response, as: WorkOrderController.TextDraftDTO.self)
+            let draft = try await WorkOrders.draft(from: &body, principal: principal, on: request.db)
             return try await WebPage.render(
                 "work-order-new", try await newPage(request, principal: principal, text: text, site: site, draft: draft), for: request)
         } page: { errors, problem in
@@ -519,8 +518,13 @@ struct WebWorkOrderController: RouteCollection {
         // What was typed, kept for the page shown again on a refusal (the handler gets a JSON body in its place).
         let typed = WebForm.values(request, ["text", "siteId", "title", "description", "faultCodes"])
         return try await WebForm.orRefused(request, template: "work-order-new") {
-            let response = try await WebAPI.call(request, principal: principal, body: body, WorkOrderController.create)
-            let created = try WebAPI.decode(response, as: WorkOrder.DTO.self)
+            var json = JSONBody(values: body)
+            let input = try await WorkOrderInput(body: &json, creating: true, principal: principal, on: request.db)
+            let context = try request.auditContext(principal)
+            let created = try await request.perform { db in
+                try await WorkOrders.create(input: input, source: input.source ?? .manual, principal: principal, context: context, on: db)
+                    .map(\.dto)
+            }
             WebSession.flash("Work order \(created.number) created.", request)
             return request.redirect(to: "/work-orders/\(created.id)", redirectType: .normal)
         } page: { errors, problem in

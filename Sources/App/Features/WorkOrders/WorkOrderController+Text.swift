@@ -29,21 +29,31 @@ extension WorkOrderController {
         var signals: [String]
     }
 
-    /// Most assets a text is matched against; an organization with more narrows it with `siteId`.
-    static let textCandidateLimit = 20_000
-
     /// `POST /work-orders/from-text {text, siteId?}`: a draft from what a technician typed — the asset (fuzzy on
     /// name and tag, with its score), priority and type from the words, and the fault codes in it.
     @Sendable static func fromText(_ request: Request) async throws -> TextDraftDTO {
         let principal = try request.principal
         try principal.require(.workOrdersCreate)
         var body = try JSONBody(request)
+        return try await WorkOrders.draft(from: &body, principal: principal, on: request.db)
+    }
+}
+
+extension WorkOrders {
+    /// Most assets a text is matched against; an organization with more narrows it with `siteId`.
+    static let textCandidateLimit = 20_000
+
+    /// A draft from `{text, siteId?}`; nothing is saved. The API's `from-text` and the new-work-order page share it.
+    static func draft(from body: inout JSONBody, principal: Principal, on db: any Database) async throws
+        -> WorkOrderController.TextDraftDTO
+    {
+        typealias AssetMatchDTO = WorkOrderController.AssetMatchDTO
         body.rejectUnknown(allowed: ["text", "siteId"])
         let text = body.string("text", required: true, maxLength: 2000)
         let siteID = body.reference("siteId", .site)
-        try await body.validate(for: principal, on: request.db)
+        try await body.validate(for: principal, on: db)
         guard let text else { throw AppError.validation(body.problems) }
-        let query = principal.siteQuery(Asset.self, on: request.db).filter(\.$status != .decommissioned)
+        let query = principal.siteQuery(Asset.self, on: db).filter(\.$status != .decommissioned)
         if let siteID { query.filter(\.$siteID == siteID) }
         let assets = try await query.limit(textCandidateLimit).all()
         let byID = Dictionary(uniqueKeysWithValues: assets.compactMap { asset in asset.id.map { ($0, asset) } })
@@ -64,7 +74,7 @@ extension WorkOrderController {
             }
         }
         let asset = draft.asset.flatMap(dto)
-        return TextDraftDTO(
+        return WorkOrderController.TextDraftDTO(
             title: draft.title, description: draft.description, asset: asset, alternatives: draft.alternatives.compactMap(dto),
             siteId: asset.flatMap { byID[$0.id]?.siteID } ?? siteID, priority: draft.priority, type: draft.type,
             faultCodes: draft.faultCodes, signals: draft.signals)

@@ -41,12 +41,10 @@ struct WorkOrderController: RouteCollection {
         try principal.require(.workOrdersCreate)
         let input = try await WorkOrderInput(request, creating: true)
         let context = try request.auditContext
-        let dto = try await request.write { db -> WorkOrder.DTO in
-            let workOrder = try await WorkOrders.create(
-                input: input, source: input.source ?? .manual, principal: principal, context: context, on: db)
-            return workOrder.dto
+        let dto = try await request.perform { db in
+            try await WorkOrders.create(input: input, source: input.source ?? .manual, principal: principal, context: context, on: db)
+                .map(\.dto)
         }
-        request.application.events.publish(.workOrderCreated(dto, organizationID: principal.organizationID))
         let response = try await dto.response(status: .created, version: dto.version, for: request)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/work-orders/\(dto.id)")
         return response

@@ -33,11 +33,12 @@ enum WorkOrders {
         WorkOrderTextParser.draft(from: [title, description ?? ""].joined(separator: ". "), assets: []).type == .emergency
     }
 
-    /// A new work order with the next number, audited. Call inside ``Vapor/Request/write(_:)``.
+    /// A new work order with the next number, audited, and its created event. Call inside
+    /// ``Vapor/Request/write(_:)`` (or ``Vapor/Request/perform(_:)``).
     static func create(
         input: WorkOrderInput, source: WorkOrder.Source, principal: Principal, context: AuditContext, on db: any Database,
         configure: (WorkOrder) -> Void = { _ in }
-    ) async throws -> WorkOrder {
+    ) async throws -> Outcome<WorkOrder> {
         let workOrder = WorkOrder()
         workOrder.organizationID = principal.organizationID
         workOrder.title = ""
@@ -59,7 +60,7 @@ enum WorkOrders {
         try await AuditLog.record(
             "work_order.created", entityType: WorkOrder.entityType, entityID: workOrder.id, after: workOrder.dto,
             organizationID: principal.organizationID, context: context, on: db)
-        return workOrder
+        return Outcome(workOrder, events: [.workOrderCreated(workOrder.dto, organizationID: principal.organizationID)])
     }
 }
 
@@ -92,5 +93,13 @@ extension WorkOrders {
         let principal = try request.principal
         try principal.require(.workOrdersRead)
         return try await principal.findInSite(WorkOrder.self, request.pathID("workOrderID"), on: request.db)
+    }
+}
+
+extension DomainEvent {
+    static func workOrderCreated(_ workOrder: WorkOrder.DTO, organizationID: UUID) -> DomainEvent {
+        DomainEvent(
+            .workOrderCreated, organizationID: organizationID, entityID: workOrder.id,
+            data: ["number": workOrder.number, "siteId": workOrder.siteId.uuidString])
     }
 }

@@ -26,9 +26,12 @@ struct AuditContext: Sendable {
 extension Request {
     /// The audit context of an authenticated request.
     var auditContext: AuditContext {
-        get throws {
-            AuditContext(actor: try principal.auditActor, requestID: requestID, clientAddress: clientAddress, seal: application.auditSeal)
-        }
+        get throws { try auditContext(principal) }
+    }
+
+    /// The audit context of a change made by `principal` through this request (a page passes its session's).
+    func auditContext(_ principal: Principal) throws -> AuditContext {
+        AuditContext(actor: try principal.auditActor, requestID: requestID, clientAddress: clientAddress, seal: application.auditSeal)
     }
 
     /// The peer's address. Proxy headers are not trusted: a client could forge them.

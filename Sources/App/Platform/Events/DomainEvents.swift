@@ -23,12 +23,6 @@ struct DomainEvent: Sendable, Codable, Equatable {
     var data: [String: String]
     var occurredAt: Date
 
-    static func workOrderCreated(_ workOrder: WorkOrder.DTO, organizationID: UUID) -> DomainEvent {
-        DomainEvent(
-            .workOrderCreated, organizationID: organizationID, entityID: workOrder.id,
-            data: ["number": workOrder.number, "siteId": workOrder.siteId.uuidString])
-    }
-
     init(_ name: Name, organizationID: UUID, entityID: UUID, data: [String: String] = [:]) {
         self.name = name
         self.organizationID = organizationID

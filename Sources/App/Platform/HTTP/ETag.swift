@@ -6,9 +6,25 @@ enum ETag {
 
     /// Throws 412 when the request's `If-Match` names none of the current version. No `If-Match`: no check.
     static func check(_ request: Request, currentVersion: Int) throws {
-        let values = request.headers[.ifMatch].flatMap { $0.split(separator: ",") }.map {
+        try check(expected: expected(request), currentVersion: currentVersion)
+    }
+
+    /// The versions a request's `If-Match` names (`W/` dropped); empty when it sends none. An operation takes
+    /// these, so the API and a page (``expected(version:)``) refuse a stale change alike.
+    static func expected(_ request: Request) -> [String] {
+        request.headers[.ifMatch].flatMap { $0.split(separator: ",") }.map {
             $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "")
         }
+    }
+
+    /// The version a page's form was read at (its hidden `version` field), as an `If-Match` would name it.
+    static func expected(version: String?) -> [String] {
+        guard let version, !version.isEmpty else { return [] }
+        return ["\"\(version)\""]
+    }
+
+    /// Throws 412 when `expected` names none of the current version. Nothing expected (or `*`): no check.
+    static func check(expected values: [String], currentVersion: Int) throws {
         guard !values.isEmpty, !values.contains("*") else { return }
         guard values.contains(value(currentVersion)) else {
             throw AppError.preconditionFailed(

@@ -1,0 +1,29 @@
+import Fluent
+import Vapor
+
+/// What an operation made or changed, and the domain events it caused. An operation runs inside the write
+/// transaction and returns its events instead of publishing them, so they go out only once the change is
+/// committed (and, later, are recorded with it).
+struct Outcome<Value: Sendable>: Sendable {
+    var value: Value
+    var events: [DomainEvent]
+
+    init(_ value: Value, events: [DomainEvent] = []) {
+        self.value = value
+        self.events = events
+    }
+
+    /// The same events with the value transformed (a model to its DTO).
+    func map<Other: Sendable>(_ transform: (Value) throws -> Other) rethrows -> Outcome<Other> {
+        Outcome<Other>(try transform(value), events: events)
+    }
+}
+
+extension Request {
+    /// Runs `operation` in one write transaction (``write(_:)``), then publishes the events it returned.
+    func perform<T: Sendable>(_ operation: @escaping @Sendable (any Database) async throws -> Outcome<T>) async throws -> T {
+        let outcome = try await write(operation)
+        application.events.publish(outcome.events)
+        return outcome.value
+    }
+}
