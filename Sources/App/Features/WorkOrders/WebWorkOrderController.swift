@@ -298,13 +298,35 @@ struct WebWorkOrderController: RouteCollection {
         }
     }
 
+    /// A form on the work order's page that calls an operation: `change` gets the form as a JSON body, the
+    /// signed-in principal and the version the page was read at; success goes back to the page with a message, a
+    /// refusal shows the page again with the field errors beside that form and what was typed.
+    static func perform(
+        _ request: Request, form: String, fields: [String: WebAPI.Field], done message: String,
+        change: (_ body: JSONBody, _ principal: Principal, _ expected: [String]) async throws -> Void
+    ) async throws -> Response {
+        let principal = try await WebSession.require(.workOrdersRead, request)
+        let id = try request.pathID("workOrderID")
+        let body = JSONBody(values: WebAPI.body(request, fields))
+        let values = WebForm.values(request, Array(fields.keys))
+        let expected = ETag.expected(version: try? request.content.get(String.self, at: "version"))
+        return try await WebForm.submit(request, done: message, redirect: "/work-orders/\(id)#\(form)", template: "work-order") {
+            try await change(body, principal, expected)
+        } page: { errors, problem in
+            try await detail(request, principal: principal, id: id, failedForm: form, values: values, errors: errors, problem: problem)
+        }
+    }
+
     @Sendable static func act(_ request: Request) async throws -> Response {
         guard let action = request.parameters.get("action").flatMap(WorkOrderAction.init(rawValue:)) else {
             throw AppError.notFound("No such action.")
         }
         return try await perform(
             request, form: "status", fields: ["reason": .text, "resolutionNote": .text], done: "Done: \(WebFormat.label(action.rawValue))."
-        ) { try await WorkOrderController.transition($0, action: action) }
+        ) { body, principal, expected in
+            _ = try await WorkOrders.move(
+                try request.pathID("workOrderID"), action, body: { body }, expected: expected, principal: principal, through: request)
+        }
     }
 
     @Sendable static func recordTask(_ request: Request) async throws -> Response {
@@ -419,12 +441,13 @@ struct WebWorkOrderController: RouteCollection {
                 "A \(WebFormat.label(order.status.rawValue).lowercased()) work order cannot move there"
                     + (possible.isEmpty ? "." : "; it can move to: \(possible)."))
         }
-        // Read before the form is handed on (the API's handler gets a JSON body in its place).
         let fromBoard = (try? request.content.get(String.self, at: "from")) == "board"
         let response = try await perform(
             request, form: "status", fields: ["reason": .text, "resolutionNote": .text],
             done: "\(WorkOrder.displayNumber(order.number)) moved to \(WebFormat.label(target.rawValue).lowercased())."
-        ) { try await WorkOrderController.transition($0, action: move.action) }
+        ) { body, principal, expected in
+            _ = try await WorkOrders.move(id, move.action, body: { body }, expected: expected, principal: principal, through: request)
+        }
         // From the board, success goes back to the board.
         if response.status == .seeOther, fromBoard {
             return request.redirect(to: "/work-orders/board", redirectType: .normal)
