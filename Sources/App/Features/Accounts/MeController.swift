@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 
 /// `GET /me`: who the credential belongs to; `POST /me/password`: change one's own password.
@@ -33,7 +34,7 @@ struct MeController: RouteCollection {
 
     @Sendable static func show(_ request: Request) async throws -> MeDTO {
         let principal = try request.principal
-        guard let organization = try await Organization.find(principal.organizationID, on: request.db) else {
+        guard let organization = try await OrganizationDTO.find(principal.organizationID, on: request.db) else {
             throw AppError.unauthorized("The organization no longer exists.")
         }
         var user: MeDTO.UserInfo?
@@ -46,13 +47,19 @@ struct MeController: RouteCollection {
         case .system(let name):
             credential = name
         case .accessToken, .session:
-            if let userID = principal.userID, let found = try await User.find(userID, on: request.db) {
-                user = .init(id: userID, email: found.email, name: found.name, mustChangePassword: found.mustChangePassword)
+            if let userID = principal.userID,
+                let found = try await request.db.sql.select().columns("email", "name", "must_change_password").from(User.schema)
+                    .where("id", .equal, SQLBind(userID)).first()
+            {
+                user = .init(
+                    id: userID, email: try found.decode(column: "email", as: String.self),
+                    name: try found.decode(column: "name", as: String.self),
+                    mustChangePassword: try found.decode(column: "must_change_password", as: Bool.self))
             }
             credential = principal.credential == .session ? "session" : "accessToken"
         }
         return MeDTO(
-            organization: organization.dto, user: user, apiKey: apiKey, role: principal.role, siteIds: principal.siteIDs,
+            organization: organization, user: user, apiKey: apiKey, role: principal.role, siteIds: principal.siteIDs,
             permissions: principal.permissions.sorted().map(\.rawValue), credential: credential)
     }
 

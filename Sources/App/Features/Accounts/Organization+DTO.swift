@@ -1,4 +1,6 @@
+import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
 struct OrganizationDTO: Content, Equatable {
@@ -14,6 +16,29 @@ struct OrganizationDTO: Content, Equatable {
     var version: Int
     var createdAt: Date?
     var updatedAt: Date?
+}
+
+extension OrganizationDTO: RowDecodable {
+    static let table = Organization.schema
+    static let columns = [
+        "id", "name", "require_failure_codes", "allow_negative_stock", "public_requests", "version", "created_at", "updated_at",
+    ]
+
+    init(row: some SQLRow) throws {
+        self.init(
+            id: try row.decode(column: "id", as: UUID.self), name: try row.decode(column: "name", as: String.self),
+            settings: .init(
+                requireFailureCodes: try row.decode(column: "require_failure_codes", as: Bool.self),
+                allowNegativeStock: try row.decode(column: "allow_negative_stock", as: Bool.self),
+                publicRequests: try row.decode(column: "public_requests", as: Bool.self)),
+            version: try row.decode(column: "version", as: Int.self), createdAt: try row.decode(column: "created_at", as: Date?.self),
+            updatedAt: try row.decode(column: "updated_at", as: Date?.self))
+    }
+
+    /// One organization read straight into its DTO (`GET /me` on every call).
+    static func find(_ id: UUID, on db: any Database) async throws -> OrganizationDTO? {
+        try await db.sql.select().columns(columns).from(table).where("id", .equal, SQLBind(id)).first().map { try OrganizationDTO(row: $0) }
+    }
 }
 
 extension Organization {
