@@ -31,15 +31,18 @@ struct WorkOrderMoveTests {
     @Test func completingRecordsWhoWhenTheNoteAndKeepsCodesNotSentAgain() {
         let problem = UUID()
         let cause = UUID()
-        let fields = WorkOrderMove.Fields(problemCodeID: problem, causeCodeID: UUID())
+        let fields = WorkOrderMove.Fields(codes: .init(problem: problem, cause: UUID()))
         let after = WorkOrderMove.apply(
-            .complete, to: fields, sent: .init(resolutionNote: "Replaced the belt", causeCodeID: cause), by: me, claim: false, now: now)
+            .complete, to: fields, sent: .init(resolutionNote: "Replaced the belt", codes: .init(cause: cause)), by: me, claim: false,
+            now: now)
         #expect(after.completedAt == now)
         #expect(after.completedByUserID == me)
         #expect(after.resolutionNote == "Replaced the belt")
-        #expect(after.problemCodeID == problem)
-        #expect(after.causeCodeID == cause)
-        #expect(after.remedyCodeID == nil)
+        #expect(after.codes.problem == problem)
+        #expect(after.codes.cause == cause)
+        #expect(after.codes.remedy == nil)
+        #expect(!after.codes.isComplete)
+        #expect(WorkOrderMove.FailureCodes(problem: problem, cause: cause, remedy: UUID()).isComplete)
     }
 
     @Test func startingKeepsTheFirstStartAndAClaimAssignsTheStarter() {

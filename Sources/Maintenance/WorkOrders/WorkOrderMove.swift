@@ -4,6 +4,27 @@ import Foundation
 /// of a transition, with no I/O. The app loads the order, asks ``WorkOrderStateMachine`` whether the move is
 /// allowed, and applies what this returns.
 public struct WorkOrderMove: Sendable, Equatable {
+    /// The failure codes recorded on completion (problem, cause, remedy).
+    public struct FailureCodes: Sendable, Equatable {
+        public var problem: UUID?
+        public var cause: UUID?
+        public var remedy: UUID?
+
+        public init(problem: UUID? = nil, cause: UUID? = nil, remedy: UUID? = nil) {
+            self.problem = problem
+            self.cause = cause
+            self.remedy = remedy
+        }
+
+        /// All three are given.
+        public var isComplete: Bool { problem != nil && cause != nil && remedy != nil }
+
+        /// These codes, keeping `earlier` ones where none is given now.
+        public func over(_ earlier: FailureCodes) -> FailureCodes {
+            FailureCodes(problem: problem ?? earlier.problem, cause: cause ?? earlier.cause, remedy: remedy ?? earlier.remedy)
+        }
+    }
+
     /// The fields of a work order a move may change.
     public struct Fields: Sendable, Equatable {
         public var assigneeIDs: [UUID]
@@ -12,14 +33,11 @@ public struct WorkOrderMove: Sendable, Equatable {
         public var completedByUserID: UUID?
         public var statusReason: String?
         public var resolutionNote: String?
-        public var problemCodeID: UUID?
-        public var causeCodeID: UUID?
-        public var remedyCodeID: UUID?
+        public var codes: FailureCodes
 
         public init(
             assigneeIDs: [UUID] = [], startedAt: Date? = nil, completedAt: Date? = nil, completedByUserID: UUID? = nil,
-            statusReason: String? = nil, resolutionNote: String? = nil, problemCodeID: UUID? = nil, causeCodeID: UUID? = nil,
-            remedyCodeID: UUID? = nil
+            statusReason: String? = nil, resolutionNote: String? = nil, codes: FailureCodes = FailureCodes()
         ) {
             self.assigneeIDs = assigneeIDs
             self.startedAt = startedAt
@@ -27,9 +45,7 @@ public struct WorkOrderMove: Sendable, Equatable {
             self.completedByUserID = completedByUserID
             self.statusReason = statusReason
             self.resolutionNote = resolutionNote
-            self.problemCodeID = problemCodeID
-            self.causeCodeID = causeCodeID
-            self.remedyCodeID = remedyCodeID
+            self.codes = codes
         }
     }
 
@@ -37,23 +53,13 @@ public struct WorkOrderMove: Sendable, Equatable {
     public struct Sent: Sendable, Equatable {
         public var reason: String?
         public var resolutionNote: String?
-        public var problemCodeID: UUID?
-        public var causeCodeID: UUID?
-        public var remedyCodeID: UUID?
+        public var codes: FailureCodes
 
-        public init(
-            reason: String? = nil, resolutionNote: String? = nil, problemCodeID: UUID? = nil, causeCodeID: UUID? = nil,
-            remedyCodeID: UUID? = nil
-        ) {
+        public init(reason: String? = nil, resolutionNote: String? = nil, codes: FailureCodes = FailureCodes()) {
             self.reason = reason
             self.resolutionNote = resolutionNote
-            self.problemCodeID = problemCodeID
-            self.causeCodeID = causeCodeID
-            self.remedyCodeID = remedyCodeID
+            self.codes = codes
         }
-
-        /// All three failure codes are given.
-        public var hasFailureCodes: Bool { problemCodeID != nil && causeCodeID != nil && remedyCodeID != nil }
     }
 
     /// One checklist item, as completing an order sees it.
@@ -88,9 +94,7 @@ public struct WorkOrderMove: Sendable, Equatable {
         var fields = fields
         switch action {
         case .complete:
-            fields.problemCodeID = sent.problemCodeID ?? fields.problemCodeID
-            fields.causeCodeID = sent.causeCodeID ?? fields.causeCodeID
-            fields.remedyCodeID = sent.remedyCodeID ?? fields.remedyCodeID
+            fields.codes = sent.codes.over(fields.codes)
             fields.resolutionNote = sent.resolutionNote
             fields.completedAt = now
             fields.completedByUserID = userID

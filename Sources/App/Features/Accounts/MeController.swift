@@ -2,6 +2,18 @@ import Fluent
 import SQLKit
 import Vapor
 
+extension MeController.MeDTO.UserInfo: RowDecodable {
+    static let table = User.schema
+    static let columns = ["id", "email", "name", "must_change_password"]
+
+    init(row: some SQLRow) throws {
+        self.init(
+            id: try row.decode(column: "id", as: UUID.self), email: try row.decode(column: "email", as: String.self),
+            name: try row.decode(column: "name", as: String.self),
+            mustChangePassword: try row.decode(column: "must_change_password", as: Bool.self))
+    }
+}
+
 /// `GET /me`: who the credential belongs to; `POST /me/password`: change one's own password.
 struct MeController: RouteCollection {
     struct MeDTO: Content {
@@ -34,7 +46,7 @@ struct MeController: RouteCollection {
 
     @Sendable static func show(_ request: Request) async throws -> MeDTO {
         let principal = try request.principal
-        guard let organization = try await OrganizationDTO.find(principal.organizationID, on: request.db) else {
+        guard let organization = try await OrganizationDTO.find(id: principal.organizationID, on: request.db) else {
             throw AppError.unauthorized("The organization no longer exists.")
         }
         var user: MeDTO.UserInfo?
@@ -47,15 +59,7 @@ struct MeController: RouteCollection {
         case .system(let name):
             credential = name
         case .accessToken, .session:
-            if let userID = principal.userID,
-                let found = try await request.db.sql.select().columns("email", "name", "must_change_password").from(User.schema)
-                    .where("id", .equal, SQLBind(userID)).first()
-            {
-                user = .init(
-                    id: userID, email: try found.decode(column: "email", as: String.self),
-                    name: try found.decode(column: "name", as: String.self),
-                    mustChangePassword: try found.decode(column: "must_change_password", as: Bool.self))
-            }
+            if let userID = principal.userID { user = try await MeDTO.UserInfo.find(id: userID, on: request.db) }
             credential = principal.credential == .session ? "session" : "accessToken"
         }
         return MeDTO(

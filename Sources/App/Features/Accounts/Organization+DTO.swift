@@ -1,4 +1,3 @@
-import Fluent
 import Foundation
 import SQLKit
 import Vapor
@@ -33,11 +32,6 @@ extension OrganizationDTO: RowDecodable {
                 publicRequests: try row.decode(column: "public_requests", as: Bool.self)),
             version: try row.decode(column: "version", as: Int.self), createdAt: try row.decode(column: "created_at", as: Date?.self),
             updatedAt: try row.decode(column: "updated_at", as: Date?.self))
-    }
-
-    /// One organization read straight into its DTO (`GET /me` on every call).
-    static func find(_ id: UUID, on db: any Database) async throws -> OrganizationDTO? {
-        try await db.sql.select().columns(columns).from(table).where("id", .equal, SQLBind(id)).first().map { try OrganizationDTO(row: $0) }
     }
 }
 

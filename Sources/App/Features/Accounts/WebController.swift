@@ -214,8 +214,8 @@ enum WebForm {
         }
     }
 
-    /// Runs `work` (a change through an operation); when the API refuses it, the page is shown again, built
-    /// by `page` from the field errors and the problem's detail, with the API's status.
+    /// Runs `work` (a change through an operation or an API handler); when it is refused, the page is shown again, built
+    /// by `page` from the field errors and the problem's detail, with the status the API would answer.
     static func orRefused(
         _ request: Request, template: String, _ work: () async throws -> Response,
         page: (_ errors: [String: String], _ problem: String?) async throws -> some Encodable

@@ -54,7 +54,7 @@ enum PMGenerator {
         if try await PMGeneration.query(on: app.db).filter(\.$scheduleID == scheduleID).filter(\.$dueKey == key).count() > 0 { return nil }
         let principal = Principal.system(actorName, organizationID: schedule.organizationID)
         let context = AuditContext(actor: principal.auditActor, requestID: nil, clientAddress: nil, seal: app.auditSeal)
-        let made = try await app.write { db -> Outcome<WorkOrder> in
+        return try await app.perform { db -> Outcome<UUID> in
             var input = WorkOrderInput()
             input.title = schedule.title
             input.description = .some(schedule.details)
@@ -71,6 +71,7 @@ enum PMGenerator {
                 $0.pmDueAt = dueAt
             }
             let workOrder = made.value
+            let id = try workOrder.requireID()
             if let templateID = schedule.checklistTemplateID, let template = try await ChecklistTemplate.find(templateID, on: db) {
                 _ = try await Checklists.append(template.items, to: workOrder, on: db)
             }
@@ -78,18 +79,13 @@ enum PMGenerator {
             generation.organizationID = schedule.organizationID
             generation.scheduleID = scheduleID
             generation.dueKey = key
-            generation.workOrderID = try workOrder.requireID()
+            generation.workOrderID = id
             try await generation.create(on: db)
-            return made
+            let generated = DomainEvent(
+                .pmGenerated, organizationID: schedule.organizationID, entityID: scheduleID,
+                data: ["workOrderId": id.uuidString, "siteId": schedule.siteID.uuidString])
+            return Outcome(id, events: [generated] + made.events)
         }
-        let id = try made.value.requireID()
-        app.events.publish(
-            [
-                DomainEvent(
-                    .pmGenerated, organizationID: schedule.organizationID, entityID: scheduleID,
-                    data: ["workOrderId": id.uuidString, "siteId": schedule.siteID.uuidString])
-            ] + made.events)
-        return id
     }
 }
 

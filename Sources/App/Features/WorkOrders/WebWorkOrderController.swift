@@ -298,12 +298,12 @@ struct WebWorkOrderController: RouteCollection {
         }
     }
 
-    /// A form on the work order's page that calls an operation: `change` gets the form as a JSON body, the
+    /// A form on the work order's page that calls an operation: `change` gets the order's id, the form as a JSON body, the
     /// signed-in principal and the version the page was read at; success goes back to the page with a message, a
     /// refusal shows the page again with the field errors beside that form and what was typed.
     static func perform(
         _ request: Request, form: String, fields: [String: WebAPI.Field], done message: String,
-        change: (_ body: JSONBody, _ principal: Principal, _ expected: [String]) async throws -> Void
+        change: (_ id: UUID, _ body: JSONBody, _ principal: Principal, _ expected: [String]) async throws -> Void
     ) async throws -> Response {
         let principal = try await WebSession.require(.workOrdersRead, request)
         let id = try request.pathID("workOrderID")
@@ -311,7 +311,7 @@ struct WebWorkOrderController: RouteCollection {
         let values = WebForm.values(request, Array(fields.keys))
         let expected = ETag.expected(version: try? request.content.get(String.self, at: "version"))
         return try await WebForm.submit(request, done: message, redirect: "/work-orders/\(id)#\(form)", template: "work-order") {
-            try await change(body, principal, expected)
+            try await change(id, body, principal, expected)
         } page: { errors, problem in
             try await detail(request, principal: principal, id: id, failedForm: form, values: values, errors: errors, problem: problem)
         }
@@ -323,9 +323,8 @@ struct WebWorkOrderController: RouteCollection {
         }
         return try await perform(
             request, form: "status", fields: ["reason": .text, "resolutionNote": .text], done: "Done: \(WebFormat.label(action.rawValue))."
-        ) { body, principal, expected in
-            _ = try await WorkOrders.move(
-                try request.pathID("workOrderID"), action, body: { body }, expected: expected, principal: principal, through: request)
+        ) { id, body, principal, expected in
+            _ = try await WorkOrders.move(id, action, body: { body }, expected: expected, principal: principal, through: request)
         }
     }
 
@@ -445,7 +444,7 @@ struct WebWorkOrderController: RouteCollection {
         let response = try await perform(
             request, form: "status", fields: ["reason": .text, "resolutionNote": .text],
             done: "\(WorkOrder.displayNumber(order.number)) moved to \(WebFormat.label(target.rawValue).lowercased())."
-        ) { body, principal, expected in
+        ) { id, body, principal, expected in
             _ = try await WorkOrders.move(id, move.action, body: { body }, expected: expected, principal: principal, through: request)
         }
         // From the board, success goes back to the board.
@@ -538,16 +537,11 @@ struct WebWorkOrderController: RouteCollection {
                 codes.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 != .string("") })
         }
         if (try? request.content.get(String.self, at: "fromText")) == "true" { body["source"] = .string("text") }
-        // What was typed, kept for the page shown again on a refusal (the handler gets a JSON body in its place).
+        // What was typed, kept for the page shown again on a refusal.
         let typed = WebForm.values(request, ["text", "siteId", "title", "description", "faultCodes"])
         return try await WebForm.orRefused(request, template: "work-order-new") {
             var json = JSONBody(values: body)
-            let input = try await WorkOrderInput(body: &json, creating: true, principal: principal, on: request.db)
-            let context = try request.auditContext(principal)
-            let created = try await request.perform { db in
-                try await WorkOrders.create(input: input, source: input.source ?? .manual, principal: principal, context: context, on: db)
-                    .map(\.dto)
-            }
+            let created = try await WorkOrders.create(from: &json, principal: principal, through: request)
             WebSession.flash("Work order \(created.number) created.", request)
             return request.redirect(to: "/work-orders/\(created.id)", redirectType: .normal)
         } page: { errors, problem in

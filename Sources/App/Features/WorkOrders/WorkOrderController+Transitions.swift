@@ -42,8 +42,9 @@ extension WorkOrders {
             self.action = action
             sent = WorkOrderMove.Sent(
                 reason: body.string("reason", maxLength: 2000), resolutionNote: body.string("resolutionNote", maxLength: 10_000),
-                problemCodeID: body.reference("problemCodeId", .failureCode), causeCodeID: body.reference("causeCodeId", .failureCode),
-                remedyCodeID: body.reference("remedyCodeId", .failureCode))
+                codes: .init(
+                    problem: body.reference("problemCodeId", .failureCode), cause: body.reference("causeCodeId", .failureCode),
+                    remedy: body.reference("remedyCodeId", .failureCode)))
             try await body.validate(for: principal, on: db)
         }
     }
@@ -69,7 +70,7 @@ extension WorkOrders {
         try await db.lockForUpdate(WorkOrder.schema, id: id)
         let workOrder = try await principal.findInSite(WorkOrder.self, id, on: db)
         try ETag.check(expected: expected, currentVersion: workOrder.version)
-        guard let organization = try await Organization.find(principal.organizationID, on: db) else {
+        guard let organization = try await OrganizationDTO.find(id: principal.organizationID, on: db) else {
             throw AppError.notFound("No such organization.")
         }
         let assigned = try await isAssigned(principal.userID, to: workOrder, on: db)
@@ -77,14 +78,13 @@ extension WorkOrders {
         let machineContext = WorkOrderStateMachine.Context(
             isManager: principal.can(.workOrdersManage), isAssignee: principal.can(.workOrdersWork) && (assigned || claim),
             isRequester: principal.userID != nil && principal.userID == workOrder.requestedByUserID,
-            hasResolutionNote: sent.resolutionNote != nil, hasFailureCodes: sent.hasFailureCodes,
-            organizationRequiresFailureCodes: organization.requireFailureCodes, hasReason: sent.reason != nil)
+            hasResolutionNote: sent.resolutionNote != nil, hasFailureCodes: sent.codes.isComplete,
+            organizationRequiresFailureCodes: organization.settings.requireFailureCodes, hasReason: sent.reason != nil)
         let from = workOrder.status
         let to: WorkOrderStatus
         // The codes' own problems are listed with what the move still needs, in one answer.
-        let codes = (problem: sent.problemCodeID, cause: sent.causeCodeID, remedy: sent.remedyCodeID)
         let codeProblems =
-            action == .complete ? try await WorkOrderController.failureCodeProblems(codes, workOrder: workOrder, on: db) : []
+            action == .complete ? try await WorkOrderController.failureCodeProblems(sent.codes, workOrder: workOrder, on: db) : []
         switch WorkOrderStateMachine.transition(action, from: from, context: machineContext) {
         case .success(let status): to = status
         case .failure(let error):
@@ -94,8 +94,8 @@ extension WorkOrders {
         if !codeProblems.isEmpty { throw AppError.validation(codeProblems) }
         let before = workOrder.dto
         if action == .complete {
-            let items = try await WorkOrderTask.query(on: db).filter(\.$workOrderID == id).all().map {
-                WorkOrderMove.ChecklistItem(label: $0.spec.label, required: $0.spec.required, done: $0.result != .pending)
+            let items = try await WorkOrderTask.query(on: db).filter(\.$workOrderID == id).filter(\.$result == .pending).all().map {
+                WorkOrderMove.ChecklistItem(label: $0.spec.label, required: $0.spec.required, done: false)
             }
             let open = WorkOrderMove.blockingItems(items)
             if !open.isEmpty {
@@ -141,8 +141,8 @@ extension WorkOrder {
         get {
             WorkOrderMove.Fields(
                 assigneeIDs: assigneeIDs, startedAt: startedAt, completedAt: completedAt, completedByUserID: completedByUserID,
-                statusReason: statusReason, resolutionNote: resolutionNote, problemCodeID: problemCodeID, causeCodeID: causeCodeID,
-                remedyCodeID: remedyCodeID)
+                statusReason: statusReason, resolutionNote: resolutionNote,
+                codes: .init(problem: problemCodeID, cause: causeCodeID, remedy: remedyCodeID))
         }
         set {
             assigneeIDs = newValue.assigneeIDs
@@ -151,9 +151,9 @@ extension WorkOrder {
             completedByUserID = newValue.completedByUserID
             statusReason = newValue.statusReason
             resolutionNote = newValue.resolutionNote
-            problemCodeID = newValue.problemCodeID
-            causeCodeID = newValue.causeCodeID
-            remedyCodeID = newValue.remedyCodeID
+            problemCodeID = newValue.codes.problem
+            causeCodeID = newValue.codes.cause
+            remedyCodeID = newValue.codes.remedy
         }
     }
 }
@@ -162,7 +162,7 @@ extension WorkOrderController {
     /// Each given code is one of the organization's, of the right category, and for the kind of the order's
     /// asset (or for every kind).
     static func failureCodeProblems(
-        _ codes: (problem: UUID?, cause: UUID?, remedy: UUID?), workOrder: WorkOrder, on db: any Database
+        _ codes: WorkOrderMove.FailureCodes, workOrder: WorkOrder, on db: any Database
     ) async throws -> [FieldProblem] {
         var problems: [FieldProblem] = []
         let kind = try await workOrder.assetID.asyncFlatMap { try await Asset.find($0, on: db)?.kind }

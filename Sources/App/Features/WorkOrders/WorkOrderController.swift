@@ -39,12 +39,8 @@ struct WorkOrderController: RouteCollection {
     @Sendable static func create(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.workOrdersCreate)
-        let input = try await WorkOrderInput(request, creating: true)
-        let context = try request.auditContext
-        let dto = try await request.perform { db in
-            try await WorkOrders.create(input: input, source: input.source ?? .manual, principal: principal, context: context, on: db)
-                .map(\.dto)
-        }
+        var body = try JSONBody(request)
+        let dto = try await WorkOrders.create(from: &body, principal: principal, through: request)
         let response = try await dto.response(status: .created, version: dto.version, for: request)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/work-orders/\(dto.id)")
         return response

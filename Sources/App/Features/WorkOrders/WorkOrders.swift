@@ -62,6 +62,16 @@ enum WorkOrders {
             organizationID: principal.organizationID, context: context, on: db)
         return Outcome(workOrder, events: [.workOrderCreated(workOrder.dto, organizationID: principal.organizationID)])
     }
+
+    /// Reads a new work order from `body` and makes it through `request`: the API's create and the
+    /// new-work-order page share it.
+    static func create(from body: inout JSONBody, principal: Principal, through request: Request) async throws -> WorkOrder.DTO {
+        let input = try await WorkOrderInput(body: &body, creating: true, principal: principal, on: request.db)
+        let context = try request.auditContext(principal)
+        return try await request.perform { db in
+            try await create(input: input, source: input.source ?? .manual, principal: principal, context: context, on: db).map(\.dto)
+        }
+    }
 }
 
 extension WorkOrders {

@@ -27,3 +27,12 @@ extension Request {
         return outcome.value
     }
 }
+
+extension Application {
+    /// ``Request/perform(_:)`` for work no request asked for (the PM job).
+    func perform<T: Sendable>(_ operation: @escaping @Sendable (any Database) async throws -> Outcome<T>) async throws -> T {
+        let outcome = try await write(operation)
+        events.publish(outcome.events)
+        return outcome.value
+    }
+}

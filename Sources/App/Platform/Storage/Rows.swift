@@ -14,6 +14,14 @@ protocol RowDecodable: Sendable {
     init(row: some SQLRow) throws
 }
 
+extension RowDecodable {
+    /// The row of ``table`` with this id, decoded straight into `Self`. No tenant or site scope: for rows the
+    /// caller already holds by its principal (its organization, its own user); tenant data goes through a scoped query.
+    static func find(id: UUID, on db: any Database) async throws -> Self? {
+        try await db.sql.select().columns(columns).from(table).where("id", .equal, SQLBind(id)).first().map { try Self(row: $0) }
+    }
+}
+
 extension SQLRow {
     /// A text column holding a Swift enum's raw value (how Fluent stores `@Field` enums on both databases).
     func decode<T: RawRepresentable>(enum column: String, as type: T.Type = T.self) throws -> T where T.RawValue == String {
