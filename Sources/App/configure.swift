@@ -60,7 +60,7 @@ public func configure(_ app: Application, with config: AppConfig) async throws {
     app.registerMigrations()
     app.databases.middleware.use(WorkOrderPriorityRank())
 
-    ContentConfiguration.global.use(encoder: JSONEncoder.api, for: .json)
+    ContentConfiguration.global.use(encoder: StreamingJSONEncoder(), for: .json)
     ContentConfiguration.global.use(decoder: JSONDecoder.api, for: .json)
 
     app.routes.defaultMaxBodySize = ByteCount(value: config.maxBodySize)

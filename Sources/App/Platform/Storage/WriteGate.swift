@@ -179,6 +179,7 @@ extension Database {
     var sql: any SQLDatabase {
         get throws {
             guard let sql = self as? any SQLDatabase else { throw Abort(.internalServerError, reason: "The database does not speak SQL.") }
+            if let sqlite = self as? any SQLiteDatabase { return FastSQLiteDatabase(base: sql, sqlite: sqlite) }
             return sql
         }
     }
