@@ -28,7 +28,9 @@ public func configure(_ app: Application, with config: AppConfig) async throws {
     let writeGate: WriteGate
     switch config.database {
     case .sqlite(let path):
-        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: poolTimeout), as: .sqlite)
+        // Plain reads run on the request's thread (SQLiteReaders); writes and transactions on Fluent's pool.
+        let pooled = DatabaseConfigurationFactory.sqlite(.file(path), connectionPoolTimeout: poolTimeout).make()
+        app.databases.use(ReadingSQLiteConfiguration(base: pooled, readers: SQLiteReaders(path: path)), as: .sqlite)
         // Every process is a visitor until `serve` claims the data folder (Entrypoint).
         writeGate = WriteGate(serialising: true, turns: WriterTurns(directory: config.dataDirectory, role: .visitor))
     case .postgres(let url, let searchPath):
@@ -53,9 +55,9 @@ public func configure(_ app: Application, with config: AppConfig) async throws {
         ocr: .onPath,
         phraser: config.languageModel.map { AnswerPhraser.make($0, http: app.http.client.shared, metrics: metrics) })
     if case .sqlite = config.database {
-        // WAL lets readers run beside the writer; the setting is stored in the file, so once is enough.
+        // WAL lets readers run beside the writer; the setting is stored in the file, so once is enough. The
+        // per-connection settings are applied as each connection first writes (SQLiteWriterSettings).
         try await app.db.sql.raw("PRAGMA journal_mode = WAL").run()
-        try await app.db.sql.raw("PRAGMA synchronous = NORMAL").run()
     }
     app.registerMigrations()
     app.databases.middleware.use(WorkOrderPriorityRank())

@@ -34,7 +34,7 @@ struct ProblemMiddleware: AsyncMiddleware {
             return AppError.conflict(
                 "This conflicts with the stored records (a duplicate, or a reference to something that is gone); read them again and retry."
             ).problem(requestId: requestId)
-        case let error as SQLiteError where error.isContention:
+        case _ where (error as? SQLiteError)?.isContention == true || (error as? SQLiteReadError)?.isContention == true:
             // Another process (a CLI command) held the database's write lock past the busy timeout.
             request.logger.warning("The SQLite write lock stayed taken past the busy timeout")
             let problem = AppError.serviceUnavailable("The database is busy with another program's change; try again in a few seconds.")

@@ -50,18 +50,34 @@ struct FastSQLiteDatabase: SQLDatabase {
     }
 }
 
-/// A SQLite row read through SQLKit (see ``FastSQLiteDatabase``).
+/// A SQLite row read through SQLKit (see ``FastSQLiteDatabase`` and ``SQLiteReaders``).
 struct FastSQLiteRow: SQLRow {
-    let row: SQLiteRow
+    let columns: SQLiteColumnNames
+    let values: [SQLiteData]
 
-    var allColumns: [String] { row.columns.map(\.name) }
+    init(columns: SQLiteColumnNames, values: [SQLiteData]) {
+        self.columns = columns
+        self.values = values
+    }
 
-    func contains(column: String) -> Bool { row.column(column) != nil }
+    /// A row SQLite-NIO read (inside a transaction, or a write's returned row).
+    init(row: SQLiteRow) {
+        let columns = row.columns
+        self.init(columns: SQLiteColumnNames(columns.map(\.name)), values: columns.map(\.data))
+    }
 
-    func decodeNil(column: String) throws -> Bool { (row.column(column) ?? .null) == .null }
+    private func data(_ column: String) -> SQLiteData? {
+        columns.position(of: column).map { values[$0] }
+    }
+
+    var allColumns: [String] { columns.names }
+
+    func contains(column: String) -> Bool { data(column) != nil }
+
+    func decodeNil(column: String) throws -> Bool { (data(column) ?? .null) == .null }
 
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
-        guard let data = row.column(column) else {
+        guard let data = data(column) else {
             throw DecodingError.valueNotFound(D.self, .init(codingPath: [], debugDescription: "The row has no column \(column)."))
         }
         if let value = Self.direct(data, as: D.self) { return value }

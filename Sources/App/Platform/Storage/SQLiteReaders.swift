@@ -1,0 +1,342 @@
+import FluentKit
+import FluentSQL
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import SQLKit
+import SQLiteKit
+import VaporCSQLite
+
+/// Reads on SQLite, run on the calling thread.
+///
+/// SQLite-NIO runs every statement on a thread pool and hands each row back to the event loop as its own task: a
+/// 50-row list was two thread hops and fifty more tasks, on a machine with two cores. A read here takes an idle
+/// connection of its own, steps a cached prepared statement where it is called and gives the connection back.
+/// That blocks the caller for as long as the read runs, which for the indexed reads of a request is tens of
+/// microseconds. Only plain reads come here (`SELECT` or `WITH` that SQLite confirms writes nothing); writes and
+/// everything inside a transaction stay on Fluent's pool, where the write gate serialises them. In WAL mode a read
+/// sees every transaction committed before it began, so a request reads its own writes.
+final class SQLiteReaders: Sendable {
+    let path: String
+    private let idle = NIOLockedValueBox<[SQLiteReader]>([])
+    private let closed = NIOLockedValueBox(false)
+
+    init(path: String) {
+        self.path = path
+    }
+
+    /// Runs `body` on an idle reader, opening one if none is free.
+    func withReader<T>(_ body: (SQLiteReader) throws -> T) throws -> T {
+        let reader = try idle.withLockedValue { $0.popLast() } ?? SQLiteReader(path: path)
+        defer {
+            let keep = !closed.withLockedValue { $0 }
+            if keep { idle.withLockedValue { $0.append(reader) } }
+        }
+        return try body(reader)
+    }
+
+    /// Closes the idle readers; one in use closes when it is done.
+    func close() {
+        closed.withLockedValue { $0 = true }
+        idle.withLockedValue { $0.removeAll() }
+    }
+
+    /// Whether `sql` may run on a reader: it starts as a query (not `BEGIN`, a `PRAGMA` or a write).
+    static func isQuery(_ sql: String) -> Bool {
+        let text = sql.utf8.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D || $0 == UInt8(ascii: "(") }
+        func starts(with word: String) -> Bool {
+            text.count >= word.utf8.count && zip(text, word.utf8).allSatisfy { $0 | 0x20 == $1 }
+        }
+        return starts(with: "select") || starts(with: "with")
+    }
+}
+
+/// One SQLite connection used for reads only, with its prepared statements. One thread at a time uses it: it is
+/// taken from ``SQLiteReaders``' idle list and given back when done.
+final class SQLiteReader: @unchecked Sendable {
+    private var handle: OpaquePointer?
+    private var statements: [String: Statement] = [:]
+
+    /// A prepared statement and its column names, kept for the life of the connection.
+    final class Statement {
+        let handle: OpaquePointer
+        let columns: SQLiteColumnNames
+        let readOnly: Bool
+
+        init(handle: OpaquePointer) {
+            self.handle = handle
+            let count = sqlite_nio_sqlite3_column_count(handle)
+            columns = SQLiteColumnNames((0..<count).map { String(cString: sqlite_nio_sqlite3_column_name(handle, $0)) })
+            readOnly = sqlite_nio_sqlite3_stmt_readonly(handle) != 0
+        }
+
+        deinit { sqlite_nio_sqlite3_finalize(handle) }
+    }
+
+    init(path: String) throws {
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
+        let status = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
+        guard status == SQLITE_OK, handle != nil else {
+            let message = handle.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite_nio_sqlite3_close(handle)
+            throw SQLiteReadError(status: status, message: "Cannot open \(path) for reading: \(message)")
+        }
+        // A WAL reader waits only while another connection recovers the log.
+        sqlite_nio_sqlite3_busy_timeout(handle, Int32(sqliteBusyTimeout.components.seconds * 1000))
+    }
+
+    deinit {
+        statements.removeAll()
+        sqlite_nio_sqlite3_close(handle)
+    }
+
+    /// Runs `sql` with `binds`, handing each row to `onRow`; nil (nothing run) if SQLite says the statement writes.
+    func query(_ sql: String, _ binds: [SQLiteData], _ onRow: (FastSQLiteRow) throws -> Void) throws -> Void? {
+        let statement = try prepare(sql)
+        guard statement.readOnly else { return nil }
+        let stmt = statement.handle
+        // Reset at once when done: a statement left stepping holds its snapshot, and later reads would not see
+        // newer commits.
+        defer {
+            sqlite_nio_sqlite3_reset(stmt)
+            sqlite_nio_sqlite3_clear_bindings(stmt)
+        }
+        for (index, value) in binds.enumerated() {
+            try check(bind(value, at: Int32(index + 1), in: stmt))
+        }
+        let count = Int32(statement.columns.names.count)
+        while true {
+            let status = sqlite_nio_sqlite3_step(stmt)
+            if status == SQLITE_DONE { return () }
+            guard status == SQLITE_ROW else { throw error(status) }
+            var values: [SQLiteData] = []
+            values.reserveCapacity(Int(count))
+            for column in 0..<count { values.append(value(at: column, in: stmt)) }
+            try onRow(FastSQLiteRow(columns: statement.columns, values: values))
+        }
+    }
+
+    private func prepare(_ sql: String) throws -> Statement {
+        if let statement = statements[sql] { return statement }
+        var stmt: OpaquePointer?
+        let status = sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil)
+        guard status == SQLITE_OK, let stmt else { throw error(status) }
+        let statement = Statement(handle: stmt)
+        // Queries are built from a bounded set of shapes; an unbounded one (a list of ids inlined) starts over.
+        if statements.count >= 256 { statements.removeAll() }
+        statements[sql] = statement
+        return statement
+    }
+
+    private func bind(_ value: SQLiteData, at index: Int32, in stmt: OpaquePointer) -> Int32 {
+        switch value {
+        case .integer(let value): sqlite_nio_sqlite3_bind_int64(stmt, index, Int64(value))
+        case .float(let value): sqlite_nio_sqlite3_bind_double(stmt, index, value)
+        case .text(let value):
+            sqlite_nio_sqlite3_bind_text64(stmt, index, value, UInt64(value.utf8.count), transient, UInt8(SQLITE_UTF8))
+        case .blob(let value):
+            value.withUnsafeReadableBytes {
+                sqlite_nio_sqlite3_bind_blob64(stmt, index, $0.baseAddress, UInt64($0.count), transient)
+            }
+        case .null: sqlite_nio_sqlite3_bind_null(stmt, index)
+        }
+    }
+
+    /// The column's value as SQLite-NIO reads it.
+    private func value(at column: Int32, in stmt: OpaquePointer) -> SQLiteData {
+        switch sqlite_nio_sqlite3_column_type(stmt, column) {
+        case SQLITE_INTEGER: return .integer(Int(sqlite_nio_sqlite3_column_int64(stmt, column)))
+        case SQLITE_FLOAT: return .float(sqlite_nio_sqlite3_column_double(stmt, column))
+        case SQLITE_TEXT:
+            guard let text = sqlite_nio_sqlite3_column_text(stmt, column) else { return .null }
+            return .text(String(cString: text))
+        case SQLITE_BLOB:
+            let length = Int(sqlite_nio_sqlite3_column_bytes(stmt, column))
+            var buffer = ByteBufferAllocator().buffer(capacity: length)
+            if let bytes = sqlite_nio_sqlite3_column_blob(stmt, column) {
+                buffer.writeBytes(UnsafeRawBufferPointer(start: bytes, count: length))
+            }
+            return .blob(buffer)
+        default: return .null
+        }
+    }
+
+    private func check(_ status: Int32) throws {
+        guard status == SQLITE_OK else { throw error(status) }
+    }
+
+    private func error(_ status: Int32) -> SQLiteReadError {
+        SQLiteReadError(status: status, message: String(cString: sqlite_nio_sqlite3_errmsg(handle)))
+    }
+
+    private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+}
+
+/// A read that SQLite refused, with SQLite's result code and message.
+struct SQLiteReadError: Error, CustomStringConvertible {
+    let status: Int32
+    let message: String
+
+    var description: String { "SQLite error \(status): \(message)" }
+
+    /// Whether the read waited in vain for a lock another connection held (answered 503, as for a writer).
+    var isContention: Bool {
+        let primary = status & 0xFF
+        return primary == SQLITE_BUSY || primary == SQLITE_LOCKED
+    }
+}
+
+/// The column names of a statement's rows, looked up by name once per statement.
+final class SQLiteColumnNames: Sendable {
+    let names: [String]
+    private let positions: [String: Int]
+
+    init(_ names: [String]) {
+        self.names = names
+        // The first of two same-named columns wins, as in SQLite-NIO.
+        positions = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    func position(of name: String) -> Int? { positions[name] }
+}
+
+/// The Fluent database on SQLite, with its plain reads run on ``SQLiteReaders``.
+///
+/// Everything else — writes, schema changes, transactions and what runs inside them — goes to Fluent's SQLite
+/// driver unchanged. Fluent's reads come here too: a model query is turned into SQL exactly as the driver does
+/// (`SQLQueryConverter`, with the driver's SQLite types) and its rows decode the same (``FastSQLiteRow``).
+struct ReadingSQLiteDatabase: Database, SQLDatabase {
+    let base: any Database
+    let readers: SQLiteReaders
+
+    var context: DatabaseContext { base.context }
+    var inTransaction: Bool { base.inTransaction }
+
+    private var sql: any SQLDatabase { base as! any SQLDatabase }
+
+    var logger: Logger { base.logger }
+    var eventLoop: any EventLoop { base.eventLoop }
+    var version: (any SQLDatabaseReportedVersion)? { sql.version }
+    var dialect: any SQLDialect { sql.dialect }
+    var queryLogLevel: Logger.Level? { sql.queryLogLevel }
+
+    // Fluent
+
+    func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> Void) -> EventLoopFuture<Void> {
+        switch query.action {
+        case .read, .aggregate:
+            let converted = SQLQueryConverter(delegate: SQLiteTypes()).convert(query)
+            return execute(sql: converted) { onOutput(SQLRowOutput(row: $0, schema: nil)) }
+        default:
+            return base.execute(query: query, onOutput: onOutput)
+        }
+    }
+
+    func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> { base.execute(schema: schema) }
+
+    func execute(enum: DatabaseEnum) -> EventLoopFuture<Void> { base.execute(enum: `enum`) }
+
+    func transaction<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        base.transaction(closure)
+    }
+
+    func withConnection<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        base.withConnection(closure)
+    }
+
+    // SQLKit
+
+    /// Runs a plain read on a reader and hands back the rows, or nil if `query` is not one.
+    private func read(_ query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) throws -> Void? {
+        let (text, binds) = sql.serialize(query)
+        guard SQLiteReaders.isQuery(text) else { return nil }
+        if let level = queryLogLevel {
+            logger.log(level: level, "Executing query", metadata: ["sql": .string(text), "binds": .array(binds.map { .string("\($0)") })])
+        }
+        let encoder = SQLiteDataEncoder()
+        let values = try binds.map { try encoder.encode($0) }
+        return try readers.withReader { try $0.query(text, values, onRow) }
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+        do {
+            if try read(query, onRow) != nil { return eventLoop.makeSucceededVoidFuture() }
+        } catch {
+            return eventLoop.makeFailedFuture(error)
+        }
+        return FastSQLiteDatabase(base: sql, sqlite: base as! any SQLiteDatabase).execute(sql: query, onRow)
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        if try read(query, onRow) != nil { return }
+        try await FastSQLiteDatabase(base: sql, sqlite: base as! any SQLiteDatabase).execute(sql: query, onRow)
+    }
+
+    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await FastSQLiteDatabase(base: sql, sqlite: base as! any SQLiteDatabase).withSession(closure)
+    }
+}
+
+/// Fluent's SQLite driver's column types for schema changes (the same four as its own delegate).
+private struct SQLiteTypes: SQLConverterDelegate {
+    func customDataType(_ dataType: DatabaseSchema.DataType) -> (any SQLExpression)? {
+        switch dataType {
+        case .string, .enum: SQLRaw("TEXT")
+        case .datetime: SQLRaw("REAL")
+        case .int64: SQLRaw("INTEGER")
+        default: nil
+        }
+    }
+}
+
+/// A SQL row as Fluent's model output: a field `key` is the column `key`, or `<schema>_<key>` once a joined
+/// model's schema is set — as Fluent's SQLite driver reads it.
+private struct SQLRowOutput: DatabaseOutput {
+    let row: any SQLRow
+    let schema: String?
+
+    var description: String { String(describing: row) }
+
+    private func column(_ key: FieldKey) -> String {
+        (schema.map { .prefix(.prefix(.string($0), "_"), key) } ?? key).description
+    }
+
+    func schema(_ schema: String) -> any DatabaseOutput { SQLRowOutput(row: row, schema: schema) }
+    func contains(_ key: FieldKey) -> Bool { row.contains(column: column(key)) }
+    func decodeNil(_ key: FieldKey) throws -> Bool { try row.decodeNil(column: column(key)) }
+    func decode<T: Decodable>(_ key: FieldKey, as: T.Type) throws -> T { try row.decode(column: column(key), as: T.self) }
+}
+
+/// Fluent's SQLite configuration, whose databases read through ``SQLiteReaders``.
+struct ReadingSQLiteConfiguration: DatabaseConfiguration {
+    var base: any DatabaseConfiguration
+    let readers: SQLiteReaders
+
+    var middleware: [any AnyModelMiddleware] {
+        get { base.middleware }
+        set { base.middleware = newValue }
+    }
+
+    func makeDriver(for databases: Databases) -> any DatabaseDriver {
+        Driver(base: base.makeDriver(for: databases), readers: readers)
+    }
+
+    struct Driver: DatabaseDriver {
+        let base: any DatabaseDriver
+        let readers: SQLiteReaders
+
+        func makeDatabase(with context: DatabaseContext) -> any Database {
+            ReadingSQLiteDatabase(base: base.makeDatabase(with: context), readers: readers)
+        }
+
+        func shutdown() {
+            readers.close()
+            base.shutdown()
+        }
+
+        func shutdownAsync() async {
+            readers.close()
+            await base.shutdownAsync()
+        }
+    }
+}

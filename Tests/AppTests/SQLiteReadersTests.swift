@@ -1,0 +1,87 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+
+@testable import App
+
+/// SQLite's plain reads run on the caller's thread (``SQLiteReaders``); what they read and what stays on the pool.
+@Suite("SQLite reads on the caller's thread")
+struct SQLiteReadersTests {
+    @Test("only statements that begin as queries are sent to a reader")
+    func queriesAreRecognised() {
+        for sql in ["SELECT 1", "  select * from x", "(SELECT 1) UNION (SELECT 2)", "WITH a AS (SELECT 1) SELECT * FROM a", "\nWith x"] {
+            #expect(SQLiteReaders.isQuery(sql), "\(sql)")
+        }
+        for sql in ["BEGIN", "PRAGMA synchronous = NORMAL", "INSERT INTO x VALUES (1)", "UPDATE x SET a = 1", "sel", "", "VACUUM INTO 'x'"]
+        {
+            #expect(!SQLiteReaders.isQuery(sql), "\(sql)")
+        }
+    }
+
+    @Test("a read sees the write committed just before it, and a query that writes still writes")
+    func readsSeeCommittedWritesAndWritingQueriesStayOnThePool() async throws {
+        guard !TestDatabase.isPostgres else { return }
+        try await withTestApp { app in
+            let db = app.db
+            #expect(db is ReadingSQLiteDatabase)
+            try await app.write { db in
+                try await db.sql.raw("CREATE TABLE reader_probe (id INTEGER PRIMARY KEY, name TEXT)").run()
+            }
+            for index in 1...5 {
+                try await app.write { db in
+                    try await db.sql.raw("INSERT INTO reader_probe (id, name) VALUES (\(bind: index), \(bind: "n\(index)"))").run()
+                }
+                // The same cached statement, stepped again: it must not hold an old snapshot.
+                let count = try await db.sql.raw("SELECT count(*) AS n FROM reader_probe").first()?.decode(column: "n", as: Int.self)
+                #expect(count == index)
+            }
+            // Begins like a query, but writes: SQLite says so, and it runs on the pool.
+            try await db.sql.raw("WITH v(id, name) AS (VALUES (9, 'nine')) INSERT INTO reader_probe SELECT * FROM v").run()
+            let name = try await db.sql.raw("SELECT name FROM reader_probe WHERE id = \(bind: 9)").first()?.decode(
+                column: "name", as: String.self)
+            #expect(name == "nine")
+        }
+    }
+
+    @Test("a Fluent model read on a reader decodes as the driver's own read does")
+    func fluentReadsMatchThePool() async throws {
+        guard !TestDatabase.isPostgres else { return }
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let direct = try await User.query(on: app.db).sort(\.$email).all()
+            // Inside a transaction every read goes through Fluent's SQLite driver.
+            let pooled = try await app.write { db in try await User.query(on: db).sort(\.$email).all() }
+            #expect(!direct.isEmpty)
+            #expect(direct.map(\.id) == pooled.map(\.id))
+            #expect(direct.map(\.email) == pooled.map(\.email))
+            #expect(direct.map(\.createdAt) == pooled.map(\.createdAt))
+            let count = try await Organization.query(on: app.db).filter(\.$id == tenant.organizationID).count()
+            #expect(count == 1)
+        }
+    }
+
+    @Test("every pooled connection writes with synchronous = NORMAL, not only the first")
+    func everyWriterConnectionIsNormal() async throws {
+        guard !TestDatabase.isPostgres else { return }
+        try await withTestApp { app in
+            // Fluent keeps a pool per event loop: write through each loop's, several times.
+            var levels: [Int] = []
+            for eventLoop in app.eventLoopGroup.makeIterator() {
+                let db = try #require(app.databases.database(logger: app.logger, on: eventLoop))
+                for _ in 0..<3 {
+                    let level = try await app.writeGate.run {
+                        try await db.writeTransaction { db in
+                            try await db.sql.raw("PRAGMA synchronous").first()?.decode(column: "synchronous", as: Int.self)
+                        }
+                    }
+                    levels.append(level ?? -1)
+                }
+            }
+            #expect(levels.count >= 3)
+            // 1 is NORMAL; SQLite's default, 2, is FULL.
+            #expect(levels.allSatisfy { $0 == 1 }, "\(levels)")
+        }
+    }
+}
