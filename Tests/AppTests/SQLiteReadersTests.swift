@@ -62,7 +62,7 @@ struct SQLiteReadersTests {
         }
     }
 
-    @Test("every pooled connection writes with synchronous = NORMAL, not only the first")
+    @Test("every write runs with synchronous = NORMAL and foreign keys enforced, through any event loop's database")
     func everyWriterConnectionIsNormal() async throws {
         guard !TestDatabase.isPostgres else { return }
         try await withTestApp { app in
@@ -73,7 +73,9 @@ struct SQLiteReadersTests {
                 for _ in 0..<3 {
                     let level = try await app.writeGate.run {
                         try await db.writeTransaction { db in
-                            try await db.sql.raw("PRAGMA synchronous").first()?.decode(column: "synchronous", as: Int.self)
+                            let level = try await db.sql.raw("PRAGMA synchronous").first()?.decode(column: "synchronous", as: Int.self)
+                            let keys = try await db.sql.raw("PRAGMA foreign_keys").first()?.decode(column: "foreign_keys", as: Int.self)
+                            return keys == 1 ? level : nil
                         }
                     }
                     levels.append(level ?? -1)
@@ -82,6 +84,33 @@ struct SQLiteReadersTests {
             #expect(levels.count >= 3)
             // 1 is NORMAL; SQLite's default, 2, is FULL.
             #expect(levels.allSatisfy { $0 == 1 }, "\(levels)")
+        }
+    }
+
+    struct Stop: Error {}
+
+    @Test("a write that throws leaves nothing behind, and a broken constraint is a constraint failure")
+    func failedWritesRollBack() async throws {
+        guard !TestDatabase.isPostgres else { return }
+        try await withTestApp { app in
+            try await app.write { db in try await db.sql.raw("CREATE TABLE rollback_probe (id INTEGER PRIMARY KEY)").run() }
+            await #expect(throws: Stop.self) {
+                try await app.write { db in
+                    try await db.sql.raw("INSERT INTO rollback_probe (id) VALUES (1)").run()
+                    throw Stop()
+                }
+            }
+            try await app.write { db in try await db.sql.raw("INSERT INTO rollback_probe (id) VALUES (2)").run() }
+            do {
+                try await app.write { db in try await db.sql.raw("INSERT INTO rollback_probe (id) VALUES (2)").run() }
+                Issue.record("a duplicate key was written")
+            } catch let error as any DatabaseError {
+                #expect(error.isConstraintFailure)
+            }
+            let rows = try await app.db.sql.raw("SELECT id FROM rollback_probe ORDER BY id").all().map {
+                try $0.decode(column: "id", as: Int.self)
+            }
+            #expect(rows == [2])
         }
     }
 }

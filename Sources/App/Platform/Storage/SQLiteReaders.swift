@@ -5,29 +5,47 @@ import NIOConcurrencyHelpers
 import NIOCore
 import SQLKit
 import SQLiteKit
+import Vapor
 import VaporCSQLite
 
-/// Reads on SQLite, run on the calling thread.
+/// SQLite's plain reads and its write transactions, run on the calling thread.
 ///
 /// SQLite-NIO runs every statement on a thread pool and hands each row back to the event loop as its own task: a
-/// 50-row list was two thread hops and fifty more tasks, on a machine with two cores. A read here takes an idle
-/// connection of its own, steps a cached prepared statement where it is called and gives the connection back.
-/// That blocks the caller for as long as the read runs, which for the indexed reads of a request is tens of
-/// microseconds. Only plain reads come here (`SELECT` or `WITH` that SQLite confirms writes nothing); writes and
-/// everything inside a transaction stay on Fluent's pool, where the write gate serialises them. In WAL mode a read
-/// sees every transaction committed before it began, so a request reads its own writes.
+/// 50-row list was two thread hops and fifty more tasks, and a work order's create a dozen statements of two hops
+/// each, on a machine with two cores. Here a statement runs where it is called, on a connection of its own with
+/// cached prepared statements. That blocks the caller for as long as the statement runs, which for the indexed
+/// reads and short writes of a request is microseconds.
+///
+/// - **Reads**: a plain query (`SELECT` or `WITH` that SQLite confirms writes nothing) outside a transaction takes
+///   an idle reader connection and gives it back. In WAL mode it sees every transaction committed before it began,
+///   so a request reads its own writes.
+/// - **Writes**: ``writeTransaction(context:_:)`` runs one transaction on the one writer connection; the write gate
+///   already lets one writer in at a time. It begins `IMMEDIATE`, as the pool's transactions do (see
+///   ``Database/writeTransaction(_:)``). If another process holds the write lock, `BEGIN` waits for it on this
+///   thread, up to ``sqliteBusyTimeout``; the server lets a waiting visitor go first (``WriterTurns``), so this is
+///   a visitor's one short write at most.
+///
+/// Everything else (migrations, schema changes, a write outside `write`) stays on Fluent's pool.
 final class SQLiteReaders: Sendable {
     let path: String
-    private let idle = NIOLockedValueBox<[SQLiteReader]>([])
+    private let idle = NIOLockedValueBox<[DirectSQLiteConnection]>([])
     private let closed = NIOLockedValueBox(false)
+    /// The writer connection while no transaction holds it (opened on first use).
+    private let writer = NIOLockedValueBox<Writer>(.none)
+
+    private enum Writer {
+        case none
+        case idle(DirectSQLiteConnection)
+        case busy
+    }
 
     init(path: String) {
         self.path = path
     }
 
     /// Runs `body` on an idle reader, opening one if none is free.
-    func withReader<T>(_ body: (SQLiteReader) throws -> T) throws -> T {
-        let reader = try idle.withLockedValue { $0.popLast() } ?? SQLiteReader(path: path)
+    func withReader<T>(_ body: (DirectSQLiteConnection) throws -> T) throws -> T {
+        let reader = try idle.withLockedValue { $0.popLast() } ?? DirectSQLiteConnection(path: path, writer: false)
         defer {
             let keep = !closed.withLockedValue { $0 }
             if keep { idle.withLockedValue { $0.append(reader) } }
@@ -35,10 +53,59 @@ final class SQLiteReaders: Sendable {
         return try body(reader)
     }
 
-    /// Closes the idle readers; one in use closes when it is done.
+    /// Runs `body` in one transaction on the writer connection: committed if it returns, rolled back if it throws.
+    /// The caller holds the write gate.
+    func writeTransaction<T: Sendable>(
+        context: DatabaseContext, _ body: @escaping @Sendable (any Database) async throws -> T
+    ) async throws -> T {
+        let connection = try takeWriter()
+        defer { giveBack(writer: connection) }
+        try connection.run("BEGIN IMMEDIATE")
+        do {
+            let result = try await body(DirectSQLiteTransaction(context: context, connection: connection))
+            try connection.run("COMMIT")
+            return result
+        } catch {
+            // Ends the transaction whatever failed; a failed COMMIT has already ended it.
+            try? connection.run("ROLLBACK")
+            throw error
+        }
+    }
+
+    private func takeWriter() throws -> DirectSQLiteConnection {
+        let taken: DirectSQLiteConnection? = try writer.withLockedValue { state in
+            switch state {
+            case .idle(let connection):
+                state = .busy
+                return connection
+            case .none:
+                state = .busy
+                return nil
+            case .busy:
+                throw Abort(.internalServerError, reason: "Two SQLite write transactions ran at once past the write gate.")
+            }
+        }
+        if let taken { return taken }
+        do {
+            return try DirectSQLiteConnection(path: path, writer: true)
+        } catch {
+            writer.withLockedValue { $0 = .none }
+            throw error
+        }
+    }
+
+    private func giveBack(writer connection: DirectSQLiteConnection) {
+        let keep = !closed.withLockedValue { $0 }
+        writer.withLockedValue { $0 = keep ? .idle(connection) : .none }
+    }
+
+    /// Closes the idle connections; one in use closes when it is done.
     func close() {
         closed.withLockedValue { $0 = true }
         idle.withLockedValue { $0.removeAll() }
+        writer.withLockedValue { state in
+            if case .idle = state { state = .none }
+        }
     }
 
     /// Whether `sql` may run on a reader: it starts as a query (not `BEGIN`, a `PRAGMA` or a write).
@@ -51,9 +118,9 @@ final class SQLiteReaders: Sendable {
     }
 }
 
-/// One SQLite connection used for reads only, with its prepared statements. One thread at a time uses it: it is
-/// taken from ``SQLiteReaders``' idle list and given back when done.
-final class SQLiteReader: @unchecked Sendable {
+/// One SQLite connection of ``SQLiteReaders``, with its prepared statements. One thread at a time uses it: it is
+/// taken from the idle list (or the writer slot) and given back when done.
+final class DirectSQLiteConnection: @unchecked Sendable {
     private var handle: OpaquePointer?
     private var statements: [String: Statement] = [:]
 
@@ -73,16 +140,24 @@ final class SQLiteReader: @unchecked Sendable {
         deinit { sqlite_nio_sqlite3_finalize(handle) }
     }
 
-    init(path: String) throws {
+    /// Opens `path`; a `writer` enforces foreign keys (as Fluent's connections do) and commits without waiting
+    /// for a disk flush (`synchronous = NORMAL`: in WAL mode a power cut may lose the last commits, never corrupt
+    /// the file).
+    init(path: String, writer: Bool) throws {
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
         let status = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
         guard status == SQLITE_OK, handle != nil else {
             let message = handle.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite_nio_sqlite3_close(handle)
-            throw SQLiteReadError(status: status, message: "Cannot open \(path) for reading: \(message)")
+            throw SQLiteReadError(status: status, message: "Cannot open \(path): \(message)")
         }
-        // A WAL reader waits only while another connection recovers the log.
+        sqlite_nio_sqlite3_extended_result_codes(handle, 1)
+        // A reader waits only while another connection recovers the log; the writer for another process's write.
         sqlite_nio_sqlite3_busy_timeout(handle, Int32(sqliteBusyTimeout.components.seconds * 1000))
+        if writer {
+            try run("PRAGMA foreign_keys = ON")
+            try run("PRAGMA synchronous = NORMAL")
+        }
     }
 
     deinit {
@@ -90,10 +165,12 @@ final class SQLiteReader: @unchecked Sendable {
         sqlite_nio_sqlite3_close(handle)
     }
 
-    /// Runs `sql` with `binds`, handing each row to `onRow`; nil (nothing run) if SQLite says the statement writes.
-    func query(_ sql: String, _ binds: [SQLiteData], _ onRow: (FastSQLiteRow) throws -> Void) throws -> Void? {
+    /// Runs `sql` with `binds`, handing each row to `onRow`; nil (nothing run) if it writes and `writes` is false.
+    func query(_ sql: String, _ binds: [SQLiteData], writes: Bool = false, _ onRow: (FastSQLiteRow) throws -> Void) throws
+        -> Void?
+    {
         let statement = try prepare(sql)
-        guard statement.readOnly else { return nil }
+        guard writes || statement.readOnly else { return nil }
         let stmt = statement.handle
         // Reset at once when done: a statement left stepping holds its snapshot, and later reads would not see
         // newer commits.
@@ -114,6 +191,11 @@ final class SQLiteReader: @unchecked Sendable {
             for column in 0..<count { values.append(value(at: column, in: stmt)) }
             try onRow(FastSQLiteRow(columns: statement.columns, values: values))
         }
+    }
+
+    /// Runs a statement that returns no rows.
+    func run(_ sql: String) throws {
+        _ = try query(sql, [], writes: true) { _ in }
     }
 
     private func prepare(_ sql: String) throws -> Statement {
@@ -172,18 +254,21 @@ final class SQLiteReader: @unchecked Sendable {
     private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 }
 
-/// A read that SQLite refused, with SQLite's result code and message.
-struct SQLiteReadError: Error, CustomStringConvertible {
+/// A statement that SQLite refused on a ``DirectSQLiteConnection``, with SQLite's (extended) result code and
+/// message. It answers Fluent's questions about errors as the driver's `SQLiteError` does.
+struct SQLiteReadError: Error, CustomStringConvertible, DatabaseError {
     let status: Int32
     let message: String
 
     var description: String { "SQLite error \(status): \(message)" }
 
-    /// Whether the read waited in vain for a lock another connection held (answered 503, as for a writer).
-    var isContention: Bool {
-        let primary = status & 0xFF
-        return primary == SQLITE_BUSY || primary == SQLITE_LOCKED
-    }
+    private var primary: Int32 { status & 0xFF }
+
+    /// Whether it waited in vain for a lock another connection held (answered 503).
+    var isContention: Bool { primary == SQLITE_BUSY || primary == SQLITE_LOCKED }
+    var isSyntaxError: Bool { primary == SQLITE_ERROR || primary == SQLITE_SCHEMA }
+    var isConnectionClosed: Bool { primary == SQLITE_MISUSE || primary == SQLITE_CANTOPEN }
+    var isConstraintFailure: Bool { primary == SQLITE_CONSTRAINT }
 }
 
 /// The column names of a statement's rows, looked up by name once per statement.
@@ -277,8 +362,73 @@ struct ReadingSQLiteDatabase: Database, SQLDatabase {
     }
 }
 
+/// One write transaction on the writer connection of ``SQLiteReaders``, as a Fluent and SQLKit database: what
+/// runs in `write` on SQLite. Model queries become SQL as Fluent's SQLite driver makes them (a create returns its
+/// id); a nested transaction is this one.
+struct DirectSQLiteTransaction: Database, SQLDatabase {
+    let context: DatabaseContext
+    let connection: DirectSQLiteConnection
+
+    var inTransaction: Bool { true }
+    var logger: Logger { context.logger }
+    var eventLoop: any EventLoop { context.eventLoop }
+    var version: (any SQLDatabaseReportedVersion)? { nil }
+    var dialect: any SQLDialect { SQLiteDialect() }
+    var queryLogLevel: Logger.Level? { .debug }
+
+    func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> Void) -> EventLoopFuture<Void> {
+        var converted = SQLQueryConverter(delegate: SQLiteTypes()).convert(query)
+        // A create answers the ids it made, unless the model has none of its own (an empty custom id key).
+        if case .create = query.action, query.customIDKey != .some(.string("")) {
+            converted = SQLList([converted, SQLReturning(.init((query.customIDKey ?? .id).description))], separator: SQLRaw(" "))
+        }
+        return execute(sql: converted) { onOutput(SQLRowOutput(row: $0, schema: nil)) }
+    }
+
+    func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> {
+        eventLoop.makeFailedFuture(Abort(.internalServerError, reason: "Schema changes run in migrations, not in a write."))
+    }
+
+    func execute(enum: DatabaseEnum) -> EventLoopFuture<Void> { eventLoop.makeSucceededVoidFuture() }
+
+    func transaction<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        closure(self)
+    }
+
+    func withConnection<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        closure(self)
+    }
+
+    private func run(_ query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) throws {
+        let (text, binds) = serialize(query)
+        if let level = queryLogLevel {
+            logger.log(level: level, "Executing query", metadata: ["sql": .string(text), "binds": .array(binds.map { .string("\($0)") })])
+        }
+        let encoder = SQLiteDataEncoder()
+        let values = try binds.map { try encoder.encode($0) }
+        _ = try connection.query(text, values, writes: true, onRow)
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+        do {
+            try run(query, onRow)
+            return eventLoop.makeSucceededVoidFuture()
+        } catch {
+            return eventLoop.makeFailedFuture(error)
+        }
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        try run(query, onRow)
+    }
+
+    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await closure(self)
+    }
+}
+
 /// Fluent's SQLite driver's column types for schema changes (the same four as its own delegate).
-private struct SQLiteTypes: SQLConverterDelegate {
+struct SQLiteTypes: SQLConverterDelegate {
     func customDataType(_ dataType: DatabaseSchema.DataType) -> (any SQLExpression)? {
         switch dataType {
         case .string, .enum: SQLRaw("TEXT")

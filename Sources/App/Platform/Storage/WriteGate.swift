@@ -1,6 +1,5 @@
 import Fluent
 import FluentSQLiteDriver
-import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
 
@@ -123,11 +122,14 @@ let sqliteBusyTimeout: Duration = .seconds(10)
 
 extension Database {
     /// A transaction that holds the write lock from its start, so that nothing it reads can go stale before it
-    /// writes.
+    /// writes. On SQLite it runs on the writer connection, on the caller's thread (``SQLiteReaders``).
     func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T)
         async throws -> T
     {
-        try await transaction { db in
+        if let reading = self as? ReadingSQLiteDatabase {
+            return try await reading.readers.writeTransaction(context: context, body)
+        }
+        return try await transaction { db in
             try await db.beginWriting()
             return try await body(db)
         }
@@ -141,9 +143,8 @@ extension Database {
     /// without pause or end.
     private func beginWriting() async throws {
         guard dialectKind == .sqlite else { return }
+        try await waitForWriters()
         try await sql.raw("COMMIT").run()
-        // Between transactions: `synchronous` may not change inside one.
-        try await SQLiteWriterSettings.shared.apply(on: self)
         try await sql.raw("BEGIN IMMEDIATE").run()
     }
 
@@ -152,35 +153,6 @@ extension Database {
     func waitForWriters() async throws {
         let milliseconds = sqliteBusyTimeout.components.seconds * 1000
         try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(milliseconds))").run()
-    }
-}
-
-/// The settings every pooled SQLite connection writes with, applied once to each: the busy timeout (see
-/// ``Database/waitForWriters()``) and `synchronous = NORMAL`, with which a commit in WAL mode waits for no disk
-/// flush (a power cut may lose the last commits, never corrupt the file). Both are per connection; set once at
-/// start, they held for one of the pool's connections only.
-final class SQLiteWriterSettings: Sendable {
-    static let shared = SQLiteWriterSettings()
-
-    /// The connections done; weak, so that a new connection at a freed one's address is not taken for it.
-    private let done = NIOLockedValueBox<[Weak]>([])
-
-    private final class Weak: @unchecked Sendable {
-        weak var connection: SQLiteConnection?
-        init(_ connection: SQLiteConnection) { self.connection = connection }
-    }
-
-    func apply(on db: any Database) async throws {
-        guard let sqlite = db as? any SQLiteDatabase else { return }
-        let connection = try await sqlite.withConnection { db.eventLoop.makeSucceededFuture($0) }.get()
-        let known = done.withLockedValue { list in
-            list.removeAll { $0.connection == nil }
-            return list.contains { $0.connection === connection }
-        }
-        if known { return }
-        try await db.waitForWriters()
-        try await db.sql.raw("PRAGMA synchronous = NORMAL").run()
-        done.withLockedValue { $0.append(Weak(connection)) }
     }
 }
 
