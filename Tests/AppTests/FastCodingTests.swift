@@ -1,4 +1,6 @@
 import Foundation
+import Maintenance
+import SQLKit
 import SQLiteKit
 import Testing
 import Vapor
@@ -165,4 +167,89 @@ struct FastCodingTests {
             #expect(UUID(uuidString: bad) == nil)
         }
     }
+
+    // MARK: Values that write themselves, and typed row reads
+
+    static func workOrder(title: String, full: Bool) -> WorkOrder.DTO {
+        let date = Date(timeIntervalSince1970: 1_796_335_937.473915)
+        func some<T>(_ value: T) -> T? { full ? value : nil }
+        return WorkOrder.DTO(
+            id: UUID(), number: "WO-0042", title: title, description: some("Leaks \"badly\"\n again"), type: .preventive,
+            priority: .critical, status: .inProgress, allowedActions: [.hold, .complete], source: .manual, siteId: UUID(),
+            assetId: some(UUID()), locationId: some(UUID()), teamId: some(UUID()), assigneeIds: full ? [UUID(), UUID()] : [],
+            dueAt: some(date), overdue: full, estimatedMinutes: some(-5), createdByUserId: some(UUID()), requestedByUserId: some(UUID()),
+            resolutionNote: some("ünïcødé ✓ 🛠"), statusReason: some("\u{01}\t"), problemCodeId: some(UUID()), causeCodeId: some(UUID()),
+            remedyCodeId: some(UUID()), faultCodes: full ? ["F004", "a\"b"] : [], startedAt: some(Date(timeIntervalSince1970: -1.5)),
+            completedAt: some(Date.distantFuture), completedByUserId: some(UUID()), pmScheduleId: some(UUID()),
+            pmDueAt: some(Date(timeIntervalSince1970: 951_782_400)), parentWorkOrderId: some(UUID()), diagnosisId: some(UUID()),
+            version: 7, createdAt: some(date), updatedAt: some(Date(timeIntervalSince1970: 0)))
+    }
+
+    @Test("a work order writes itself exactly as it encodes")
+    func workOrdersWriteWhatTheyEncode() throws {
+        let full = Self.workOrder(title: "Pump \"P-7\" / seal", full: true)
+        // Every member set: one the writer left out would show as a difference.
+        #expect(
+            Mirror(reflecting: full).children.allSatisfy { child in
+                guard let optional = child.value as? any OptionalProtocol else { return true }
+                return !optional.isNone
+            })
+        for value in [full, Self.workOrder(title: "", full: false)] {
+            let written = try StreamingJSONEncoder.bytes(value)
+            let encoded = try StreamingJSONEncoder.bytes(value, writable: false)
+            #expect(String(decoding: written, as: UTF8.self) == String(decoding: encoded, as: UTF8.self))
+            let foundation = try JSONEncoder.api.encode(value)
+            #expect(try JSONDecoder().decode(JSONValue.self, from: Data(written)) == JSONDecoder().decode(JSONValue.self, from: foundation))
+        }
+    }
+
+    @Test("a page of work orders writes itself exactly as it encodes, with or without a next cursor")
+    func pagesWriteWhatTheyEncode() throws {
+        for cursor in [nil, "eyJzIjoiLWR1ZUF0In0"] {
+            for items in [[], [Self.workOrder(title: "a", full: true), Self.workOrder(title: "b", full: false)]] {
+                let page = Page(items: items, nextCursor: cursor)
+                let written = try StreamingJSONEncoder.bytes(page)
+                #expect(written == (try StreamingJSONEncoder.bytes(page, writable: false)))
+                #expect(String(decoding: written, as: UTF8.self).contains(#""nextCursor":"#))
+            }
+        }
+    }
+
+    /// A row that is not a ``FastSQLiteRow``: ``RowReader`` reads it through `decode(column:as:)`.
+    struct LibraryRow: SQLRow {
+        let data: SQLiteData
+        var allColumns: [String] { ["c"] }
+        func contains(column: String) -> Bool { column == "c" }
+        func decodeNil(column: String) throws -> Bool { data == .null }
+        func decode<D: Decodable>(column: String, as type: D.Type) throws -> D { try SQLiteDataDecoder().decode(D.self, from: data) }
+    }
+
+    func same<T: Equatable>(_ read: (RowReader) throws -> T, _ data: SQLiteData) -> Bool {
+        let fast = RowReader(FastSQLiteRow(columns: SQLiteColumnNames(["c"]), values: [data]))
+        let library = RowReader(LibraryRow(data: data))
+        switch (Result { try read(fast) }, Result { try read(library) }) {
+        case (.success(let a), .success(let b)): return a == b
+        case (.failure, .failure): return true
+        default: return false
+        }
+    }
+
+    @Test("typed row reads give what the library decoder gives", arguments: data)
+    func typedRowReadsAgreeWithTheLibrary(data: SQLiteData) {
+        #expect(same({ try $0.uuid("c") }, data))
+        #expect(same({ try $0.optionalUUID("c") }, data))
+        #expect(same({ try $0.string("c") }, data))
+        #expect(same({ try $0.optionalString("c") }, data))
+        #expect(same({ try $0.int("c") }, data))
+        #expect(same({ try $0.optionalInt("c") }, data))
+        #expect(same({ try $0.bool("c") }, data))
+        #expect(same({ try $0.date("c") }, data))
+        #expect(same({ try $0.optionalDate("c") }, data))
+        #expect(same({ try $0.uuids("c") }, data))
+        #expect(same({ try $0.optionalStrings("c") }, data))
+        #expect(same({ try $0.enum("c", as: WorkOrderStatus.self) }, data))
+    }
 }
+
+private protocol OptionalProtocol { var isNone: Bool { get } }
+extension Optional: OptionalProtocol { var isNone: Bool { self == nil } }

@@ -6,11 +6,10 @@ extension MeController.MeDTO.UserInfo: RowDecodable {
     static let table = User.schema
     static let columns = ["id", "email", "name", "must_change_password"]
 
-    init(row: some SQLRow) throws {
+    init(row: RowReader) throws {
         self.init(
-            id: try row.decode(column: "id", as: UUID.self), email: try row.decode(column: "email", as: String.self),
-            name: try row.decode(column: "name", as: String.self),
-            mustChangePassword: try row.decode(column: "must_change_password", as: Bool.self))
+            id: try row.uuid("id"), email: try row.string("email"), name: try row.string("name"),
+            mustChangePassword: try row.bool("must_change_password"))
     }
 }
 

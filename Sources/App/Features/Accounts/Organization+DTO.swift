@@ -23,15 +23,13 @@ extension OrganizationDTO: RowDecodable {
         "id", "name", "require_failure_codes", "allow_negative_stock", "public_requests", "version", "created_at", "updated_at",
     ]
 
-    init(row: some SQLRow) throws {
+    init(row: RowReader) throws {
         self.init(
-            id: try row.decode(column: "id", as: UUID.self), name: try row.decode(column: "name", as: String.self),
+            id: try row.uuid("id"), name: try row.string("name"),
             settings: .init(
-                requireFailureCodes: try row.decode(column: "require_failure_codes", as: Bool.self),
-                allowNegativeStock: try row.decode(column: "allow_negative_stock", as: Bool.self),
-                publicRequests: try row.decode(column: "public_requests", as: Bool.self)),
-            version: try row.decode(column: "version", as: Int.self), createdAt: try row.decode(column: "created_at", as: Date?.self),
-            updatedAt: try row.decode(column: "updated_at", as: Date?.self))
+                requireFailureCodes: try row.bool("require_failure_codes"), allowNegativeStock: try row.bool("allow_negative_stock"),
+                publicRequests: try row.bool("public_requests")),
+            version: try row.int("version"), createdAt: try row.optionalDate("created_at"), updatedAt: try row.optionalDate("updated_at"))
     }
 }
 

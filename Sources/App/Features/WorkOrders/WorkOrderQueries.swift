@@ -117,7 +117,7 @@ extension WorkOrders {
             .columns(WorkOrder.DTO.columns.map { SQLColumn($0, table: WorkOrder.schema) })
             .where(SQLColumn("id", table: WorkOrder.schema), .equal, SQLBind(id))
         guard let row = try await select.first() else { throw AppError.notFound("No such work order.") }
-        return try WorkOrder.DTO(row: row)
+        return try WorkOrder.DTO(row: RowReader(row))
     }
 
     /// Rows whose assignee list holds `id`. The lists are native `uuid[]` on PostgreSQL and JSON text on SQLite,
@@ -150,38 +150,64 @@ extension WorkOrder.DTO: RowDecodable {
         "updated_at",
     ]
 
-    init(row: some SQLRow) throws {
-        let status = try row.decode(enum: "status", as: WorkOrderStatus.self)
-        let dueAt = try row.decode(column: "due_at", as: Date?.self)
+    init(row: RowReader) throws {
+        let status = try row.enum("status", as: WorkOrderStatus.self)
+        let dueAt = try row.optionalDate("due_at")
         self.init(
-            id: try row.decode(column: "id", as: UUID.self),
-            number: WorkOrder.displayNumber(try row.decode(column: "number", as: Int.self)),
-            title: try row.decode(column: "title", as: String.self),
-            description: try row.decode(column: "description", as: String?.self),
-            type: try row.decode(enum: "type"), priority: try row.decode(enum: "priority"), status: status,
-            allowedActions: WorkOrderStateMachine.allowedActions(from: status), source: try row.decode(enum: "source"),
-            siteId: try row.decode(column: "site_id", as: UUID.self), assetId: try row.decode(column: "asset_id", as: UUID?.self),
-            locationId: try row.decode(column: "location_id", as: UUID?.self),
-            teamId: try row.decode(column: "team_id", as: UUID?.self),
-            assigneeIds: try row.decode(column: "assignee_ids", as: [UUID].self), dueAt: dueAt,
-            overdue: !status.isFinal && (dueAt.map { $0 < Date() } ?? false),
-            estimatedMinutes: try row.decode(column: "estimated_minutes", as: Int?.self),
-            createdByUserId: try row.decode(column: "created_by_user_id", as: UUID?.self),
-            requestedByUserId: try row.decode(column: "requested_by_user_id", as: UUID?.self),
-            resolutionNote: try row.decode(column: "resolution_note", as: String?.self),
-            statusReason: try row.decode(column: "status_reason", as: String?.self),
-            problemCodeId: try row.decode(column: "problem_code_id", as: UUID?.self),
-            causeCodeId: try row.decode(column: "cause_code_id", as: UUID?.self),
-            remedyCodeId: try row.decode(column: "remedy_code_id", as: UUID?.self),
-            faultCodes: try row.decode(column: "fault_codes", as: [String]?.self) ?? [],
-            startedAt: try row.decode(column: "started_at", as: Date?.self),
-            completedAt: try row.decode(column: "completed_at", as: Date?.self),
-            completedByUserId: try row.decode(column: "completed_by_user_id", as: UUID?.self),
-            pmScheduleId: try row.decode(column: "pm_schedule_id", as: UUID?.self),
-            pmDueAt: try row.decode(column: "pm_due_at", as: Date?.self),
-            parentWorkOrderId: try row.decode(column: "parent_work_order_id", as: UUID?.self),
-            diagnosisId: try row.decode(column: "diagnosis_id", as: UUID?.self), version: try row.decode(column: "version", as: Int.self),
-            createdAt: try row.decode(column: "created_at", as: Date?.self),
-            updatedAt: try row.decode(column: "updated_at", as: Date?.self))
+            id: try row.uuid("id"), number: WorkOrder.displayNumber(try row.int("number")), title: try row.string("title"),
+            description: try row.optionalString("description"), type: try row.enum("type"), priority: try row.enum("priority"),
+            status: status, allowedActions: WorkOrderStateMachine.allowedActions(from: status), source: try row.enum("source"),
+            siteId: try row.uuid("site_id"), assetId: try row.optionalUUID("asset_id"), locationId: try row.optionalUUID("location_id"),
+            teamId: try row.optionalUUID("team_id"), assigneeIds: try row.uuids("assignee_ids"), dueAt: dueAt,
+            overdue: !status.isFinal && (dueAt.map { $0 < Date() } ?? false), estimatedMinutes: try row.optionalInt("estimated_minutes"),
+            createdByUserId: try row.optionalUUID("created_by_user_id"), requestedByUserId: try row.optionalUUID("requested_by_user_id"),
+            resolutionNote: try row.optionalString("resolution_note"), statusReason: try row.optionalString("status_reason"),
+            problemCodeId: try row.optionalUUID("problem_code_id"), causeCodeId: try row.optionalUUID("cause_code_id"),
+            remedyCodeId: try row.optionalUUID("remedy_code_id"), faultCodes: try row.optionalStrings("fault_codes") ?? [],
+            startedAt: try row.optionalDate("started_at"), completedAt: try row.optionalDate("completed_at"),
+            completedByUserId: try row.optionalUUID("completed_by_user_id"), pmScheduleId: try row.optionalUUID("pm_schedule_id"),
+            pmDueAt: try row.optionalDate("pm_due_at"), parentWorkOrderId: try row.optionalUUID("parent_work_order_id"),
+            diagnosisId: try row.optionalUUID("diagnosis_id"), version: try row.int("version"),
+            createdAt: try row.optionalDate("created_at"), updatedAt: try row.optionalDate("updated_at"))
+    }
+}
+
+extension WorkOrder.DTO: JSONWritable {
+    func writeMembers(_ json: inout JSONMembers) {
+        json.member("id", id)
+        json.member("number", number)
+        json.member("title", title)
+        json.member("description", description)
+        json.member("type", type)
+        json.member("priority", priority)
+        json.member("status", status)
+        json.member("allowedActions", allowedActions)
+        json.member("source", source)
+        json.member("siteId", siteId)
+        json.member("assetId", assetId)
+        json.member("locationId", locationId)
+        json.member("teamId", teamId)
+        json.member("assigneeIds", assigneeIds)
+        json.member("dueAt", dueAt)
+        json.member("overdue", overdue)
+        json.member("estimatedMinutes", estimatedMinutes)
+        json.member("createdByUserId", createdByUserId)
+        json.member("requestedByUserId", requestedByUserId)
+        json.member("resolutionNote", resolutionNote)
+        json.member("statusReason", statusReason)
+        json.member("problemCodeId", problemCodeId)
+        json.member("causeCodeId", causeCodeId)
+        json.member("remedyCodeId", remedyCodeId)
+        json.member("faultCodes", faultCodes)
+        json.member("startedAt", startedAt)
+        json.member("completedAt", completedAt)
+        json.member("completedByUserId", completedByUserId)
+        json.member("pmScheduleId", pmScheduleId)
+        json.member("pmDueAt", pmDueAt)
+        json.member("parentWorkOrderId", parentWorkOrderId)
+        json.member("diagnosisId", diagnosisId)
+        json.member("version", version)
+        json.member("createdAt", createdAt)
+        json.member("updatedAt", updatedAt)
     }
 }

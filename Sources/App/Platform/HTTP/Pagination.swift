@@ -139,3 +139,10 @@ extension Data {
             .replacingOccurrences(of: "=", with: "")
     }
 }
+
+extension Page: JSONWritable where Item: JSONWritable {
+    func writeMembers(_ json: inout JSONMembers) {
+        json.member("items", items)
+        if let nextCursor { json.member("nextCursor", nextCursor) } else { json.null("nextCursor") }
+    }
+}

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SQLKit
+import SQLiteKit
 
 /// A value read straight from a database row by column name, on either database: the hot reads (lists, one work
 /// order, the pages) decode their DTOs this way instead of through Fluent's models, whose per-row reflection
@@ -11,14 +12,114 @@ protocol RowDecodable: Sendable {
     static var table: String { get }
     /// The columns ``init(row:)`` reads; a query selects exactly these.
     static var columns: [String] { get }
-    init(row: some SQLRow) throws
+    init(row: RowReader) throws
 }
 
 extension RowDecodable {
     /// The row of ``table`` with this id, decoded straight into `Self`. No tenant or site scope: for rows the
     /// caller already holds by its principal (its organization, its own user); tenant data goes through a scoped query.
     static func find(id: UUID, on db: any Database) async throws -> Self? {
-        try await db.sql.select().columns(columns).from(table).where("id", .equal, SQLBind(id)).first().map { try Self(row: $0) }
+        try await db.sql.select().columns(columns).from(table).where("id", .equal, SQLBind(id)).first().map { try Self(row: RowReader($0)) }
+    }
+}
+
+/// Typed reads of one row's columns, for ``RowDecodable``: each reads what `SQLRow.decode(column:as:)` reads for
+/// that type, without its generic call per column (a generic-metadata look-up each, a tenth of a list's time).
+/// On SQLite the value is read straight from the row's data; on PostgreSQL, and for any value the fast path does
+/// not take, through the row's own decoder.
+struct RowReader {
+    let row: any SQLRow
+    private let fast: FastSQLiteRow?
+
+    init(_ row: any SQLRow) {
+        self.row = row
+        fast = row as? FastSQLiteRow
+    }
+
+    private func data(_ column: String) -> SQLiteData? { fast?.value(column) }
+
+    func uuid(_ column: String) throws -> UUID {
+        if case .text(let text)? = data(column), let id = UUIDText.parse(text) { return id }
+        return try row.decode(column: column, as: UUID.self)
+    }
+
+    func optionalUUID(_ column: String) throws -> UUID? {
+        switch data(column) {
+        case .null?: return nil
+        case .text(let text)?: if let id = UUIDText.parse(text) { return id }
+        default: break
+        }
+        return try row.decode(column: column, as: UUID?.self)
+    }
+
+    func string(_ column: String) throws -> String {
+        if case .text(let text)? = data(column) { return text }
+        return try row.decode(column: column, as: String.self)
+    }
+
+    func optionalString(_ column: String) throws -> String? {
+        switch data(column) {
+        case .null?: return nil
+        case .text(let text)?: return text
+        default: return try row.decode(column: column, as: String?.self)
+        }
+    }
+
+    func int(_ column: String) throws -> Int {
+        if case .integer(let value)? = data(column) { return value }
+        return try row.decode(column: column, as: Int.self)
+    }
+
+    func optionalInt(_ column: String) throws -> Int? {
+        switch data(column) {
+        case .null?: return nil
+        case .integer(let value)?: return value
+        default: return try row.decode(column: column, as: Int?.self)
+        }
+    }
+
+    func bool(_ column: String) throws -> Bool {
+        if let data = data(column), let flag = Bool(sqliteData: data) { return flag }
+        return try row.decode(column: column, as: Bool.self)
+    }
+
+    func date(_ column: String) throws -> Date {
+        if let data = data(column), data != .null, let date = Date(sqliteData: data) { return date }
+        return try row.decode(column: column, as: Date.self)
+    }
+
+    func optionalDate(_ column: String) throws -> Date? {
+        switch data(column) {
+        case .null?: return nil
+        case let data?: if let date = Date(sqliteData: data) { return date }
+        case nil: break
+        }
+        return try row.decode(column: column, as: Date?.self)
+    }
+
+    /// A list column of UUIDs (JSON text on SQLite, an array on PostgreSQL).
+    func uuids(_ column: String) throws -> [UUID] {
+        if let data = data(column), let list = FastSQLiteRow.uuids(data) { return list }
+        return try row.decode(column: column, as: [UUID].self)
+    }
+
+    /// A list column of strings, nil when NULL.
+    func optionalStrings(_ column: String) throws -> [String]? {
+        switch data(column) {
+        case .null?: return nil
+        case let data?: if let list = FastSQLiteRow.strings(data) { return list }
+        case nil: break
+        }
+        return try row.decode(column: column, as: [String]?.self)
+    }
+
+    /// A text column holding a Swift enum's raw value (how Fluent stores `@Field` enums on both databases).
+    func `enum`<T: RawRepresentable>(_ column: String, as type: T.Type = T.self) throws -> T where T.RawValue == String {
+        let raw = try string(column)
+        guard let value = T(rawValue: raw) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "\(column) holds an unknown value \(raw)"))
+        }
+        return value
     }
 }
 
@@ -95,7 +196,7 @@ extension SQLSelectBuilder {
         let direction: SQLDirection = parameters.descending ? .descending : .ascending
         let rows = try await orderBy(sortColumn, direction).orderBy(idColumn, direction).limit(parameters.limit + 1).all()
         let kept = rows.prefix(parameters.limit)
-        let items = try kept.map { try Row(row: $0) }
+        let items = try kept.map { try Row(row: RowReader($0)) }
         guard rows.count > parameters.limit, let last = kept.last else { return (items, nil) }
         let cursor = ListParameters.Cursor(
             s: parameters.sortKey, v: try sort.cursorValue(last), id: try last.decode(column: "id", as: UUID.self))

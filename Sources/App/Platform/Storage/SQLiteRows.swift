@@ -8,7 +8,7 @@ import SQLiteKit
 /// `UUID(uuidString:)`, which scans with `sscanf`), and that was a fifth of a 50-row list. This database serialises
 /// and binds exactly as SQLiteKit does, and hands out ``FastSQLiteRow``s, which read text, integers, reals, dates,
 /// UUIDs and JSON lists of strings or UUIDs straight from the `SQLiteData` and leave every other type to
-/// SQLiteKit's decoder; a value reads the same either way (`FastSQLiteRowTests`).
+/// SQLiteKit's decoder; a value reads the same either way (`FastCodingTests`).
 struct FastSQLiteDatabase: SQLDatabase {
     let base: any SQLDatabase
     let sqlite: any SQLiteDatabase
@@ -66,9 +66,18 @@ struct FastSQLiteRow: SQLRow {
         self.init(columns: SQLiteColumnNames(columns.map(\.name)), values: columns.map(\.data))
     }
 
-    private func data(_ column: String) -> SQLiteData? {
+    /// The value of `column`, nil if the row has no such column.
+    func value(_ column: String) -> SQLiteData? {
         columns.position(of: column).map { values[$0] }
     }
+
+    private func data(_ column: String) -> SQLiteData? { value(column) }
+
+    /// A JSON list of UUIDs as Fluent stores one on SQLite, or nil to leave it to SQLiteKit's decoder.
+    static func uuids(_ data: SQLiteData) -> [UUID]? { list(data, element: UUIDText.parse) }
+
+    /// A JSON list of strings as Fluent stores one on SQLite, or nil to leave it to SQLiteKit's decoder.
+    static func strings(_ data: SQLiteData) -> [String]? { list(data, element: { $0 }) }
 
     var allColumns: [String] { columns.names }
 
