@@ -249,6 +249,29 @@ struct FastCodingTests {
         #expect(same({ try $0.optionalStrings("c") }, data))
         #expect(same({ try $0.enum("c", as: WorkOrderStatus.self) }, data))
     }
+
+    @Test("a work order's number reads as String(format:) pads it")
+    func displayNumbersArePadded() {
+        for number in [0, 1, 42, 99_999, 999_999, 1_000_000, 123_456_789, -5, -99_999, -123_456] {
+            #expect(WorkOrder.displayNumber(number) == "WO-" + String(format: "%06d", number), "\(number)")
+        }
+    }
+
+    @Test("a query parameter reads as Vapor's query decoder reads it")
+    func queryParametersReadAsVaporReadsThem() async throws {
+        let queries = [
+            "", "status=open", "q=pump+seal&limit=5", "q=%E2%9C%93%20ok&sort=-dueAt", "a=1&a=2", "a[b]=1&q=x", "q=50%", "q=a=b",
+            "flag&q=x", "q=&limit=", "x=1&&y=2", "%71=named", "q=%2B%26",
+        ]
+        try await withTestApp { app in
+            for query in queries {
+                let request = Request(application: app, url: URI(string: "/x?" + query), on: app.eventLoopGroup.next())
+                for name in ["status", "q", "limit", "sort", "a", "x", "y", "flag", "missing"] {
+                    #expect(request.queryParameter(name) == request.query[String.self, at: name], "\(query) \(name)")
+                }
+            }
+        }
+    }
 }
 
 private protocol OptionalProtocol { var isNone: Bool { get } }

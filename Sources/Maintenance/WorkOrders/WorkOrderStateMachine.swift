@@ -64,8 +64,12 @@ public enum WorkOrderStateMachine {
 
     /// The actions possible from `status`, in table order.
     public static func allowedActions(from status: WorkOrderStatus) -> [WorkOrderAction] {
-        rules.filter { $0.from.contains(status) }.map(\.action)
+        allowed[status] ?? []
     }
+
+    /// ``allowedActions(from:)`` for every status, worked out once from the table: every work order read asks.
+    private static let allowed: [WorkOrderStatus: [WorkOrderAction]] = Dictionary(
+        uniqueKeysWithValues: WorkOrderStatus.allCases.map { status in (status, rules.filter { $0.from.contains(status) }.map(\.action)) })
 
     /// The status `action` leads to from `status`, or why it cannot happen. Checks in the order a person would
     /// want to hear: is it possible at all, may I, what is missing.

@@ -20,7 +20,7 @@ struct APIKeyController: RouteCollection {
         let principal = try request.principal
         try principal.require(.apiKeysRead)
         let query = principal.query(APIKey.self, on: request.db)
-        switch request.query[String.self, at: "revoked"] {
+        switch request.queryParameter("revoked") {
         case nil: break
         case "true": query.filter(\.$revokedAt != nil)
         case "false": query.filter(\.$revokedAt == nil)

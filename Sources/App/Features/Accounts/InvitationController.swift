@@ -44,7 +44,7 @@ struct InvitationController: RouteCollection {
 
     /// `GET /invitations/preview?token=…`: who invites the link's holder, to what. No sign-in.
     @Sendable static func preview(_ request: Request) async throws -> Invitations.Preview {
-        try await Invitations.preview(token: request.query[String.self, at: "token"] ?? "", on: request.db)
+        try await Invitations.preview(token: request.queryParameter("token") ?? "", on: request.db)
     }
 
     /// `POST /invitations/accept {token, password, name?}`: joins with the account's own password, or makes the

@@ -23,7 +23,7 @@ struct UserController: RouteCollection {
         let principal = try request.principal
         try principal.require(.usersRead)
         var role: Role?
-        if let raw = request.query[String.self, at: "role"] {
+        if let raw = request.queryParameter("role") {
             guard let parsed = Role(rawValue: raw) else {
                 throw AppError.badRequest(
                     "A query parameter is not valid.",
@@ -33,7 +33,7 @@ struct UserController: RouteCollection {
         }
         let query = principal.query(Membership.self, on: request.db).join(User.self, on: \Membership.$user.$id == \User.$id)
         if let role { query.filter(\.$role == role) }
-        if let text = request.query[String.self, at: "q"]?.lowercased(), !text.isEmpty {
+        if let text = request.queryParameter("q")?.lowercased(), !text.isEmpty {
             query.filter(User.self, \.$email ~~ text)
         }
         return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "email", filename: "users") {

@@ -39,7 +39,7 @@ struct WebController: RouteCollection {
     }
 
     @Sendable static func signInForm(_ request: Request) async throws -> Response {
-        let next = WebSession.localPath(request.query[String.self, at: "next"])
+        let next = WebSession.localPath(request.queryParameter("next"))
         if try await WebSession.principal(request) != nil { return request.redirect(to: next) }
         return try await signInPage(request, next: next)
     }

@@ -18,8 +18,8 @@ struct AuditEventController: RouteCollection {
         let principal = try request.principal
         try principal.require(.auditRead)
         let query = principal.query(AuditEvent.self, on: request.db)
-        if let action = request.query[String.self, at: "action"] { query.filter(\.$action == action) }
-        if let entityType = request.query[String.self, at: "entityType"] { query.filter(\.$entityType == entityType) }
+        if let action = request.queryParameter("action") { query.filter(\.$action == action) }
+        if let entityType = request.queryParameter("entityType") { query.filter(\.$entityType == entityType) }
         if let entityID = try request.queryUUID("entityId") { query.filter(\.$entityID == entityID) }
         if let actorID = try request.queryUUID("actorId") { query.filter(\.$actorID == actorID) }
         if let since = try request.queryDate("since") { query.filter(\.$occurredAt >= since) }

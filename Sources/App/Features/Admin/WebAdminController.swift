@@ -265,10 +265,10 @@ struct WebAdminController: RouteCollection {
     @Sendable static func audit(_ request: Request) async throws -> Response {
         let principal = try await WebSession.requirePrincipal(request)
         var query = "limit=100&sort=-sequence"
-        if let cursor = request.query[String.self, at: "cursor"], !cursor.isEmpty {
+        if let cursor = request.queryParameter("cursor"), !cursor.isEmpty {
             query += "&cursor=" + (cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
         }
-        let verify = request.query[String.self, at: "verify"] == "1"
+        let verify = request.queryParameter("verify") == "1"
         let events = try await WebAPI.list(request, principal: principal, query: query, as: AuditEventDTO.self, AuditEventController.list)
         var verification: AuditChain.Verification?
         if verify { verification = try await AuditEventController.verify(request) }
@@ -317,7 +317,7 @@ struct WebAdminController: RouteCollection {
                     id: $0.id?.uuidString ?? "", kind: WebFormat.label($0.kind.rawValue), message: $0.message,
                     since: WebFormat.dateTime($0.createdAt))
             },
-            canResolve: principal.can(.partsWrite), flash: request.query[String.self, at: "done"])
+            canResolve: principal.can(.partsWrite), flash: request.queryParameter("done"))
         return try await WebPage.render("admin-alerts", page, for: request)
     }
 

@@ -27,10 +27,10 @@ struct AssetController: RouteCollection {
         if let siteID = try request.queryUUID("siteId") { query.filter(\.$siteID == siteID) }
         if let locationID = try request.queryUUID("locationId") { query.filter(\.$locationID == locationID) }
         if let parentID = try request.queryUUID("parentId") { query.filter(\.$parentID == parentID) }
-        if request.query[String.self, at: "root"] == "true" { query.filter(\.$parentID == nil) }
+        if request.queryParameter("root") == "true" { query.filter(\.$parentID == nil) }
         if let kind = try request.queryEnum("kind", Asset.Kind.self) { query.filter(\.$kind == kind) }
         if let status = try request.queryEnum("status", Asset.Status.self) { query.filter(\.$status == status) }
-        if let text = request.query[String.self, at: "q"], !text.isEmpty {
+        if let text = request.queryParameter("q"), !text.isEmpty {
             query.group(.or) { $0.filter(\.$name ~~ text).filter(\.$tag ~~ text) }
         }
         return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "tag", filename: "assets") { $0.dto }
@@ -223,7 +223,7 @@ extension JSONBody {
 extension Request {
     /// A query parameter naming one case of `E`; anything else is a 400 naming the parameter and the choices.
     func queryEnum<E: RawRepresentable & CaseIterable>(_ name: String, _ type: E.Type) throws -> E? where E.RawValue == String {
-        guard let raw = query[String.self, at: name] else { return nil }
+        guard let raw = queryParameter(name) else { return nil }
         guard let value = E(rawValue: raw) else {
             throw AppError.badRequest(
                 "A query parameter is not valid.",

@@ -45,7 +45,7 @@ struct AssetLabelController: RouteCollection {
         let principal = try request.principal
         try principal.require(.assetsRead)
         let query = principal.siteQuery(Asset.self, on: request.db)
-        if let raw = request.query[String.self, at: "assetIds"] {
+        if let raw = request.queryParameter("assetIds") {
             var ids: [UUID] = []
             for (index, part) in raw.split(separator: ",").enumerated() {
                 guard let id = UUID(uuidString: String(part)) else {

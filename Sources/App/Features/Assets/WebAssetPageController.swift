@@ -35,7 +35,7 @@ struct WebAssetPageController: RouteCollection {
     @Sendable static func tree(_ request: Request) async throws -> Response {
         let principal = try await WebSession.require(.assetsRead, request)
         let db = request.db
-        let q = (request.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
+        let q = (request.queryParameter("q") ?? "").trimmingCharacters(in: .whitespaces)
         let sites = try await principal.sitesQuery(on: db).sort(\.$name).all()
         let locations = try await principal.siteQuery(Location.self, on: db).sort(\.$name).all()
         let assetQuery = principal.siteQuery(Asset.self, on: db)

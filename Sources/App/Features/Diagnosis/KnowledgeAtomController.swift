@@ -27,8 +27,8 @@ struct KnowledgeAtomController: RouteCollection {
         let principal = try request.principal
         try principal.require(.knowledgeRead)
         let query = principal.query(KnowledgeAtom.self, on: request.db)
-        if let manufacturer = request.query[String.self, at: "manufacturer"] { query.filter(\.$manufacturer == manufacturer) }
-        if let family = request.query[String.self, at: "family"] { query.filter(\.$family == family) }
+        if let manufacturer = request.queryParameter("manufacturer") { query.filter(\.$manufacturer == manufacturer) }
+        if let family = request.queryParameter("family") { query.filter(\.$family == family) }
         return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "key", filename: "knowledge-atoms") {
             $0.dto
         }

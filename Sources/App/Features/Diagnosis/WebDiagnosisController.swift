@@ -34,7 +34,7 @@ struct WebDiagnosisController: RouteCollection {
     @Sendable static func form(_ request: Request) async throws -> Response {
         let principal = try await WebSession.require(.diagnosesCreate, request)
         return try await WebPage.render(
-            "diagnose", try await formPage(request, principal: principal, query: request.query[String.self, at: "q"] ?? ""),
+            "diagnose", try await formPage(request, principal: principal, query: request.queryParameter("q") ?? ""),
             for: request)
     }
 

@@ -13,7 +13,7 @@ extension PartController {
         principal.limitToSites(query, through: Location.self)
         if let partID = try request.queryUUID("partId") { query.filter(\.$partID == partID) }
         if let locationID = try request.queryUUID("locationId") { query.filter(\.$locationID == locationID) }
-        if request.query[String.self, at: "low"] == "true" {
+        if request.queryParameter("low") == "true" {
             query.filter(.sql(unsafeRaw: "\"stock_levels\".\"quantity\" < \"stock_levels\".\"minimum\""))
         }
         return try await Listing.respond(request, query: query, sortFields: levelSort, defaultSort: "createdAt", filename: "stock-levels") {

@@ -34,7 +34,7 @@ struct PartController: RouteCollection {
         let principal = try request.principal
         try principal.require(.partsRead)
         let query = principal.query(Vendor.self, on: request.db)
-        if let text = request.query[String.self, at: "q"], !text.isEmpty { query.filter(\.$name ~~ text) }
+        if let text = request.queryParameter("q"), !text.isEmpty { query.filter(\.$name ~~ text) }
         return try await Listing.respond(request, query: query, sortFields: vendorSort, defaultSort: "name", filename: "vendors") { $0.dto }
     }
 
@@ -76,11 +76,11 @@ struct PartController: RouteCollection {
         let principal = try request.principal
         try principal.require(.partsRead)
         let query = principal.query(Part.self, on: request.db)
-        if let text = request.query[String.self, at: "q"], !text.isEmpty {
+        if let text = request.queryParameter("q"), !text.isEmpty {
             query.group(.or) { $0.filter(\.$name ~~ text).filter(\.$number ~~ text) }
         }
-        if let barcode = request.query[String.self, at: "barcode"] { query.filter(\.$barcode == barcode) }
-        if request.query[String.self, at: "critical"] == "true" { query.filter(\.$critical == true) }
+        if let barcode = request.queryParameter("barcode") { query.filter(\.$barcode == barcode) }
+        if request.queryParameter("critical") == "true" { query.filter(\.$critical == true) }
         return try await Listing.respond(request, query: query, sortFields: partSort, defaultSort: "number", filename: "parts") { $0.dto }
     }
 

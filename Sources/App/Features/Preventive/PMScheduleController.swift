@@ -24,7 +24,7 @@ struct PMScheduleController: RouteCollection {
         try principal.require(.workOrdersRead)
         let query = principal.siteQuery(PMSchedule.self, on: request.db)
         if let assetID = try request.queryUUID("assetId") { query.filter(\.$assetID == assetID) }
-        if let active = request.query[String.self, at: "active"] { query.filter(\.$active == (active == "true")) }
+        if let active = request.queryParameter("active") { query.filter(\.$active == (active == "true")) }
         if let dueBefore = try request.queryDate("dueBefore") { query.filter(\.$nextDueAt < dueBefore) }
         return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "nextDueAt", filename: "pm-schedules")
         {

@@ -24,7 +24,7 @@ struct WebPMController: RouteCollection {
         // The form sends dates as days; the API reads ISO 8601 times.
         var items: [String] = []
         for name in ["from", "to"] {
-            if let day = request.query[String.self, at: name], let start = WebAPI.dayStart(day) { items.append("\(name)=\(start)") }
+            if let day = request.queryParameter(name), let start = WebAPI.dayStart(day) { items.append("\(name)=\(start)") }
         }
         request.url.query = items.isEmpty ? nil : items.joined(separator: "&")
         request.optionalPrincipal = principal

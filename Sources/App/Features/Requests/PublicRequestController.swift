@@ -49,7 +49,7 @@ struct PublicRequestController: RouteCollection {
     /// The request, when the `token` query parameter is the one given at submission.
     static func tokenRequest(_ request: Request, on db: any Database) async throws -> MaintenanceRequest {
         guard let found = try await MaintenanceRequest.find(try request.pathID("requestID"), on: db), let hash = found.statusTokenHash,
-            let token = request.query[String.self, at: "token"], Secrets.constantTimeEquals(Secrets.sha256Hex(token), hash)
+            let token = request.queryParameter("token"), Secrets.constantTimeEquals(Secrets.sha256Hex(token), hash)
         else { throw AppError.notFound("No such request.") }
         return found
     }

@@ -21,7 +21,7 @@ struct ClientController: RouteCollection {
         let principal = try request.principal
         try principal.require(.clientsRead)
         let query = principal.query(Client.self, on: request.db)
-        if let text = request.query[String.self, at: "q"], !text.isEmpty { query.filter(\.$name ~~ text) }
+        if let text = request.queryParameter("q"), !text.isEmpty { query.filter(\.$name ~~ text) }
         return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "name", filename: "clients") { $0.dto }
     }
 

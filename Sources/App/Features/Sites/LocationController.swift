@@ -23,7 +23,7 @@ struct LocationController: RouteCollection {
         let query = principal.siteQuery(Location.self, on: request.db)
         if let siteID = try request.queryUUID("siteId") { query.filter(\.$siteID == siteID) }
         if let parentID = try request.queryUUID("parentId") { query.filter(\.$parentID == parentID) }
-        if request.query[String.self, at: "root"] == "true" { query.filter(\.$parentID == nil) }
+        if request.queryParameter("root") == "true" { query.filter(\.$parentID == nil) }
         return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "name", filename: "locations") {
             $0.dto
         }

@@ -22,7 +22,7 @@ struct SiteController: RouteCollection {
         try principal.require(.sitesRead)
         let query = principal.sitesQuery(on: request.db)
         if let clientID = try request.queryUUID("clientId") { query.filter(\.$clientID == clientID) }
-        if let text = request.query[String.self, at: "q"], !text.isEmpty { query.filter(\.$name ~~ text) }
+        if let text = request.queryParameter("q"), !text.isEmpty { query.filter(\.$name ~~ text) }
         return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "name", filename: "sites") { $0.dto }
     }
 

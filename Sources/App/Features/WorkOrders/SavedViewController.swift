@@ -25,7 +25,7 @@ struct SavedViewController: RouteCollection {
         let principal = try request.principal
         try principal.require(.workOrdersRead)
         let query = visible(principal, on: request.db)
-        if let page = request.query[String.self, at: "page"] {
+        if let page = request.queryParameter("page") {
             guard SavedView.pages.contains(page) else {
                 throw AppError.badRequest(
                     "A query parameter is not valid.",

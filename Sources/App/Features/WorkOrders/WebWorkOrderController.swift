@@ -62,7 +62,7 @@ struct WebWorkOrderController: RouteCollection {
         let items = (components.queryItems ?? []).filter { !($0.value ?? "").isEmpty }
         components.queryItems = items.isEmpty ? nil : items
         request.url.query = components.percentEncodedQuery
-        if request.query[String.self, at: "mine"] == "on" {
+        if request.queryParameter("mine") == "on" {
             request.url.query = [request.url.query, "assigneeId=me"].compactMap { $0 }.joined(separator: "&")
         }
         let currentQuery = (components.queryItems ?? []).filter { $0.name != "cursor" }.map { item in
@@ -73,8 +73,8 @@ struct WebWorkOrderController: RouteCollection {
         let filter = try WorkOrderFilter(request, principal: principal)
         let parameters = try ListParameters(request, sortable: WorkOrders.sorts.map(\.name), defaultSort: "-number")
         let (orders, next) = try await WorkOrders.list(filter, parameters, principal: principal, on: request.db)
-        let status = request.query[String.self, at: "status"] ?? ""
-        let priority = request.query[String.self, at: "priority"] ?? ""
+        let status = request.queryParameter("status") ?? ""
+        let priority = request.queryParameter("priority") ?? ""
         var nextPage: String?
         if let next {
             var nextComponents = components
@@ -97,8 +97,8 @@ struct WebWorkOrderController: RouteCollection {
                 + WorkOrderPriority.allCases.reversed().map {
                     Option(value: $0.rawValue, label: WebFormat.label($0.rawValue), selected: priority == $0.rawValue)
                 },
-            q: request.query[String.self, at: "q"] ?? "", mine: request.query[String.self, at: "mine"] == "on",
-            overdue: request.query[String.self, at: "overdue"] == "true", nextPage: nextPage,
+            q: request.queryParameter("q") ?? "", mine: request.queryParameter("mine") == "on",
+            overdue: request.queryParameter("overdue") == "true", nextPage: nextPage,
             canCreate: principal.can(.workOrdersCreate),
             views: try await SavedViewController.visible(principal, on: request.db).filter(\.$page == "work-orders").sort(\.$name).all().map
             {

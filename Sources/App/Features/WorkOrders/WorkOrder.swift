@@ -58,7 +58,12 @@ final class WorkOrder: Model, SiteOwned, @unchecked Sendable {
 
     init() {}
 
-    static func displayNumber(_ number: Int) -> String { "WO-" + String(format: "%06d", number) }
+    /// `WO-` and the number, zero-padded to six digits (`String(format: "%06d")`, without its cost on every read).
+    static func displayNumber(_ number: Int) -> String {
+        let digits = String(number.magnitude)
+        let padding = String(repeating: "0", count: max(0, (number < 0 ? 5 : 6) - digits.count))
+        return "WO-" + (number < 0 ? "-" : "") + padding + digits
+    }
 
     struct DTO: Content, Equatable {
         var id: UUID

@@ -25,7 +25,7 @@ struct WorkOrderFilter: Sendable {
 
     /// The filter a request's query string asks for; a malformed parameter is a 400 naming it.
     init(_ request: Request, principal: Principal) throws {
-        if let raw = request.query[String.self, at: "status"] {
+        if let raw = request.queryParameter("status") {
             statuses = try raw.split(separator: ",").map { name in
                 guard let status = WorkOrderStatus(rawValue: String(name)) else {
                     throw AppError.badRequest(
@@ -48,9 +48,9 @@ struct WorkOrderFilter: Sendable {
         teamID = try request.queryUUID("teamId")
         pmScheduleID = try request.queryUUID("pmScheduleId")
         dueBefore = try request.queryDate("dueBefore")
-        overdue = request.query[String.self, at: "overdue"] == "true"
-        if let text = request.query[String.self, at: "q"], !text.isEmpty { self.text = text }
-        if let raw = request.query[String.self, at: "assigneeId"] {
+        overdue = request.queryParameter("overdue") == "true"
+        if let text = request.queryParameter("q"), !text.isEmpty { self.text = text }
+        if let raw = request.queryParameter("assigneeId") {
             if raw == "me" {
                 assigneeID = principal.userID
             } else {

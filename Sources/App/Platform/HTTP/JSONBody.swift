@@ -281,10 +281,62 @@ struct JSONBody {
     }
 }
 
+/// A request's query string read once into its parameters.
+///
+/// `request.queryParameter(name)` parses the whole query string again on each call, and a list reads a
+/// dozen parameters. This parses a query of plain `name=value` pairs once, as Vapor's form parser does (`+` is a
+/// space, then percent-decoding); a query it cannot take so simply — a name twice, `name[...]` syntax, a bad
+/// escape — is left to Vapor, so each parameter reads the same either way.
+struct QueryParameters: Sendable {
+    /// The query string read.
+    let query: String?
+    /// The parameters, or nil where Vapor's parser reads the query.
+    let values: [String: String]?
+
+    init(_ query: String?) {
+        self.query = query
+        guard let query, !query.isEmpty else {
+            values = [:]
+            return
+        }
+        var values: [String: String] = [:]
+        let spaced = query.replacingOccurrences(of: "+", with: "%20")
+        for pair in spaced.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, let name = parts[0].removingPercentEncoding, !name.contains("["),
+                let value = parts[1].removingPercentEncoding, values[name] == nil
+            else {
+                self.values = nil
+                return
+            }
+            values[name] = value
+        }
+        self.values = values
+    }
+
+    private struct Key: StorageKey {
+        typealias Value = QueryParameters
+    }
+
+    static func of(_ request: Request) -> QueryParameters {
+        // Read again if the query changed (the page kit still rewrites it for the API handlers it calls).
+        if let parsed = request.storage[Key.self], parsed.query == request.url.query { return parsed }
+        let parsed = QueryParameters(request.url.query)
+        request.storage[Key.self] = parsed
+        return parsed
+    }
+}
+
 extension Request {
+    /// A query parameter's text, as `query[String.self, at: name]` reads it, parsing the query once per request.
+    func queryParameter(_ name: String) -> String? {
+        guard let values = QueryParameters.of(self).values else { return query[String.self, at: name] }
+        return values[name]
+    }
+
     /// A query parameter read as a UUID; a malformed one is a 400 naming the parameter.
     func queryUUID(_ name: String) throws -> UUID? {
-        guard let raw = query[String.self, at: name] else { return nil }
+        guard let raw = queryParameter(name) else { return nil }
         guard let id = UUID(uuidString: raw) else {
             throw AppError.badRequest("A query parameter is not valid.", [FieldProblem(field: name, message: "must be a UUID")])
         }
@@ -293,7 +345,7 @@ extension Request {
 
     /// A query parameter read as `true` or `false`; anything else is a 400 naming the parameter.
     func queryBool(_ name: String) throws -> Bool? {
-        guard let raw = query[String.self, at: name] else { return nil }
+        guard let raw = queryParameter(name) else { return nil }
         switch raw {
         case "true": return true
         case "false": return false
@@ -303,7 +355,7 @@ extension Request {
     }
 
     func queryDate(_ name: String) throws -> Date? {
-        guard let raw = query[String.self, at: name] else { return nil }
+        guard let raw = queryParameter(name) else { return nil }
         guard let date = JSONBody.parseDate(raw) else {
             throw AppError.badRequest(
                 "A query parameter is not valid.", [FieldProblem(field: name, message: "must be an ISO 8601 date-time")])

@@ -30,7 +30,7 @@ enum Listing {
         _ request: Request, sortable: [String], defaultSort: String, filename: String,
         page: (ListParameters) async throws -> (items: [DTO], nextCursor: String?)
     ) async throws -> Response {
-        let format = request.query[String.self, at: "format"] ?? "json"
+        let format = request.queryParameter("format") ?? "json"
         guard format == "json" || format == "csv" else {
             throw AppError.badRequest("A query parameter is not valid.", [FieldProblem(field: "format", message: "must be json or csv")])
         }

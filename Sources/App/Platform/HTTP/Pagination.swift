@@ -71,14 +71,14 @@ struct ListParameters: Sendable {
     init(_ request: Request, sortable: [String], defaultSort: String) throws {
         var problems: [FieldProblem] = []
         limit = Self.defaultLimit
-        if let raw = request.query[String.self, at: "limit"] {
+        if let raw = request.queryParameter("limit") {
             if let value = Int(raw), (1...Self.maximumLimit).contains(value) {
                 limit = value
             } else {
                 problems.append(FieldProblem(field: "limit", message: "must be a whole number from 1 to \(Self.maximumLimit)"))
             }
         }
-        let sort = request.query[String.self, at: "sort"] ?? defaultSort
+        let sort = request.queryParameter("sort") ?? defaultSort
         descending = sort.hasPrefix("-")
         sortName = descending ? String(sort.dropFirst()) : sort
         if !sortable.contains(sortName) {
@@ -86,7 +86,7 @@ struct ListParameters: Sendable {
                 FieldProblem(field: "sort", message: "must be one of \(sortable.joined(separator: ", ")), optionally prefixed with -"))
         }
         cursor = nil
-        if let raw = request.query[String.self, at: "cursor"] {
+        if let raw = request.queryParameter("cursor") {
             if let data = Data(base64URLEncoded: raw), let cursor = try? JSONDecoder().decode(Cursor.self, from: data), cursor.s == sort {
                 self.cursor = cursor
             } else {

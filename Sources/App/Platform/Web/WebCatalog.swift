@@ -181,7 +181,7 @@ struct WebCatalog: Sendable {
     ) async throws -> Page {
         try principal.require(read)
         var query = "limit=100"
-        if let cursor = request.query[String.self, at: "cursor"], !cursor.isEmpty {
+        if let cursor = request.queryParameter("cursor"), !cursor.isEmpty {
             query += "&cursor=" + (cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
         }
         let listed = try await WebAPI.list(request, principal: principal, query: query, as: Item.self) { try await list($0) }
