@@ -66,7 +66,7 @@ struct WorkOrderFilter: Sendable {
     /// Adds the filter's conditions to a select over `work_orders`.
     func apply(to select: SQLSelectBuilder, dialect: SQLDialectKind, now: Date = Date()) {
         let table = WorkOrder.schema
-        func column(_ name: String) -> SQLColumn { SQLColumn(name, table: table) }
+        func column(_ name: String) -> PlainColumn { PlainColumn(name, table: table) }
         if let statuses {
             if statuses.isEmpty {
                 select.where(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0"))
@@ -114,8 +114,8 @@ extension WorkOrders {
     /// One work order `principal` may see, or 404.
     static func find(_ id: UUID, principal: Principal, on db: any Database) async throws -> WorkOrder.DTO {
         let select = principal.scoped(try db.sql.select().from(WorkOrder.schema), table: WorkOrder.schema)
-            .columns(WorkOrder.DTO.columns.map { SQLColumn($0, table: WorkOrder.schema) })
-            .where(SQLColumn("id", table: WorkOrder.schema), .equal, SQLBind(id))
+            .column(SelectList.of(WorkOrder.DTO.self))
+            .where(PlainColumn("id", table: WorkOrder.schema), .equal, SQLBind(id))
         guard let row = try await select.first() else { throw AppError.notFound("No such work order.") }
         return try WorkOrder.DTO(row: RowReader(row))
     }
@@ -142,9 +142,10 @@ extension QueryBuilder where Model == WorkOrder {
 
 extension WorkOrder.DTO: RowDecodable {
     static let table = WorkOrder.schema
+    /// In the order ``init(row:)`` reads them (status and due date first, for `overdue`).
     static let columns = [
-        "id", "number", "title", "description", "type", "priority", "status", "source", "site_id", "asset_id", "location_id",
-        "team_id", "assignee_ids", "due_at", "estimated_minutes", "created_by_user_id", "requested_by_user_id", "resolution_note",
+        "status", "due_at", "id", "number", "title", "description", "type", "priority", "source", "site_id", "asset_id", "location_id",
+        "team_id", "assignee_ids", "estimated_minutes", "created_by_user_id", "requested_by_user_id", "resolution_note",
         "status_reason", "problem_code_id", "cause_code_id", "remedy_code_id", "fault_codes", "started_at", "completed_at",
         "completed_by_user_id", "pm_schedule_id", "pm_due_at", "parent_work_order_id", "diagnosis_id", "version", "created_at",
         "updated_at",

@@ -62,19 +62,21 @@ struct Authenticator: AsyncMiddleware {
         async throws -> Principal
     {
         let row = try await db.sql.select()
-            .column(SQLColumn("role", table: "m")).column(SQLColumn("site_ids", table: "m")).column(SQLColumn("email", table: "u"))
-            .from(SQLAlias(SQLIdentifier("memberships"), as: SQLIdentifier("m")))
+            .column(PlainColumn("role", table: "m")).column(PlainColumn("site_ids", table: "m")).column(PlainColumn("email", table: "u"))
+            .from(SQLRaw(#""memberships" AS "m""#))
             .join(
-                SQLAlias(SQLIdentifier("users"), as: SQLIdentifier("u")), method: SQLJoinMethod.inner,
-                on: SQLColumn("id", table: "u"), .equal, SQLColumn("user_id", table: "m")
+                SQLRaw(#""users" AS "u""#), method: SQLJoinMethod.inner, on: PlainColumn("id", table: "u"), .equal,
+                PlainColumn("user_id", table: "m")
             )
-            .where(SQLColumn("organization_id", table: "m"), .equal, SQLBind(organizationID))
-            .where(SQLColumn("user_id", table: "m"), .equal, SQLBind(userID))
+            .where(PlainColumn("organization_id", table: "m"), .equal, SQLBind(organizationID))
+            .where(PlainColumn("user_id", table: "m"), .equal, SQLBind(userID))
             .first()
-        guard let row else { throw AppError.unauthorized("This account is no longer a member of the organization.") }
-        let role = try row.decode(enum: "role", as: Role.self)
+        guard let row = row.map(RowReader.init) else {
+            throw AppError.unauthorized("This account is no longer a member of the organization.")
+        }
+        let role = try row.enum("role", as: Role.self)
         return Principal(
-            organizationID: organizationID, userID: userID, email: try row.decode(column: "email", as: String.self), role: role,
-            permissions: role.permissions, siteIDs: try row.decode(column: "site_ids", as: [UUID]?.self), credential: credential)
+            organizationID: organizationID, userID: userID, email: try row.string("email"), role: role, permissions: role.permissions,
+            siteIDs: try row.optionalUUIDs("site_ids"), credential: credential)
     }
 }
