@@ -55,22 +55,16 @@ final class Counter: Model, @unchecked Sendable {
 
     init() {}
 
+    /// The next number of `name`, starting at 1: one statement that creates the counter or bumps it and returns
+    /// the new value (an upsert, which on PostgreSQL also locks the row until the transaction ends).
     static func next(_ name: String, organizationID: UUID, on db: any Database) async throws -> Int {
-        if let counter = try await Counter.query(on: db).filter(\.$organizationID == organizationID).filter(\.$name == name).first(),
-            let id = counter.id
-        {
-            try await db.lockForUpdate(schema, id: id)
-            guard let fresh = try await Counter.find(id, on: db) else { throw AppError.conflict("The \(name) counter vanished; retry.") }
-            fresh.value += 1
-            try await fresh.update(on: db)
-            return fresh.value
-        }
-        let counter = Counter()
-        counter.organizationID = organizationID
-        counter.name = name
-        counter.value = 1
-        // A concurrent first use on PostgreSQL trips the unique index; the loser retries as a 409.
-        try await counter.create(on: db)
-        return 1
+        let row = try await db.sql.raw(
+            """
+            INSERT INTO "counters" ("id", "organization_id", "name", "value") VALUES (\(bind: UUID()), \(bind: organizationID), \(bind: name), 1)
+            ON CONFLICT ("organization_id", "name") DO UPDATE SET "value" = "counters"."value" + 1 RETURNING "value"
+            """
+        ).first()
+        guard let row else { throw AppError.conflict("The \(name) counter could not be taken; retry.") }
+        return try RowReader(row).int("value")
     }
 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
 /// Who, from where, under which request: what every audit event records beside the change itself.
@@ -48,17 +49,15 @@ enum AuditLog {
     ) async throws {
         // Lock the head first: on PostgreSQL a second writer of this organization waits here until we commit.
         try await database.lockForUpdate(AuditChainHead.schema, idColumn: "organization_id", id: organizationID)
-        let head: AuditChainHead
-        if let existing = try await AuditChainHead.find(organizationID, on: database) {
-            head = existing
-        } else {
-            head = AuditChainHead(organizationID: organizationID)
-            try await head.create(on: database)
-        }
+        // Plain SQL, not Fluent models: every write pays this, and the models' reflection was most of a create.
+        let sql = try database.sql
+        let head = try await sql.select().column("sequence").column("hash").from(AuditChainHead.schema)
+            .where("organization_id", .equal, SQLBind(organizationID)).first().map(RowReader.init)
+        let previous = (sequence: try head?.int("sequence") ?? 0, hash: try head?.string("hash") ?? AuditChain.genesisHash)
         let event = AuditEvent()
         event.id = UUID()
         event.organizationID = organizationID
-        event.sequence = head.sequence + 1
+        event.sequence = previous.sequence + 1
         event.actorType = context.actor.type.rawValue
         event.actorID = context.actor.id
         event.actorLabel = context.actor.label
@@ -70,13 +69,29 @@ enum AuditLog {
         event.requestID = context.requestID
         event.clientAddress = context.clientAddress
         event.occurredAt = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
-        event.previousHash = head.hash
-        event.hash = try AuditChain.hash(previous: head.hash, event: event)
-        try await event.create(on: database)
-        head.sequence = event.sequence
-        head.hash = event.hash
-        head.seal = context.seal.seal(organizationID: organizationID, sequence: event.sequence, hash: event.hash)
-        try await head.update(on: database)
+        event.previousHash = previous.hash
+        event.hash = try AuditChain.hash(previous: previous.hash, event: event)
+        try await sql.insert(into: AuditEvent.schema)
+            .columns(
+                "id", "organization_id", "sequence", "actor_type", "actor_id", "actor_label", "action", "entity_type", "entity_id",
+                "before",
+                "after", "request_id", "client_address", "occurred_at", "previous_hash", "hash"
+            )
+            .values(
+                SQLBind(event.id), SQLBind(organizationID), SQLBind(event.sequence), SQLBind(event.actorType), SQLBind(event.actorID),
+                SQLBind(event.actorLabel), SQLBind(action), SQLBind(entityType), SQLBind(entityID), SQLBind(event.before),
+                SQLBind(event.after), SQLBind(event.requestID), SQLBind(event.clientAddress), SQLBind(event.occurredAt),
+                SQLBind(event.previousHash), SQLBind(event.hash)
+            )
+            .run()
+        let seal = context.seal.seal(organizationID: organizationID, sequence: event.sequence, hash: event.hash)
+        if head == nil {
+            try await sql.insert(into: AuditChainHead.schema).columns("organization_id", "sequence", "hash", "seal")
+                .values(SQLBind(organizationID), SQLBind(event.sequence), SQLBind(event.hash), SQLBind(seal)).run()
+        } else {
+            try await sql.update(AuditChainHead.schema).set("sequence", to: SQLBind(event.sequence)).set("hash", to: SQLBind(event.hash))
+                .set("seal", to: SQLBind(seal)).where("organization_id", .equal, SQLBind(organizationID)).run()
+        }
     }
 
     static func snapshot(_ value: any Encodable) throws -> String {
