@@ -80,9 +80,9 @@ struct WorkOrderInput: Sendable {
         }
         if let assetID {
             if let assetID {
-                if let asset = try? await principal.findInSite(Asset.self, assetID, on: db) {
-                    if workOrder.id == nil, siteID == nil { workOrder.siteID = asset.siteID }
-                    if asset.siteID != workOrder.siteID {
+                if let assetSite = try await principal.reachableSite(of: assetID, in: Asset.schema, on: db) {
+                    if workOrder.id == nil, siteID == nil { workOrder.siteID = assetSite }
+                    if assetSite != workOrder.siteID {
                         problems.append(FieldProblem(field: "assetId", message: "is at another site than the work order"))
                     }
                 } else {
@@ -93,8 +93,8 @@ struct WorkOrderInput: Sendable {
         }
         if let locationID {
             if let locationID {
-                let location = try? await principal.findInSite(Location.self, locationID, on: db)
-                if location?.siteID != workOrder.siteID {
+                let locationSite = try await principal.reachableSite(of: locationID, in: Location.schema, on: db)
+                if locationSite != workOrder.siteID {
                     problems.append(FieldProblem(field: "locationId", message: "is not a location at the work order's site"))
                 }
             }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
 /// What an id in a request body must name. Every id a body carries is read as one of these
@@ -29,25 +30,35 @@ enum ReferenceKind: Sendable {
         }
     }
 
-    /// Of `ids`, those that name nothing this principal may use.
-    func unknown(_ ids: Set<UUID>, principal: Principal, on db: any Database) async throws -> Set<UUID> {
-        let list = Array(ids)
-        let found: [UUID]
+    /// Where the rows live: the table, the column the ids are checked against, and the column that limits them
+    /// to the principal's sites (nil for what belongs to no site).
+    private var rows: (table: String, id: String, site: String?) {
         switch self {
-        case .site: found = try await principal.sitesQuery(on: db).filter(\.$id ~~ list).all(\.$id)
-        case .client: found = try await principal.query(Client.self, on: db).filter(\.$id ~~ list).all(\.$id)
-        case .location: found = try await principal.siteQuery(Location.self, on: db).filter(\.$id ~~ list).all(\.$id)
-        case .asset: found = try await principal.siteQuery(Asset.self, on: db).filter(\.$id ~~ list).all(\.$id)
-        case .meter: found = try await principal.query(Meter.self, on: db).filter(\.$id ~~ list).all(\.$id)
-        case .team: found = try await principal.query(Team.self, on: db).filter(\.$id ~~ list).all(\.$id)
-        case .member: found = try await principal.query(Membership.self, on: db).filter(\.$user.$id ~~ list).all(\.$user.$id)
-        case .failureCode: found = try await principal.query(FailureCode.self, on: db).filter(\.$id ~~ list).all(\.$id)
-        case .stockLevel: found = try await principal.query(StockLevel.self, on: db).filter(\.$id ~~ list).all(\.$id)
-        case .checklistTemplate: found = try await principal.query(ChecklistTemplate.self, on: db).filter(\.$id ~~ list).all(\.$id)
-        case .vendor: found = try await principal.query(Vendor.self, on: db).filter(\.$id ~~ list).all(\.$id)
-        case .part: found = try await principal.query(Part.self, on: db).filter(\.$id ~~ list).all(\.$id)
-        case .purchaseOrderLine: found = try await principal.query(PurchaseOrderLine.self, on: db).filter(\.$id ~~ list).all(\.$id)
+        case .site: (Site.schema, "id", "id")
+        case .client: (Client.schema, "id", nil)
+        case .location: (Location.schema, "id", "site_id")
+        case .asset: (Asset.schema, "id", "site_id")
+        case .meter: (Meter.schema, "id", nil)
+        case .team: (Team.schema, "id", nil)
+        case .member: (Membership.schema, "user_id", nil)
+        case .failureCode: (FailureCode.schema, "id", nil)
+        case .stockLevel: (StockLevel.schema, "id", nil)
+        case .checklistTemplate: (ChecklistTemplate.schema, "id", nil)
+        case .vendor: (Vendor.schema, "id", nil)
+        case .part: (Part.schema, "id", nil)
+        case .purchaseOrderLine: (PurchaseOrderLine.schema, "id", nil)
         }
+    }
+
+    /// Of `ids`, those that name nothing this principal may use: one query, through the principal's scope
+    /// (``Principal/scoped(_:table:siteColumn:)``).
+    func unknown(_ ids: Set<UUID>, principal: Principal, on db: any Database) async throws -> Set<UUID> {
+        guard !ids.isEmpty else { return [] }
+        let rows = self.rows
+        let column = PlainColumn(rows.id, table: rows.table)
+        let select = try db.sql.select().column(column).from(rows.table).where(column, .in, SQLBind.group(Array(ids)))
+        let found = try await principal.scoped(select, table: rows.table, siteColumn: rows.site).all()
+            .map { try RowReader($0).uuid(rows.id) }
         return ids.subtracting(found)
     }
 }

@@ -267,11 +267,20 @@ extension SQLSelectBuilder {
 }
 
 extension Principal {
+    /// The site of the row `id` of `table` (a table of site-owned rows), if it is in this tenant and the principal
+    /// reaches its site: what ``findInSite(_:_:on:)`` finds, reading one column.
+    func reachableSite(of id: UUID, in table: String, on db: any Database) async throws -> UUID? {
+        let select = try db.sql.select().column(PlainColumn("site_id", table: table)).from(table)
+            .where(PlainColumn("id", table: table), .equal, SQLBind(id))
+        return try await scoped(select, table: table).first().map { try RowReader($0).uuid("site_id") }
+    }
+
     /// Rows of `table` in this tenant and, for a membership limited to some sites, in those sites: the SQL form of
     /// ``siteQuery(_:on:)``, the same rule (no sites listed reaches nothing).
-    func scoped(_ select: SQLSelectBuilder, table: String, siteColumn: String = "site_id") -> SQLSelectBuilder {
+    /// A `siteColumn` of nil is for rows of no site: the tenant alone scopes them.
+    func scoped(_ select: SQLSelectBuilder, table: String, siteColumn: String? = "site_id") -> SQLSelectBuilder {
         select.where(PlainColumn("organization_id", table: table), .equal, SQLBind(organizationID))
-        guard let siteIDs else { return select }
+        guard let siteIDs, let siteColumn else { return select }
         if siteIDs.isEmpty { return select.where(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0")) }
         return select.where(PlainColumn(siteColumn, table: table), .in, SQLBind.group(siteIDs))
     }
