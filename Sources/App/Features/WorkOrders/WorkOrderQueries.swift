@@ -212,3 +212,35 @@ extension WorkOrder.DTO: JSONWritable {
         json.member("updatedAt", updatedAt)
     }
 }
+
+extension WorkOrder {
+    /// Every column of a new work order and its value, as Fluent's `create` writes them.
+    var insertValues: [(column: String, value: any Encodable & Sendable)] {
+        [
+            ("id", id), ("organization_id", organizationID), ("number", number), ("title", title), ("description", details),
+            ("type", type), ("priority", priority), ("priority_rank", priorityRank), ("status", status), ("source", source),
+            ("site_id", siteID), ("asset_id", assetID), ("location_id", locationID), ("team_id", teamID),
+            ("assignee_ids", assigneeIDs), ("due_at", dueAt), ("estimated_minutes", estimatedMinutes),
+            ("created_by_user_id", createdByUserID), ("requested_by_user_id", requestedByUserID), ("resolution_note", resolutionNote),
+            ("status_reason", statusReason), ("problem_code_id", problemCodeID), ("cause_code_id", causeCodeID),
+            ("remedy_code_id", remedyCodeID), ("fault_codes", faultCodes), ("started_at", startedAt), ("completed_at", completedAt),
+            ("completed_by_user_id", completedByUserID), ("pm_schedule_id", pmScheduleID), ("pm_due_at", pmDueAt),
+            ("parent_work_order_id", parentWorkOrderID), ("diagnosis_id", diagnosisID), ("version", version),
+            ("created_at", createdAt), ("updated_at", updatedAt),
+        ]
+    }
+
+    /// Inserts this new work order in one SQL statement, as `create(on:)` would — a new id, both timestamps now,
+    /// the priority's rank (``WorkOrderPriorityRank``) — without Fluent's reflection over the model, which was a
+    /// quarter of a create. The model is marked as stored, as after `create`.
+    func insert(on db: any Database) async throws {
+        if id == nil { id = UUID() }
+        let now = Date()
+        createdAt = now
+        updatedAt = now
+        priorityRank = priority.rank
+        let values = insertValues
+        try await db.sql.insert(into: Self.schema).columns(values.map(\.column)).values(values.map { SQLBind($0.value) }).run()
+        $id.exists = true
+    }
+}

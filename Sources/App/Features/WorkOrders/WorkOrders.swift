@@ -56,7 +56,7 @@ enum WorkOrders {
         if input.priority == nil, safetyConcern(title: workOrder.title, description: workOrder.details) { workOrder.priority = .critical }
         configure(workOrder)
         workOrder.number = try await Counter.next("work_order", organizationID: principal.organizationID, on: db)
-        try await workOrder.create(on: db)
+        try await workOrder.insert(on: db)
         try await AuditLog.record(
             "work_order.created", entityType: WorkOrder.entityType, entityID: workOrder.id, after: workOrder.dto,
             organizationID: principal.organizationID, context: context, on: db)
