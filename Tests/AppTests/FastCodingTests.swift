@@ -250,6 +250,26 @@ struct FastCodingTests {
         #expect(same({ try $0.enum("c", as: WorkOrderStatus.self) }, data))
     }
 
+    @Test("GET /me's answer writes itself exactly as it encodes")
+    func meWritesWhatItEncodes() throws {
+        let organization = OrganizationDTO(
+            id: UUID(), name: "Acme \"North\"", settings: .init(requireFailureCodes: true, allowNegativeStock: false, publicRequests: true),
+            version: 3, createdAt: Date(timeIntervalSince1970: 1_796_335_937.4), updatedAt: Date(timeIntervalSince1970: 0))
+        let full = MeController.MeDTO(
+            organization: organization, user: .init(id: UUID(), email: "a@b.c", name: "Ann ✓", mustChangePassword: true),
+            apiKey: .init(id: UUID(), name: "ci"), role: .manager, siteIds: [UUID()], permissions: ["a", "b"], credential: "session")
+        #expect(Mirror(reflecting: full).children.allSatisfy { ($0.value as? any OptionalProtocol)?.isNone != true })
+        var sparse = full
+        (sparse.user, sparse.apiKey, sparse.role, sparse.siteIds) = (nil, nil, nil, nil)
+        sparse.organization.createdAt = nil
+        for value in [full, sparse] {
+            let written = try StreamingJSONEncoder.bytes(value)
+            #expect(
+                String(decoding: written, as: UTF8.self)
+                    == String(decoding: try StreamingJSONEncoder.bytes(value, writable: false), as: UTF8.self))
+        }
+    }
+
     @Test("a work order's number reads as String(format:) pads it")
     func displayNumbersArePadded() {
         for number in [0, 1, 42, 99_999, 999_999, 1_000_000, 123_456_789, -5, -99_999, -123_456] {

@@ -104,3 +104,31 @@ struct MeController: RouteCollection {
         }
     }
 }
+
+extension MeController.MeDTO: JSONWritable {
+    func writeMembers(_ json: inout JSONMembers) {
+        json.member("organization", organization)
+        json.member("user", user)
+        json.member("apiKey", apiKey)
+        json.member("role", role)
+        json.member("siteIds", siteIds)
+        json.member("permissions", permissions)
+        json.member("credential", credential)
+    }
+}
+
+extension MeController.MeDTO.UserInfo: JSONWritable {
+    func writeMembers(_ json: inout JSONMembers) {
+        json.member("id", id)
+        json.member("email", email)
+        json.member("name", name)
+        json.member("mustChangePassword", mustChangePassword)
+    }
+}
+
+extension MeController.MeDTO.APIKeyInfo: JSONWritable {
+    func writeMembers(_ json: inout JSONMembers) {
+        json.member("id", id)
+        json.member("name", name)
+    }
+}

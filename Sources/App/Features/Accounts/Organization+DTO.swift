@@ -42,3 +42,22 @@ extension Organization {
             version: version, createdAt: createdAt, updatedAt: updatedAt)
     }
 }
+
+extension OrganizationDTO: JSONWritable {
+    func writeMembers(_ json: inout JSONMembers) {
+        json.member("id", id)
+        json.member("name", name)
+        json.member("settings", settings)
+        json.member("version", version)
+        json.member("createdAt", createdAt)
+        json.member("updatedAt", updatedAt)
+    }
+}
+
+extension OrganizationDTO.Settings: JSONWritable {
+    func writeMembers(_ json: inout JSONMembers) {
+        json.member("requireFailureCodes", requireFailureCodes)
+        json.member("allowNegativeStock", allowNegativeStock)
+        json.member("publicRequests", publicRequests)
+    }
+}

@@ -499,6 +499,17 @@ struct JSONMembers {
         list(values) { JSONText.string($1.rawValue, into: &$0) }
     }
 
+    mutating func member<W: JSONWritable>(_ name: StaticString, _ value: W) {
+        key(name)
+        value.writeJSON(into: &out)
+    }
+
+    mutating func member<W: JSONWritable>(_ name: StaticString, _ value: W?) { if let value { member(name, value) } }
+    mutating func member<T: RawRepresentable>(_ name: StaticString, _ value: T?) where T.RawValue == String {
+        if let value { member(name, value.rawValue) }
+    }
+    mutating func member(_ name: StaticString, _ values: [UUID]?) { if let values { member(name, values) } }
+
     mutating func member<W: JSONWritable>(_ name: StaticString, _ values: [W]) {
         key(name)
         list(values) { $1.writeJSON(into: &$0) }
