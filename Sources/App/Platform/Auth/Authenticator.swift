@@ -61,16 +61,14 @@ struct Authenticator: AsyncMiddleware {
     static func memberPrincipal(userID: UUID, organizationID: UUID, credential: Principal.Credential, on db: any Database)
         async throws -> Principal
     {
-        let row = try await db.sql.select()
-            .column(PlainColumn("role", table: "m")).column(PlainColumn("site_ids", table: "m")).column(PlainColumn("email", table: "u"))
-            .from(SQLRaw(#""memberships" AS "m""#))
-            .join(
-                SQLRaw(#""users" AS "u""#), method: SQLJoinMethod.inner, on: PlainColumn("id", table: "u"), .equal,
-                PlainColumn("user_id", table: "m")
-            )
-            .where(PlainColumn("organization_id", table: "m"), .equal, SQLBind(organizationID))
-            .where(PlainColumn("user_id", table: "m"), .equal, SQLBind(userID))
-            .first()
+        // Written out, not built: this runs on every request, and building and serialising a select was a tenth of
+        // GET /me.
+        let row = try await db.sql.raw(
+            """
+            SELECT "m"."role", "m"."site_ids", "u"."email" FROM "memberships" AS "m" INNER JOIN "users" AS "u" ON "u"."id" = "m"."user_id" \
+            WHERE "m"."organization_id" = \(bind: organizationID) AND "m"."user_id" = \(bind: userID)
+            """
+        ).first()
         guard let row = row.map(RowReader.init) else {
             throw AppError.unauthorized("This account is no longer a member of the organization.")
         }

@@ -20,8 +20,9 @@ extension RowDecodable {
     /// The row of ``table`` with this id, decoded straight into `Self`. No tenant or site scope: for rows the
     /// caller already holds by its principal (its organization, its own user); tenant data goes through a scoped query.
     static func find(id: UUID, on db: any Database) async throws -> Self? {
-        try await db.sql.select().column(SelectList.of(Self.self)).from(table).where(PlainColumn("id", table: table), .equal, SQLBind(id))
-            .first().map { try Self(row: RowReader($0)) }
+        let list = SelectList.of(Self.self).sql
+        return try await db.sql.raw("SELECT \(unsafeRaw: list) FROM \"\(unsafeRaw: table)\" WHERE \"id\" = \(bind: id)").first()
+            .map { try Self(row: RowReader($0)) }
     }
 }
 
