@@ -32,7 +32,10 @@ extension RowDecodable {
 /// not take, through the row's own decoder.
 struct RowReader {
     let row: any SQLRow
-    private let fast: FastSQLiteRow?
+    /// The SQLite row's column names and values, held apart so that a read copies neither (empty elsewhere).
+    private let columns: SQLiteColumnNames?
+    private let names: [String]
+    private let values: [SQLiteData]
     /// Where the next column is likely to be: a DTO reads its columns in about the order it selects them, so a
     /// look-up first tries the column after the last one read, before hashing the name.
     private let hint = Hint()
@@ -43,20 +46,22 @@ struct RowReader {
 
     init(_ row: any SQLRow) {
         self.row = row
-        fast = row as? FastSQLiteRow
+        if let fast = row as? FastSQLiteRow {
+            (columns, names, values) = (fast.columns, fast.columns.names, fast.values)
+        } else {
+            (columns, names, values) = (nil, [], [])
+        }
     }
 
     private func data(_ column: String) -> SQLiteData? {
-        guard let fast else { return nil }
-        let names = fast.columns.names
         let guess = hint.next
         if guess < names.count, names[guess] == column {
             hint.next = guess + 1
-            return fast.values[guess]
+            return values[guess]
         }
-        guard let position = fast.columns.position(of: column) else { return nil }
+        guard let position = columns?.position(of: column) else { return nil }
         hint.next = position + 1
-        return fast.values[position]
+        return values[position]
     }
 
     func uuid(_ column: String) throws -> UUID {

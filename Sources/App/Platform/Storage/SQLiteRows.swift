@@ -203,16 +203,28 @@ enum UUIDText {
         }
     }
 
-    private static let digits = Array("0123456789ABCDEF".utf8)
-
     /// Appends `id`'s upper-case text form (`UUID.uuidString`) to `out`.
     static func write(_ id: UUID, into out: inout [UInt8]) {
+        // 36 bytes written in place, then appended at once.
+        var text: (UInt64, UInt64, UInt64, UInt64, UInt32) = (0, 0, 0, 0, 0)
         withUnsafeBytes(of: id.uuid) { bytes in
-            for (index, byte) in bytes.enumerated() {
-                if index == 4 || index == 6 || index == 8 || index == 10 { out.append(UInt8(ascii: "-")) }
-                out.append(digits[Int(byte >> 4)])
-                out.append(digits[Int(byte & 0x0F)])
+            withUnsafeMutableBytes(of: &text) { slots in
+                var position = 0
+                for (index, byte) in bytes.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        slots[position] = UInt8(ascii: "-")
+                        position += 1
+                    }
+                    slots[position] = hexDigit(byte >> 4)
+                    slots[position + 1] = hexDigit(byte & 0x0F)
+                    position += 2
+                }
             }
         }
+        withUnsafeBytes(of: &text) { out.append(contentsOf: $0) }
+    }
+
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "A") + nibble - 10
     }
 }
