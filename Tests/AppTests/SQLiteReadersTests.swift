@@ -88,6 +88,32 @@ struct SQLiteReadersTests {
         }
     }
 
+    @Test("a long write-ahead log is checkpointed off the event loop")
+    func theLogIsCheckpointedInTheBackground() async throws {
+        guard !TestDatabase.isPostgres else { return }
+        try await withTestApp { app in
+            let readers = try #require(app.db as? ReadingSQLiteDatabase).readers
+            try await app.write { db in try await db.sql.raw("CREATE TABLE wal_probe (id INTEGER PRIMARY KEY, body BLOB)").run() }
+            #expect(readers.checkpointer.runs == 0)
+            // About 1,500 pages of 4 KiB, past SQLite's threshold of 1,000.
+            for batch in 0..<30 {
+                try await app.write { db in
+                    for row in 0..<50 {
+                        try await db.sql.raw("INSERT INTO wal_probe (id, body) VALUES (\(bind: batch * 50 + row), zeroblob(4000))").run()
+                    }
+                }
+            }
+            var waited = 0
+            while readers.checkpointer.runs == 0, waited < 100 {
+                try await Task.sleep(for: .milliseconds(20))
+                waited += 1
+            }
+            #expect(readers.checkpointer.runs >= 1)
+            let rows = try await app.db.sql.raw("SELECT count(*) AS n FROM wal_probe").first()?.decode(column: "n", as: Int.self)
+            #expect(rows == 1500)
+        }
+    }
+
     struct Stop: Error {}
 
     @Test("a write that throws leaves nothing behind, and a broken constraint is a constraint failure")
