@@ -38,4 +38,13 @@ final class APIKey: Model, TenantModel, @unchecked Sendable {
     }
 
     var permissions: Set<Permission> { Set(scopes.compactMap(Permission.init(rawValue:))) }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] {
+        [
+            _id, _organizationID, _name, _prefix, _keyHash, _scopes, _createdByUserID, _lastUsedAt, _expiresAt, _revokedAt, _createdAt,
+            _updatedAt,
+        ]
+    }
 }

@@ -55,4 +55,10 @@ final class Invitation: Model, TenantModel, @unchecked Sendable {
             id: id ?? UUID(), email: email, role: role, siteIds: siteIDs, status: status, invitedByUserId: invitedByUserID,
             expiresAt: expiresAt, acceptedAt: acceptedAt, createdAt: createdAt)
     }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] {
+        [_id, _organizationID, _email, _name, _role, _siteIDs, _tokenHash, _invitedByUserID, _expiresAt, _acceptedAt, _createdAt]
+    }
 }

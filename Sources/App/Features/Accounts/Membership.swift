@@ -27,4 +27,8 @@ final class Membership: Model, TenantModel, @unchecked Sendable {
         self.siteIDs = siteIDs
         self.version = 1
     }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] { [_id, _organizationID, _user, _role, _siteIDs, _version, _createdAt, _updatedAt] }
 }

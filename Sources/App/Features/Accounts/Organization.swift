@@ -28,4 +28,10 @@ final class Organization: Model, @unchecked Sendable {
         self.publicRequests = false
         self.version = 1
     }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] {
+        [_id, _name, _requireFailureCodes, _allowNegativeStock, _publicRequests, _version, _createdAt, _updatedAt]
+    }
 }

@@ -30,4 +30,10 @@ final class User: Model, @unchecked Sendable {
         self.mustChangePassword = mustChangePassword
         self.version = 1
     }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] {
+        [_id, _email, _name, _passwordHash, _failedSignIns, _lockedUntil, _mustChangePassword, _version, _createdAt, _updatedAt]
+    }
 }

@@ -85,4 +85,13 @@ final class Asset: Model, SiteOwned, @unchecked Sendable {
             isUp: status.isUp, installDate: installDate, warrantyEnd: warrantyEnd, purchaseCost: purchaseCost, description: details,
             customFields: fields, version: version, createdAt: createdAt, updatedAt: updatedAt)
     }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] {
+        [
+            _id, _organizationID, _siteID, _locationID, _parentID, _tag, _name, _kind, _manufacturer, _modelName, _serialNumber,
+            _criticality, _status, _installDate, _warrantyEnd, _purchaseCost, _details, _customFields, _version, _createdAt, _updatedAt,
+        ]
+    }
 }

@@ -60,4 +60,10 @@ final class CustomField: Model, VersionedModel, @unchecked Sendable {
         default: return "must be \(type == .boolean ? "true or false" : "a \(type.rawValue)")"
         }
     }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] {
+        [_id, _organizationID, _key, _label, _type, _required, _options, _version, _createdAt, _updatedAt]
+    }
 }

@@ -42,6 +42,12 @@ final class Meter: Model, VersionedModel, @unchecked Sendable {
             id: id ?? UUID(), assetId: assetID, name: name, unit: unit, monotonic: monotonic, lastValue: lastValue, lastReadAt: lastReadAt,
             version: version, createdAt: createdAt, updatedAt: updatedAt)
     }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] {
+        [_id, _organizationID, _assetID, _name, _unit, _monotonic, _lastValue, _lastReadAt, _version, _createdAt, _updatedAt]
+    }
 }
 
 /// One reading of a meter. Readings are facts: they are added, never edited.
@@ -77,5 +83,11 @@ final class MeterReading: Model, TenantModel, @unchecked Sendable {
         DTO(
             id: id ?? UUID(), meterId: meterID, value: value, readAt: readAt, recordedByUserId: recordedByUserID, workOrderId: workOrderID,
             source: source, createdAt: createdAt)
+    }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] {
+        [_id, _organizationID, _meterID, _value, _readAt, _recordedByUserID, _workOrderID, _source, _createdAt]
     }
 }

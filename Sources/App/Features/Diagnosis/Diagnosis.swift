@@ -95,6 +95,15 @@ final class DiagnosisRecord: Model, @unchecked Sendable {
             ocr: ocrText.map { OCRResult(text: $0, codes: result.detected.codes) }, workOrderId: workOrderID,
             createdByUserId: createdByUserID, createdAt: createdAt)
     }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] {
+        [
+            _id, _organizationID, _query, _assetID, _manufacturerHint, _familyHint, _confident, _topAtomID, _result, _storedHistory,
+            _ocrText, _workOrderID, _phrasing, _createdByUserID, _createdAt,
+        ]
+    }
 }
 
 /// What a technician said about an answer: it helped, it did not, or it fixed the machine.
@@ -134,6 +143,10 @@ final class DiagnosisFeedback: Model, @unchecked Sendable {
             id: id ?? UUID(), diagnosisId: $diagnosis.id, atomId: atomID, outcome: outcome, note: note, userId: userID,
             createdAt: createdAt)
     }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] { [_id, _organizationID, _diagnosis, _atomID, _outcome, _note, _userID, _createdAt] }
 }
 
 extension DiagnosisRecord: TenantModel {

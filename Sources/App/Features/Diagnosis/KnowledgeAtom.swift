@@ -65,4 +65,10 @@ final class KnowledgeAtom: Model, VersionedModel, @unchecked Sendable {
             keywords: atom.keywords, source: atom.source, lastReviewed: atom.lastReviewed, version: version, createdAt: createdAt,
             updatedAt: updatedAt)
     }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] {
+        [_id, _organizationID, _key, _manufacturer, _family, _title, _atom, _version, _createdAt, _updatedAt]
+    }
 }

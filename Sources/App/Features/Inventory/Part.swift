@@ -37,6 +37,10 @@ final class Vendor: Model, VersionedModel, Contact, @unchecked Sendable {
             id: id ?? UUID(), name: name, email: email, phone: phone, notes: notes, version: version, createdAt: createdAt,
             updatedAt: updatedAt)
     }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] { [_id, _organizationID, _name, _email, _phone, _notes, _version, _createdAt, _updatedAt] }
 }
 
 /// A spare part or consumable that is kept in stock.
@@ -84,6 +88,15 @@ final class Part: Model, VersionedModel, @unchecked Sendable {
         DTO(
             id: id ?? UUID(), number: number, name: name, description: details, unit: unit, unitCost: unitCost, barcode: barcode,
             critical: critical, preferredVendorId: preferredVendorID, version: version, createdAt: createdAt, updatedAt: updatedAt)
+    }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] {
+        [
+            _id, _organizationID, _number, _name, _details, _unit, _unitCost, _barcode, _critical, _preferredVendorID, _version, _createdAt,
+            _updatedAt,
+        ]
     }
 }
 
@@ -135,6 +148,15 @@ final class StockLevel: Model, VersionedModel, @unchecked Sendable {
             id: id ?? UUID(), partId: partID, locationId: locationID, quantity: quantity, reserved: reserved, available: available,
             minimum: minimum, maximum: maximum, reorderQuantity: reorderQuantity, low: isLow, version: version, createdAt: createdAt,
             updatedAt: updatedAt)
+    }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] {
+        [
+            _id, _organizationID, _partID, _locationID, _quantity, _reserved, _minimum, _maximum, _reorderQuantity, _version, _createdAt,
+            _updatedAt,
+        ]
     }
 }
 
@@ -197,6 +219,15 @@ final class StockMovement: Model, TenantModel, @unchecked Sendable {
             unitCost: unitCost, workOrderId: workOrderID, purchaseOrderId: purchaseOrderID, userId: userID, reason: reason,
             createdAt: createdAt)
     }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] {
+        [
+            _id, _organizationID, _partID, _locationID, _kind, _quantity, _balanceAfter, _unitCost, _workOrderID, _purchaseOrderID, _userID,
+            _reason, _createdAt,
+        ]
+    }
 }
 
 /// Part quantity held for an open work order at one location.
@@ -223,6 +254,10 @@ final class Reservation: Model, TenantModel, @unchecked Sendable {
     }
 
     var dto: DTO { DTO(id: id ?? UUID(), stockLevelId: stockLevelID, workOrderId: workOrderID, quantity: quantity, createdAt: createdAt) }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] { [_id, _organizationID, _stockLevelID, _workOrderID, _quantity, _createdAt] }
 }
 
 /// Something that needs a person's attention (a part below its minimum); resolved by hand or when the
@@ -269,4 +304,8 @@ final class Alert: Model, SiteTagged, @unchecked Sendable {
             id: id ?? UUID(), kind: kind, status: status, entityId: entityID, siteId: siteID, message: message, resolvedAt: resolvedAt,
             createdAt: createdAt)
     }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] { [_id, _organizationID, _kind, _status, _entityID, _siteID, _message, _resolvedAt, _createdAt] }
 }

@@ -51,6 +51,12 @@ final class PurchaseOrder: Model, VersionedModel, SiteTagged, @unchecked Sendabl
             id: id ?? UUID(), number: "PO-" + String(format: "%06d", number), vendorId: vendorID, siteId: siteID, status: status,
             notes: notes, automatic: automatic, version: version, createdAt: createdAt, updatedAt: updatedAt)
     }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] {
+        [_id, _organizationID, _number, _vendorID, _siteID, _status, _notes, _automatic, _version, _createdAt, _updatedAt]
+    }
 }
 
 /// One part on a purchase order, and how much of it has arrived.
@@ -88,5 +94,11 @@ final class PurchaseOrderLine: Model, TenantModel, @unchecked Sendable {
             id: id ?? UUID(), purchaseOrderId: purchaseOrderID, partId: partID, locationId: locationID, quantity: quantity,
             unitCost: unitCost,
             receivedQuantity: receivedQuantity, createdAt: createdAt)
+    }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] {
+        [_id, _organizationID, _purchaseOrderID, _partID, _locationID, _quantity, _unitCost, _receivedQuantity, _createdAt]
     }
 }

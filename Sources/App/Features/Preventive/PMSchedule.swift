@@ -100,6 +100,16 @@ final class PMSchedule: Model, SiteOwned, @unchecked Sendable {
             checklistTemplateId: checklistTemplateID, version: version,
             createdAt: createdAt, updatedAt: updatedAt)
     }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] {
+        [
+            _id, _organizationID, _siteID, _assetID, _title, _details, _type, _priority, _calendarEvery, _calendarUnit, _calendarBasis,
+            _meterID, _meterEvery, _leadDays, _nextDueAt, _nextDueReading, _assigneeIDs, _teamID, _estimatedMinutes, _active,
+            _checklistTemplateID, _version, _createdAt, _updatedAt,
+        ]
+    }
 }
 
 /// One due point of a schedule that has had its work order. The unique key makes generation exactly-once,
@@ -120,4 +130,8 @@ final class PMGeneration: Model, @unchecked Sendable {
     static func key(for due: PMDue) -> String {
         "date=\(due.date.map { AuditChain.timestamp($0) } ?? "-");reading=\(due.reading.map { String($0) } ?? "-")"
     }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] { [_id, _organizationID, _scheduleID, _dueKey, _workOrderID, _createdAt] }
 }

@@ -58,6 +58,15 @@ final class MaintenanceRequest: Model, SiteOwned, @unchecked Sendable {
             requesterUserId: requesterUserID, contactName: contactName, contactEmail: contactEmail, declineReason: declineReason,
             workOrderId: workOrderID, version: version, createdAt: createdAt, updatedAt: updatedAt)
     }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] {
+        [
+            _id, _organizationID, _siteID, _assetID, _title, _details, _status, _requesterUserID, _contactName, _contactEmail,
+            _declineReason, _workOrderID, _statusTokenHash, _version, _createdAt, _updatedAt,
+        ]
+    }
 }
 
 /// A photo or file attached to a work order or a request, stored under the data directory.
@@ -105,5 +114,14 @@ final class Attachment: Model, TenantModel, @unchecked Sendable {
             size: size,
             sha256: sha256,
             uploadedByUserId: uploadedByUserID, url: "/api/v1/attachments/\(id)/content", createdAt: createdAt)
+    }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] {
+        [
+            _id, _organizationID, _workOrderID, _requestID, _assetID, _filename, _contentType, _size, _sha256, _path, _uploadedByUserID,
+            _createdAt,
+        ]
     }
 }

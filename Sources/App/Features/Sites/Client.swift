@@ -37,4 +37,8 @@ final class Client: Model, VersionedModel, Contact, @unchecked Sendable {
             id: id ?? UUID(), name: name, email: email, phone: phone, notes: notes, version: version, createdAt: createdAt,
             updatedAt: updatedAt)
     }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] { [_id, _organizationID, _name, _email, _phone, _notes, _version, _createdAt, _updatedAt] }
 }

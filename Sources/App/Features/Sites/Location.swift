@@ -38,4 +38,8 @@ final class Location: Model, SiteOwned, @unchecked Sendable {
             id: id ?? UUID(), siteId: siteID, parentId: parentID, name: name, description: details, version: version, createdAt: createdAt,
             updatedAt: updatedAt)
     }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] { [_id, _organizationID, _siteID, _parentID, _name, _details, _version, _createdAt, _updatedAt] }
 }

@@ -38,4 +38,8 @@ final class Site: Model, VersionedModel, @unchecked Sendable {
             id: id ?? UUID(), clientId: clientID, name: name, address: address, timeZone: timeZone, version: version, createdAt: createdAt,
             updatedAt: updatedAt)
     }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] { [_id, _organizationID, _clientID, _name, _address, _timeZone, _version, _createdAt, _updatedAt] }
 }

@@ -83,6 +83,10 @@ final class ChecklistTemplate: Model, VersionedModel, @unchecked Sendable {
     }
 
     var dto: DTO { DTO(id: id ?? UUID(), name: name, items: items, version: version, createdAt: createdAt, updatedAt: updatedAt) }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] { [_id, _organizationID, _name, _itemsJSON, _version, _createdAt, _updatedAt] }
 }
 
 /// One checklist item on a work order, and its result.
@@ -147,5 +151,14 @@ final class WorkOrderTask: Model, TenantModel, @unchecked Sendable {
             minimum: spec.minimum, maximum: spec.maximum, unit: spec.unit, choices: spec.choices, meterId: spec.meterId, result: result,
             value: value, text: text, choice: choice, completedByUserId: completedByUserID, completedAt: completedAt,
             meterReadingId: meterReadingID, followUpWorkOrderId: followUpWorkOrderID)
+    }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] {
+        [
+            _id, _organizationID, _workOrderID, _position, _specJSON, _result, _value, _text, _choice, _completedByUserID, _completedAt,
+            _meterReadingID, _followUpWorkOrderID, _createdAt,
+        ]
     }
 }

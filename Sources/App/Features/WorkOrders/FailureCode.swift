@@ -41,6 +41,10 @@ final class FailureCode: Model, VersionedModel, @unchecked Sendable {
             id: id ?? UUID(), category: category, code: code, description: details, assetKind: assetKind, version: version,
             createdAt: createdAt, updatedAt: updatedAt)
     }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] { [_id, _organizationID, _category, _code, _details, _assetKind, _version, _createdAt, _updatedAt] }
 }
 
 /// Per-organization sequences (work-order numbers, purchase-order numbers). Taken inside the transaction that
@@ -67,4 +71,8 @@ final class Counter: Model, @unchecked Sendable {
         guard let row else { throw AppError.conflict("The \(name) counter could not be taken; retry.") }
         return try RowReader(row).int("value")
     }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] { [_id, _organizationID, _name, _value] }
 }

@@ -35,4 +35,8 @@ final class SavedView: Model, TenantModel, @unchecked Sendable {
     }
 
     var dto: DTO { DTO(id: id ?? UUID(), page: page, name: name, query: query, shared: shared, userId: userID, createdAt: createdAt) }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] { [_id, _organizationID, _userID, _page, _name, _query, _shared, _createdAt] }
 }

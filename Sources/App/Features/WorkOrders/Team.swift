@@ -29,4 +29,8 @@ final class Team: Model, VersionedModel, @unchecked Sendable {
     }
 
     var dto: DTO { DTO(id: id ?? UUID(), name: name, memberIds: memberIDs, version: version, createdAt: createdAt, updatedAt: updatedAt) }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] { [_id, _organizationID, _name, _memberIDs, _version, _createdAt, _updatedAt] }
 }

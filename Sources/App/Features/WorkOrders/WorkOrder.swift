@@ -116,4 +116,15 @@ final class WorkOrder: Model, SiteOwned, @unchecked Sendable {
             createdAt: createdAt,
             updatedAt: updatedAt)
     }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] {
+        [
+            _id, _organizationID, _number, _title, _details, _type, _priority, _priorityRank, _status, _source, _siteID, _assetID,
+            _locationID, _teamID, _assigneeIDs, _dueAt, _estimatedMinutes, _createdByUserID, _requestedByUserID, _resolutionNote,
+            _statusReason, _problemCodeID, _causeCodeID, _remedyCodeID, _faultCodes, _startedAt, _completedAt, _completedByUserID,
+            _pmScheduleID, _pmDueAt, _parentWorkOrderID, _diagnosisID, _version, _createdAt, _updatedAt,
+        ]
+    }
 }

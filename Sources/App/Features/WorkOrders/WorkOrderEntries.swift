@@ -39,6 +39,12 @@ final class LaborEntry: Model, TenantModel, @unchecked Sendable {
             id: id ?? UUID(), workOrderId: workOrderID, userId: userID, minutes: minutes, hourlyRate: hourlyRate, cost: cost, note: note,
             performedAt: performedAt, createdAt: createdAt)
     }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] {
+        [_id, _organizationID, _workOrderID, _userID, _minutes, _hourlyRate, _cost, _note, _performedAt, _createdAt]
+    }
 }
 
 /// A cost that is neither labour nor stocked parts: a contractor's invoice, a rental, shipping.
@@ -71,6 +77,10 @@ final class WorkOrderCost: Model, TenantModel, @unchecked Sendable {
             id: id ?? UUID(), workOrderId: workOrderID, description: details, amount: amount, createdByUserId: createdByUserID,
             createdAt: createdAt)
     }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] { [_id, _organizationID, _workOrderID, _details, _amount, _createdByUserID, _createdAt] }
 }
 
 /// A note in a work order's conversation.
@@ -97,6 +107,10 @@ final class Comment: Model, TenantModel, @unchecked Sendable {
     }
 
     var dto: DTO { DTO(id: id ?? UUID(), workOrderId: workOrderID, authorUserId: authorUserID, body: body, createdAt: createdAt) }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] { [_id, _organizationID, _workOrderID, _authorUserID, _body, _createdAt] }
 }
 
 /// A span of time an asset was down, recorded against the work order that dealt with it.
@@ -133,4 +147,8 @@ final class Downtime: Model, TenantModel, @unchecked Sendable {
             id: id ?? UUID(), workOrderId: workOrderID, assetId: assetID, startedAt: startedAt, endedAt: endedAt,
             minutes: endedAt.map { Int($0.timeIntervalSince(startedAt) / 60) }, reason: reason, createdAt: createdAt)
     }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] { [_id, _organizationID, _workOrderID, _assetID, _startedAt, _endedAt, _reason, _createdAt] }
 }

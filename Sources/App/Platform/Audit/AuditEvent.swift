@@ -29,6 +29,15 @@ final class AuditEvent: Model, TenantModel, @unchecked Sendable {
     static var organizationIDKey: KeyPath<AuditEvent, FieldProperty<AuditEvent, UUID>> { \.$organizationID }
 
     init() {}
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] {
+        [
+            _id, _organizationID, _sequence, _actorType, _actorID, _actorLabel, _action, _entityType, _entityID, _before, _after,
+            _requestID, _clientAddress, _occurredAt, _previousHash, _hash,
+        ]
+    }
 }
 
 /// The newest link of an organization's audit chain. Appending locks this row, so two writers can never
@@ -49,4 +58,8 @@ final class AuditChainHead: Model, @unchecked Sendable {
         self.sequence = 0
         self.hash = AuditChain.genesisHash
     }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] { [_id, _sequence, _hash, _seal] }
 }

@@ -27,4 +27,10 @@ final class RefreshToken: Model, TenantModel, @unchecked Sendable {
         self.tokenHash = tokenHash
         self.expiresAt = expiresAt
     }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] {
+        [_id, _organizationID, _userID, _familyID, _tokenHash, _expiresAt, _usedAt, _revokedAt, _createdAt]
+    }
 }

@@ -23,4 +23,8 @@ final class SignInThrottle: Model, @unchecked Sendable {
     init() {}
 
     static func key(email: String, address: String) -> String { Secrets.sha256Hex("\(email)\n\(address)") }
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] { [_id, _key, _failures, _lockouts, _lockedUntil, _lastFailureAt] }
 }

@@ -19,6 +19,10 @@ final class WebSessionRecord: Model, @unchecked Sendable {
     @Field(key: "last_seen_at") var lastSeenAt: Date
 
     init() {}
+
+    /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
+    /// (`ModelPropertiesTests` checks the list against reflection).
+    var properties: [any AnyProperty] { [_id, _tokenHash, _userID, _organizationID, _data, _createdAt, _lastSeenAt] }
 }
 
 /// Keeps web sessions in the database and ends them on the server: after `sessionIdleTimeout` without a request,
