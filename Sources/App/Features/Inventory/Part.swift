@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import Maintenance
 import Vapor
 
 /// A supplier of parts.
@@ -125,7 +126,7 @@ final class StockLevel: Model, VersionedModel, @unchecked Sendable {
     init() {}
 
     var available: Double { quantity - reserved }
-    var isLow: Bool { quantity < minimum }
+    var isLow: Bool { StockArithmetic.isLow(quantity: quantity, minimum: minimum) }
 
     struct DTO: Content, Equatable {
         var id: UUID

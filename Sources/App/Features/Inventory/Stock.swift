@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import Maintenance
 import Vapor
 
 /// The stock rules: every change is a ledger movement, quantities never go below zero unless the organization
@@ -34,17 +35,20 @@ enum Stock {
             throw AppError.notFound("No such organization.")
         }
         let wasLow = level.isLow
-        let delta = change.kind == .count ? change.quantity - level.quantity : change.quantity
-        let after = level.quantity + delta
-        // Float noise (0.1 + 0.2) must not refuse taking the last 0.3 m of cable.
-        if after < -1e-9, !organization.allowNegativeStock {
+        let applied: StockArithmetic.Applied
+        switch StockArithmetic.apply(
+            change: change.quantity, isCount: change.kind == .count, fromReserved: change.fromReserved, quantity: level.quantity,
+            reserved: level.reserved, allowNegative: organization.allowNegativeStock)
+        {
+        case .success(let result): applied = result
+        case .failure(.belowZero(let onHand, let taking)):
             throw AppError.conflict(
-                "Only \(level.quantity.formatted()) in stock here; \(abs(delta).formatted()) cannot be taken (stock may not go below zero)."
-            )
+                "Only \(onHand.formatted()) in stock here; \(taking.formatted()) cannot be taken (stock may not go below zero).")
         }
+        let delta = applied.delta
         let before = level.dto
-        level.quantity = abs(after) < 1e-9 ? 0 : after
-        level.reserved = max(0, level.reserved - change.fromReserved)
+        level.quantity = applied.quantity
+        level.reserved = applied.reserved
         level.version += 1
         try await level.update(on: db)
         let movement = StockMovement()
@@ -105,7 +109,8 @@ enum Stock {
         let alreadyOrdered = try await PurchaseOrderLine.query(on: db).filter(\.$purchaseOrderID ~~ openOrders)
             .filter(\.$partID == level.partID).filter(\.$locationID == level.locationID).count()
         guard alreadyOrdered == 0 else { return }
-        let quantity = level.reorderQuantity ?? max((level.maximum ?? level.minimum) - level.quantity, 1)
+        let quantity = StockArithmetic.reorderQuantity(
+            quantity: level.quantity, minimum: level.minimum, maximum: level.maximum, reorder: level.reorderQuantity)
         let order = PurchaseOrder()
         order.organizationID = principal.organizationID
         order.number = try await Counter.next("purchase_order", organizationID: principal.organizationID, on: db)
