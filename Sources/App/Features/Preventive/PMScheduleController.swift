@@ -236,38 +236,39 @@ struct PMScheduleController: RouteCollection {
     @Sendable static func compliance(_ request: Request) async throws -> Compliance {
         let principal = try request.principal
         try principal.require(.workOrdersRead)
-        let to = try request.queryDate("to") ?? Date()
-        let from = try request.queryDate("from") ?? to.addingTimeInterval(-90 * 86_400)
+        return try await compliance(
+            from: try request.queryDate("from"), to: try request.queryDate("to"), principal: principal, on: request.db)
+    }
+
+    /// The compliance over `from`..<`to` (by default the 90 days to now) of the PM work orders `principal` may see:
+    /// the API's and the compliance page's one query. A period that ends before it starts is a 400 naming `from`.
+    static func compliance(from: Date?, to: Date?, principal: Principal, on db: any Database) async throws -> Compliance {
+        let to = to ?? Date()
+        let from = from ?? to.addingTimeInterval(-90 * 86_400)
         guard from < to else {
             throw AppError.badRequest("A query parameter is not valid.", [FieldProblem(field: "from", message: "must be before to")])
         }
-        let orders = try await principal.siteQuery(WorkOrder.self, on: request.db).filter(\.$source == .pm)
+        let orders = try await principal.siteQuery(WorkOrder.self, on: db).filter(\.$source == .pm)
             .filter(\.$pmDueAt >= from).filter(\.$pmDueAt < to).filter(\.$status != .cancelled).all()
         let scheduleIDs = Set(orders.compactMap(\.pmScheduleID))
-        let schedules = try await PMSchedule.query(on: request.db).filter(\.$id ~~ scheduleIDs).all()
+        let schedules = try await PMSchedule.query(on: db).filter(\.$id ~~ scheduleIDs).all()
         let triggers = Dictionary(uniqueKeysWithValues: schedules.compactMap { schedule in schedule.trigger.map { (schedule.id, $0) } })
-        var onTime = 0
-        var late = 0
+        var tallied: [PMCompliance.Order] = []
         for order in orders {
-            guard let completedAt = order.completedAt, let due = order.pmDueAt,
-                let trigger = order.pmScheduleID.flatMap({ triggers[$0] })
-            else { continue }
+            guard let due = order.pmDueAt else { continue }
+            let trigger = order.pmScheduleID.flatMap { triggers[$0] }
             var rate: Double?
-            if trigger.calendar == nil, let meter = trigger.meter {
-                rate = try await meterRate(meter.meterID, before: due, on: request.db)
+            // Only a completed meter-only PM needs its meter's rate.
+            if order.completedAt != nil, let trigger, trigger.calendar == nil, let meter = trigger.meter {
+                rate = try await meterRate(meter.meterID, before: due, on: db)
             }
-            if PMCalendar.isOnTime(completedAt: completedAt, dueDate: due, trigger: trigger, meterRatePerDay: rate) {
-                onTime += 1
-            } else {
-                late += 1
-            }
+            tallied.append(.init(dueAt: due, completedAt: order.completedAt, trigger: trigger, meterRatePerDay: rate))
         }
+        let result = PMCompliance(tallied)
         return Compliance(
-            from: from, to: to, due: orders.count, completedOnTime: onTime, completedLate: late, notCompleted: orders.count - onTime - late,
-            compliance: orders.isEmpty ? nil : Double(onTime) / Double(orders.count),
-            rule:
-                "SMRP 5.4.14: on time when completed by the due date plus 20% of the interval, at most 28 days; a meter-only PM's interval is the time its meter's rate over the 90 days before the due date implies (a week's grace without a rate)"
-        )
+            from: from, to: to, due: orders.count, completedOnTime: result.onTime, completedLate: result.late,
+            notCompleted: orders.count - result.onTime - result.late, compliance: orders.isEmpty ? nil : result.share,
+            rule: PMCompliance.rule)
     }
 
     /// The meter's units a day over the 90 days before `date`.

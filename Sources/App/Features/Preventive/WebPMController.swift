@@ -21,14 +21,18 @@ struct WebPMController: RouteCollection {
 
     @Sendable static func compliance(_ request: Request) async throws -> Response {
         let principal = try await WebSession.require(.workOrdersRead, request)
-        // The form sends dates as days; the API reads ISO 8601 times.
-        var items: [String] = []
-        for name in ["from", "to"] {
-            if let day = request.queryParameter(name), let start = WebAPI.dayStart(day) { items.append("\(name)=\(start)") }
+        // The form sends dates as days, read as the start of the day (UTC); what is not shaped as a day is left out
+        // (the default period), a day that does not exist is a 400 naming the field.
+        func day(_ name: String) throws -> Date? {
+            guard let text = request.queryParameter(name), let start = WebAPI.dayStart(text) else { return nil }
+            guard let start = JSONBody.parseDate(start) else {
+                throw AppError.badRequest(
+                    "A query parameter is not valid.", [FieldProblem(field: name, message: "must be an ISO 8601 date-time")])
+            }
+            return start
         }
-        request.url.query = items.isEmpty ? nil : items.joined(separator: "&")
-        request.optionalPrincipal = principal
-        let result = try await PMScheduleController.compliance(request)
+        let result = try await PMScheduleController.compliance(
+            from: try day("from"), to: try day("to"), principal: principal, on: request.db)
         let page = CompliancePage(
             page: try await WebSession.page("PM compliance", section: "pm-schedules", principal: principal, request: request),
             from: WebFormat.date(result.from), to: WebFormat.date(result.to), due: result.due, onTime: result.completedOnTime,
