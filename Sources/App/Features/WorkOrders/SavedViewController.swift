@@ -39,10 +39,25 @@ struct SavedViewController: RouteCollection {
     }
 
     @Sendable static func create(_ request: Request) async throws -> Response {
-        let principal = try request.principal
+        var body = try JSONBody(request)
+        let view = try await SavedViews.create(from: &body, principal: try request.principal, through: request)
+        let response = try await view.encodeResponse(status: .created, for: request)
+        response.headers.replaceOrAdd(name: .location, value: "/api/v1/saved-views/\(view.id.uuidString)")
+        return response
+    }
+
+    @Sendable static func delete(_ request: Request) async throws -> HTTPStatus {
+        try await SavedViews.delete(try request.pathID("savedViewID"), principal: try request.principal, through: request)
+        return .noContent
+    }
+}
+
+/// Saving and removing a named list filter: the API's and the list page's operations.
+enum SavedViews {
+    /// Reads a view from `body` (`name`, `page`, `query`, `shared`), saves it as the principal's and audits it.
+    static func create(from body: inout JSONBody, principal: Principal, through request: Request) async throws -> SavedView.DTO {
         try principal.require(.workOrdersRead)
         guard let userID = principal.userID else { throw AppError.forbidden("Saved views belong to people, not API keys.") }
-        var body = try JSONBody(request)
         body.rejectUnknown(allowed: ["name", "page", "query", "shared"])
         let name = body.string("name", required: true, maxLength: 100)
         let page = body.string("page", required: true, maxLength: 50)
@@ -52,7 +67,7 @@ struct SavedViewController: RouteCollection {
         if query.hasPrefix("?") || query.contains("#") { body.add("query", "must be a query string without ? or #") }
         if shared && !principal.can(.workOrdersManage) { body.add("shared", "needs the permission work-orders:manage") }
         try body.validate()
-        let context = try request.auditContext
+        let context = try request.auditContext(principal)
         let view = SavedView()
         view.organizationID = principal.organizationID
         view.userID = userID
@@ -66,28 +81,24 @@ struct SavedViewController: RouteCollection {
                 "saved_view.created", entityType: SavedView.entityType, entityID: view.id, after: view.dto,
                 organizationID: principal.organizationID, context: context, on: db)
         }
-        let response = try await view.dto.encodeResponse(status: .created, for: request)
-        response.headers.replaceOrAdd(name: .location, value: "/api/v1/saved-views/\(view.id?.uuidString ?? "")")
-        return response
+        return view.dto
     }
 
-    @Sendable static func delete(_ request: Request) async throws -> HTTPStatus {
-        let principal = try request.principal
+    /// Removes a view the principal sees: their own, or a shared one if they manage work.
+    static func delete(_ id: UUID, principal: Principal, through request: Request) async throws {
         try principal.require(.workOrdersRead)
-        let id = try request.pathID("savedViewID")
-        guard let view = try await visible(principal, on: request.db).filter(\.$id == id).first() else {
+        guard let view = try await SavedViewController.visible(principal, on: request.db).filter(\.$id == id).first() else {
             throw AppError.notFound("No such saved view.")
         }
         if view.userID != principal.userID && !principal.can(.workOrdersManage) {
             throw AppError.forbidden("Only its owner or someone who manages work removes a shared view.")
         }
-        let context = try request.auditContext
+        let context = try request.auditContext(principal)
         try await request.write { db in
             try await SavedView.query(on: db).filter(\.$id == id).delete()
             try await AuditLog.record(
                 "saved_view.deleted", entityType: SavedView.entityType, entityID: id, before: view.dto,
                 organizationID: principal.organizationID, context: context, on: db)
         }
-        return .noContent
     }
 }

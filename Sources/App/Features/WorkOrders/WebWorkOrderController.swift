@@ -111,15 +111,16 @@ struct WebWorkOrderController: RouteCollection {
         return try await WebPage.render("work-orders", page, for: request)
     }
 
-    /// Saves the list's filters under a name, through the API's saved-views handler.
+    /// Saves the list's filters under a name (``SavedViews/create(from:principal:through:)``).
     @Sendable static func saveView(_ request: Request) async throws -> Response {
         let principal = try await WebSession.require(.workOrdersRead, request)
-        var body = WebAPI.body(request, ["name": .text, "query": .text, "shared": .bool])
-        body["page"] = .string("work-orders")
-        if body["query"] == nil { body["query"] = .string("") }
+        var values = WebAPI.body(request, ["name": .text, "query": .text, "shared": .bool])
+        values["page"] = .string("work-orders")
+        if values["query"] == nil { values["query"] = .string("") }
         let query = (try? request.content.get(String.self, at: "query")) ?? ""
         do {
-            _ = try await WebAPI.call(request, principal: principal, body: body, SavedViewController.create)
+            var body = JSONBody(values: values)
+            _ = try await SavedViews.create(from: &body, principal: principal, through: request)
         } catch let error as AppError {
             let (problem, _) = error.problem(requestId: request.requestID)
             WebSession.flash(
@@ -132,7 +133,7 @@ struct WebWorkOrderController: RouteCollection {
 
     @Sendable static func deleteView(_ request: Request) async throws -> Response {
         let principal = try await WebSession.require(.workOrdersRead, request)
-        _ = try await WebAPI.call(request, principal: principal, body: [:], SavedViewController.delete)
+        try await SavedViews.delete(try request.pathID("savedViewID"), principal: principal, through: request)
         WebSession.flash("View removed.", request)
         return request.redirect(to: "/work-orders", redirectType: .normal)
     }
