@@ -236,13 +236,18 @@ struct PMScheduleController: RouteCollection {
     @Sendable static func compliance(_ request: Request) async throws -> Compliance {
         let principal = try request.principal
         try principal.require(.workOrdersRead)
-        return try await compliance(
+        return try await PMSchedules.compliance(
             from: try request.queryDate("from"), to: try request.queryDate("to"), principal: principal, on: request.db)
     }
+}
 
+/// PM schedules' reads shared by the API and the pages.
+enum PMSchedules {
     /// The compliance over `from`..<`to` (by default the 90 days to now) of the PM work orders `principal` may see:
     /// the API's and the compliance page's one query. A period that ends before it starts is a 400 naming `from`.
-    static func compliance(from: Date?, to: Date?, principal: Principal, on db: any Database) async throws -> Compliance {
+    static func compliance(from: Date?, to: Date?, principal: Principal, on db: any Database) async throws
+        -> PMScheduleController.Compliance
+    {
         let to = to ?? Date()
         let from = from ?? to.addingTimeInterval(-90 * 86_400)
         guard from < to else {
@@ -265,7 +270,7 @@ struct PMScheduleController: RouteCollection {
             tallied.append(.init(dueAt: due, completedAt: order.completedAt, trigger: trigger, meterRatePerDay: rate))
         }
         let result = PMCompliance(tallied)
-        return Compliance(
+        return PMScheduleController.Compliance(
             from: from, to: to, due: orders.count, completedOnTime: result.onTime, completedLate: result.late,
             notCompleted: orders.count - result.onTime - result.late, compliance: orders.isEmpty ? nil : result.share,
             rule: PMCompliance.rule)

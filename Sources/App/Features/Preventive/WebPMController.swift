@@ -31,7 +31,7 @@ struct WebPMController: RouteCollection {
             }
             return start
         }
-        let result = try await PMScheduleController.compliance(
+        let result = try await PMSchedules.compliance(
             from: try day("from"), to: try day("to"), principal: principal, on: request.db)
         let page = CompliancePage(
             page: try await WebSession.page("PM compliance", section: "pm-schedules", principal: principal, request: request),

@@ -13,18 +13,10 @@ struct SavedViewController: RouteCollection {
 
     static let sortFields: [SortField<SavedView>] = [SortField("name", "name") { .string($0.name) }]
 
-    /// The views the principal may use: their own and the shared ones.
-    static func visible(_ principal: Principal, on db: any Database) -> QueryBuilder<SavedView> {
-        principal.query(SavedView.self, on: db).group(.or) { group in
-            group.filter(\.$shared == true)
-            if let userID = principal.userID { group.filter(\.$userID == userID) }
-        }
-    }
-
     @Sendable static func list(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.workOrdersRead)
-        let query = visible(principal, on: request.db)
+        let query = SavedViews.visible(principal, on: request.db)
         if let page = request.queryParameter("page") {
             guard SavedView.pages.contains(page) else {
                 throw AppError.badRequest(
@@ -54,6 +46,14 @@ struct SavedViewController: RouteCollection {
 
 /// Saving and removing a named list filter: the API's and the list page's operations.
 enum SavedViews {
+    /// The views the principal may use: their own and the shared ones.
+    static func visible(_ principal: Principal, on db: any Database) -> QueryBuilder<SavedView> {
+        principal.query(SavedView.self, on: db).group(.or) { group in
+            group.filter(\.$shared == true)
+            if let userID = principal.userID { group.filter(\.$userID == userID) }
+        }
+    }
+
     /// Reads a view from `body` (`name`, `page`, `query`, `shared`), saves it as the principal's and audits it.
     static func create(from body: inout JSONBody, principal: Principal, through request: Request) async throws -> SavedView.DTO {
         try principal.require(.workOrdersRead)
@@ -87,7 +87,7 @@ enum SavedViews {
     /// Removes a view the principal sees: their own, or a shared one if they manage work.
     static func delete(_ id: UUID, principal: Principal, through request: Request) async throws {
         try principal.require(.workOrdersRead)
-        guard let view = try await SavedViewController.visible(principal, on: request.db).filter(\.$id == id).first() else {
+        guard let view = try await visible(principal, on: request.db).filter(\.$id == id).first() else {
             throw AppError.notFound("No such saved view.")
         }
         if view.userID != principal.userID && !principal.can(.workOrdersManage) {

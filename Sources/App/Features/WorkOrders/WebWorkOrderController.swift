@@ -100,8 +100,7 @@ struct WebWorkOrderController: RouteCollection {
             q: request.queryParameter("q") ?? "", mine: request.queryParameter("mine") == "on",
             overdue: request.queryParameter("overdue") == "true", nextPage: nextPage,
             canCreate: principal.can(.workOrdersCreate),
-            views: try await SavedViewController.visible(principal, on: request.db).filter(\.$page == "work-orders").sort(\.$name).all().map
-            {
+            views: try await SavedViews.visible(principal, on: request.db).filter(\.$page == "work-orders").sort(\.$name).all().map {
                 SavedViewLink(
                     id: $0.id?.uuidString ?? "", name: $0.name, href: "/work-orders" + ($0.query.isEmpty ? "" : "?" + $0.query),
                     shared: $0.shared, active: $0.query == currentQuery,
