@@ -53,19 +53,17 @@ struct AttachmentController: RouteCollection {
         _ = try await principal.findInSite(Asset.self, id, on: request.db)
         try principal.require(.assetsWrite)
         let upload = try AttachmentStore.readUpload(request)
-        return try await add(request, upload: upload, principal: principal) { db, attachment in
+        let dto = try await AttachmentStore.add(upload, principal: principal, through: request) { db, attachment in
             attachment.assetID = try await principal.findInSite(Asset.self, id, on: db).requireID()
         }
+        return try await dto.encodeResponse(status: .created, for: request)
     }
 
     @Sendable static func attachToWorkOrder(_ request: Request) async throws -> Response {
-        let principal = try request.principal
-        _ = try await WorkOrders.readable(request)
-        let upload = try AttachmentStore.readUpload(request)
-        return try await add(request, upload: upload, principal: principal) { db, attachment in
-            // Photos come from anyone who works orders, assigned or not.
-            attachment.workOrderID = try await WorkOrders.workable(request, on: db, assignedOnly: false).requireID()
-        }
+        let dto = try await WorkOrders.attach(
+            on: request.pathID("workOrderID"), upload: { try AttachmentStore.readUpload(request) }, principal: request.principal,
+            through: request)
+        return try await dto.encodeResponse(status: .created, for: request)
     }
 
     @Sendable static func attachToRequest(_ request: Request) async throws -> Response {
@@ -73,26 +71,8 @@ struct AttachmentController: RouteCollection {
         let id = try request.pathID("requestID")
         _ = try await Requests.visible(id, principal: principal, on: request.db)
         let upload = try AttachmentStore.readUpload(request)
-        return try await add(request, upload: upload, principal: principal) { db, attachment in
+        let dto = try await AttachmentStore.add(upload, principal: principal, through: request) { db, attachment in
             attachment.requestID = try await Requests.visible(id, principal: principal, on: db).requireID()
-        }
-    }
-
-    static func add(
-        _ request: Request, upload: (filename: String, contentType: String, bytes: [UInt8]), principal: Principal,
-        link: @escaping @Sendable (any Database, Attachment) async throws -> Void
-    ) async throws -> Response {
-        let context = try request.auditContext
-        let dataDirectory = request.application.config.dataDirectory
-        let dto = try await request.write { db -> Attachment.DTO in
-            let attachment = try AttachmentStore.store(
-                upload, organizationID: principal.organizationID, userID: principal.userID, dataDirectory: dataDirectory)
-            try await link(db, attachment)
-            try await attachment.create(on: db)
-            try await AuditLog.record(
-                "attachment.added", entityType: "attachment", entityID: attachment.id, after: attachment.dto,
-                organizationID: principal.organizationID, context: context, on: db)
-            return attachment.dto
         }
         return try await dto.encodeResponse(status: .created, for: request)
     }

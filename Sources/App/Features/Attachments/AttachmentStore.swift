@@ -1,4 +1,5 @@
 import Crypto
+import Fluent
 import Foundation
 import Vapor
 
@@ -88,5 +89,25 @@ enum AttachmentStore {
             throw AppError.notFound("The file of this attachment is missing from the data directory.")
         }
         return data
+    }
+
+    /// Stores `upload`, links it with `link` (which also checks the principal may reach what it is attached to) and
+    /// audits it, in one transaction.
+    static func add(
+        _ upload: (filename: String, contentType: String, bytes: [UInt8]), principal: Principal, through request: Request,
+        link: @escaping @Sendable (any Database, Attachment) async throws -> Void
+    ) async throws -> Attachment.DTO {
+        let context = try request.auditContext(principal)
+        let dataDirectory = request.application.config.dataDirectory
+        return try await request.write { db -> Attachment.DTO in
+            let attachment = try store(
+                upload, organizationID: principal.organizationID, userID: principal.userID, dataDirectory: dataDirectory)
+            try await link(db, attachment)
+            try await attachment.create(on: db)
+            try await AuditLog.record(
+                "attachment.added", entityType: "attachment", entityID: attachment.id, after: attachment.dto,
+                organizationID: principal.organizationID, context: context, on: db)
+            return attachment.dto
+        }
     }
 }

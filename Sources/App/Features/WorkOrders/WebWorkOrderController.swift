@@ -4,7 +4,7 @@ import Vapor
 
 /// The work-order pages: the list with the API's filters; a work order's page where it is worked (status,
 /// checklist, time, parts, photos, comments, history); a new work order from what a technician typed.
-/// Every change goes through the API's own handler (``WebAPI``).
+/// Every change goes through the operation the API calls (``WorkOrders``), with the form read as its JSON body.
 struct WebWorkOrderController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("work-orders", use: Self.list)
@@ -279,25 +279,6 @@ struct WebWorkOrderController: RouteCollection {
             "work-order", try await detail(request, principal: principal, id: request.pathID("workOrderID")), for: request)
     }
 
-    /// Runs one of the work order's API handlers for a form on its page: success goes back to the page with a
-    /// message; a refusal shows the page again with the API's field errors beside that form and what was typed.
-    static func perform(
-        _ request: Request, form: String, fields: [String: WebAPI.Field], done message: String,
-        _ handler: (Request) async throws -> some AsyncResponseEncodable
-    ) async throws -> Response {
-        let principal = try await WebSession.require(.workOrdersRead, request)
-        let id = try request.pathID("workOrderID")
-        let body = WebAPI.body(request, fields)
-        let values = WebForm.values(request, Array(fields.keys))
-        let version = try? request.content.get(String.self, at: "version")
-        return try await WebForm.submit(
-            request, principal: principal, body: body, version: version, handler, done: message, redirect: "/work-orders/\(id)#\(form)",
-            template: "work-order"
-        ) { errors, problem in
-            try await detail(request, principal: principal, id: id, failedForm: form, values: values, errors: errors, problem: problem)
-        }
-    }
-
     /// A form on the work order's page that calls an operation: `change` gets the order's id, the form as a JSON body, the
     /// signed-in principal and the version the page was read at; success goes back to the page with a message, a
     /// refusal shows the page again with the field errors beside that form and what was typed.
@@ -329,24 +310,33 @@ struct WebWorkOrderController: RouteCollection {
     }
 
     @Sendable static func recordTask(_ request: Request) async throws -> Response {
-        try await perform(
+        let taskID = try request.pathID("taskID")
+        return try await perform(
             request, form: "checklist", fields: ["done": .bool, "value": .number, "text": .text, "result": .text, "choice": .text],
-            done: "Checklist updated.", ChecklistController.record)
+            done: "Checklist updated."
+        ) { id, body, principal, _ in
+            _ = try await Checklists.record(taskID, on: id, from: { body }, principal: principal, through: request)
+        }
     }
 
     @Sendable static func logTime(_ request: Request) async throws -> Response {
-        try await perform(
-            request, form: "time", fields: ["minutes": .number, "note": .text], done: "Time logged.", WorkOrderEntryController.logLabor)
+        try await perform(request, form: "time", fields: ["minutes": .number, "note": .text], done: "Time logged.") {
+            id, body, principal, _ in
+            _ = try await WorkOrders.logLabor(on: id, from: { body }, principal: principal, through: request)
+        }
     }
 
     @Sendable static func issuePart(_ request: Request) async throws -> Response {
-        try await perform(
-            request, form: "parts", fields: ["stockLevelId": .text, "quantity": .number], done: "Part recorded.",
-            WorkOrderPartsController.issue)
+        try await perform(request, form: "parts", fields: ["stockLevelId": .text, "quantity": .number], done: "Part recorded.") {
+            id, body, principal, _ in
+            _ = try await WorkOrders.issuePart(on: id, from: { body }, principal: principal, through: request)
+        }
     }
 
     @Sendable static func comment(_ request: Request) async throws -> Response {
-        try await perform(request, form: "comments", fields: ["body": .text], done: "Comment added.", WorkOrderEntryController.addComment)
+        try await perform(request, form: "comments", fields: ["body": .text], done: "Comment added.") { id, body, principal, _ in
+            _ = try await WorkOrders.addComment(on: id, from: { body }, principal: principal, through: request)
+        }
     }
 
     /// A photo (camera on phones) or file: the multipart form goes to the API's handler as it is.
@@ -354,7 +344,8 @@ struct WebWorkOrderController: RouteCollection {
         let principal = try await WebSession.require(.workOrdersRead, request)
         let id = try request.pathID("workOrderID")
         return try await WebForm.orRefused(request, template: "work-order") {
-            _ = try await AttachmentController.attachToWorkOrder(request)
+            _ = try await WorkOrders.attach(
+                on: id, upload: { try AttachmentStore.readUpload(request) }, principal: principal, through: request)
             WebSession.flash("Photo added.", request)
             return request.redirect(to: "/work-orders/\(id)#photos", redirectType: .normal)
         } page: { errors, problem in

@@ -19,27 +19,6 @@ struct WorkOrderEntryController: RouteCollection {
         order.patch("downtime", ":downtimeID", use: Self.updateDowntime)
     }
 
-    /// Adds `entry` under the work order and audits it, in one transaction.
-    static func add<M: TenantModel, DTO: Content>(
-        _ request: Request, action: String, entityType: String, assignedOnly: Bool = true, dto: @escaping @Sendable (M) -> DTO,
-        build: @escaping @Sendable (WorkOrder, any Database) async throws -> M
-    ) async throws -> Response {
-        let principal = try request.principal
-        let context = try request.auditContext
-        _ = try await WorkOrders.workable(request, on: request.db, assignedOnly: assignedOnly)
-        let created = try await request.write { db -> DTO in
-            let workOrder = try await WorkOrders.workable(request, on: db, assignedOnly: assignedOnly)
-            let entry = try await build(workOrder, db)
-            entry.organizationID = principal.organizationID
-            try await entry.create(on: db)
-            try await AuditLog.record(
-                action, entityType: entityType, entityID: entry.id, after: dto(entry), organizationID: principal.organizationID,
-                context: context, on: db)
-            return dto(entry)
-        }
-        return try await created.encodeResponse(status: .created, for: request)
-    }
-
     /// Removes an entry of the work order and audits it.
     static func remove<M: TenantModel, DTO: Content>(
         _ request: Request, _ type: M.Type, parameter: String, action: String, entityType: String, dto: @escaping @Sendable (M) -> DTO,
@@ -76,40 +55,9 @@ struct WorkOrderEntryController: RouteCollection {
     }
 
     @Sendable static func logLabor(_ request: Request) async throws -> Response {
-        let principal = try request.principal
-        // The work order is found (or 404) before the body is judged: another tenant learns nothing.
-        _ = try await WorkOrders.readable(request)
-        var body = try JSONBody(request)
-        body.rejectUnknown(allowed: ["minutes", "hourlyRate", "note", "performedAt", "userId"])
-        let minutes = body.int("minutes", required: true, range: 1...(24 * 60))
-        let rate = body.double("hourlyRate", range: 0...100_000) ?? 0
-        let note = body.string("note", maxLength: 2000)
-        let performedAt = body.date("performedAt") ?? Date()
-        let userID = body.reference("userId", .member) ?? principal.userID
-        if userID == nil { body.add("userId", "is required when an API key logs time") }
-        if let other = userID, other != principal.userID, !principal.can(.workOrdersManage) {
-            body.add("userId", "only managers may log time for someone else")
-        }
-        try await body.validate(for: principal, on: request.db)
-        guard let minutes, let userID else { throw AppError.validation(body.problems) }
-        return try await add(request, action: "labor.logged", entityType: "labor_entry", dto: { $0.dto }) { workOrder, db in
-            guard let membership = try await principal.query(Membership.self, on: db).filter(\.$user.$id == userID).first() else {
-                throw AppError.invalid("userId", "is not a member of this organization")
-            }
-            guard membership.siteIDs.map({ $0.contains(workOrder.siteID) }) ?? true else {
-                throw AppError.invalid("userId", "cannot reach this work order's site")
-            }
-            let entry = LaborEntry()
-            entry.workOrderID = try workOrder.requireID()
-            entry.userID = userID
-            entry.minutes = minutes
-            entry.hourlyRate = rate
-            // Rounded to cents when logged, so totals add up the same way everywhere.
-            entry.cost = (Double(minutes) / 60 * rate * 100).rounded() / 100
-            entry.note = note
-            entry.performedAt = performedAt
-            return entry
-        }
+        let entry = try await WorkOrders.logLabor(
+            on: request.pathID("workOrderID"), from: { try JSONBody(request) }, principal: request.principal, through: request)
+        return try await entry.encodeResponse(status: .created, for: request)
     }
 
     @Sendable static func deleteLabor(_ request: Request) async throws -> HTTPStatus {
@@ -138,7 +86,10 @@ struct WorkOrderEntryController: RouteCollection {
         let amount = body.double("amount", required: true, range: -1e9...1e9)
         try body.validate()
         guard let description, let amount else { throw AppError.validation(body.problems) }
-        return try await add(request, action: "cost.added", entityType: "work_order_cost", dto: { $0.dto }) { workOrder, _ in
+        let cost = try await WorkOrders.addEntry(
+            to: request.pathID("workOrderID"), action: "cost.added", entityType: "work_order_cost", principal: principal, through: request,
+            dto: { $0.dto }
+        ) { workOrder, _ in
             let cost = WorkOrderCost()
             cost.workOrderID = try workOrder.requireID()
             cost.details = description
@@ -146,6 +97,7 @@ struct WorkOrderEntryController: RouteCollection {
             cost.createdByUserID = principal.userID
             return cost
         }
+        return try await cost.encodeResponse(status: .created, for: request)
     }
 
     @Sendable static func deleteCost(_ request: Request) async throws -> HTTPStatus {
@@ -165,23 +117,9 @@ struct WorkOrderEntryController: RouteCollection {
     }
 
     @Sendable static func addComment(_ request: Request) async throws -> Response {
-        let principal = try request.principal
-        // The work order is found (or 404) before the body is judged: another tenant learns nothing.
-        _ = try await WorkOrders.readable(request)
-        var body = try JSONBody(request)
-        body.rejectUnknown(allowed: ["body"])
-        let text = body.string("body", required: true, maxLength: 10_000)
-        try body.validate()
-        guard let text else { throw AppError.validation(body.problems) }
-        // Anyone who works orders may comment on one, assigned or not: questions come from everywhere.
-        return try await add(request, action: "comment.added", entityType: "comment", assignedOnly: false, dto: { $0.dto }) {
-            workOrder, _ in
-            let comment = Comment()
-            comment.workOrderID = try workOrder.requireID()
-            comment.authorUserID = principal.userID
-            comment.body = text
-            return comment
-        }
+        let comment = try await WorkOrders.addComment(
+            on: request.pathID("workOrderID"), from: { try JSONBody(request) }, principal: request.principal, through: request)
+        return try await comment.encodeResponse(status: .created, for: request)
     }
 
     @Sendable static func listDowntime(_ request: Request) async throws -> Response {
@@ -208,7 +146,10 @@ struct WorkOrderEntryController: RouteCollection {
         if startedAt > soon { body.add("startedAt", "is in the future") }
         if let endedAt, endedAt > soon { body.add("endedAt", "is in the future") }
         try await body.validate(for: principal, on: request.db)
-        return try await add(request, action: "downtime.recorded", entityType: "downtime", dto: { $0.dto }) { workOrder, db in
+        let downtime = try await WorkOrders.addEntry(
+            to: request.pathID("workOrderID"), action: "downtime.recorded", entityType: "downtime", principal: principal,
+            through: request, dto: { $0.dto }
+        ) { workOrder, db in
             guard let assetID = assetID ?? workOrder.assetID else {
                 throw AppError.invalid("assetId", "is required: this work order has no asset")
             }
@@ -228,6 +169,7 @@ struct WorkOrderEntryController: RouteCollection {
             }
             return downtime
         }
+        return try await downtime.encodeResponse(status: .created, for: request)
     }
 
     @Sendable static func updateDowntime(_ request: Request) async throws -> Response {

@@ -27,48 +27,12 @@ struct WorkOrderPartsController: RouteCollection {
 
     static func input(_ request: Request) async throws -> (levelID: UUID, quantity: Double) {
         var body = try JSONBody(request)
-        body.rejectUnknown(allowed: ["stockLevelId", "quantity"])
-        let levelID = body.reference("stockLevelId", .stockLevel, required: true)
-        let quantity = body.double("quantity", required: true, range: 0.000_001...1e9)
-        try await body.validate(for: request.principal, on: request.db)
-        guard let levelID, let quantity else { throw AppError.validation(body.problems) }
-        return (levelID, quantity)
+        return try await WorkOrders.partInput(&body, principal: request.principal, on: request.db)
     }
 
-    /// Takes parts from stock for the work order: its own reservation on that stock is used first; beyond it,
-    /// only what is not reserved for other orders may be taken.
     @Sendable static func issue(_ request: Request) async throws -> Response {
-        let principal = try request.principal
-        _ = try await WorkOrders.readable(request)
-        let (levelID, quantity) = try await input(request)
-        let context = try request.auditContext
-        let (movement, events) = try await request.write { db -> (StockMovement.DTO, [DomainEvent]) in
-            let workOrder = try await WorkOrders.workable(request, on: db)
-            let workOrderID = try workOrder.requireID()
-            try await db.lockForUpdate(StockLevel.schema, id: levelID)
-            let level = try await stockLevel(levelID, principal: principal, on: db)
-            let reservations = try await Reservation.query(on: db).filter(\.$stockLevelID == levelID).filter(\.$workOrderID == workOrderID)
-                .all()
-            let ownReserved = reservations.reduce(0) { $0 + $1.quantity }
-            let fromReserved = min(ownReserved, quantity)
-            let allowNegative = try await Organization.find(principal.organizationID, on: db)?.allowNegativeStock ?? false
-            if !allowNegative, quantity - fromReserved > level.available + 1e-9 {
-                throw AppError.conflict(
-                    "Only \(max(0, level.available).formatted()) available here (\(level.reserved.formatted()) reserved for other work); \(quantity.formatted()) cannot be issued."
-                )
-            }
-            try await consume(fromReserved, of: reservations, on: db)
-            let unitCost = try await Part.find(level.partID, on: db)?.unitCost
-            let outcome = try await Stock.apply(
-                .init(
-                    kind: .issue, quantity: -quantity, reason: "Issued to \(WorkOrder.displayNumber(workOrder.number))", unitCost: unitCost,
-                    workOrderID: workOrderID, fromReserved: fromReserved),
-                to: levelID, principal: principal, context: context, on: db)
-            let events =
-                outcome.becameLow ? [DomainEvent(.stockLow, organizationID: principal.organizationID, entityID: levelID)] : []
-            return (outcome.movement.dto, events)
-        }
-        request.application.events.publish(events)
+        let movement = try await WorkOrders.issuePart(
+            on: request.pathID("workOrderID"), from: { try JSONBody(request) }, principal: request.principal, through: request)
         return try await movement.encodeResponse(status: .created, for: request)
     }
 
@@ -81,7 +45,7 @@ struct WorkOrderPartsController: RouteCollection {
         let movement = try await request.write { db -> StockMovement.DTO in
             let workOrder = try await WorkOrders.workable(request, on: db)
             let workOrderID = try workOrder.requireID()
-            _ = try await stockLevel(levelID, principal: principal, on: db)
+            _ = try await WorkOrders.stockLevel(levelID, principal: principal, on: db)
             let taken = try await StockMovement.query(on: db).filter(\.$workOrderID == workOrderID).filter(\.$kind ~~ [.issue, .return])
                 .all()
             guard let level = try await StockLevel.find(levelID, on: db) else { throw AppError.notFound("No such stock level.") }
@@ -120,7 +84,7 @@ struct WorkOrderPartsController: RouteCollection {
             let workOrder = try await WorkOrders.workable(request, on: db)
             guard !workOrder.status.isFinal else { throw AppError.conflict("A \(workOrder.status.rawValue) work order reserves nothing.") }
             try await db.lockForUpdate(StockLevel.schema, id: levelID)
-            let level = try await stockLevel(levelID, principal: principal, on: db)
+            let level = try await WorkOrders.stockLevel(levelID, principal: principal, on: db)
             guard quantity <= level.available + 1e-9 else {
                 throw AppError.conflict("Only \(max(0, level.available).formatted()) available to reserve here.")
             }
@@ -157,29 +121,4 @@ struct WorkOrderPartsController: RouteCollection {
         }
         return .noContent
     }
-
-    static func stockLevel(_ id: UUID, principal: Principal, on db: any Database) async throws -> StockLevel {
-        do {
-            return try await Stock.reachableLevel(id, principal: principal, on: db)
-        } catch AppError.notFound {
-            throw AppError.invalid("stockLevelId", "is not a stock level you can reach")
-        }
-    }
-
-    /// Uses up `quantity` of the given reservations, oldest first (the stock level's `reserved` is lowered by
-    /// the caller's movement).
-    static func consume(_ quantity: Double, of reservations: [Reservation], on db: any Database) async throws {
-        var left = quantity
-        for reservation in reservations.sorted(by: { ($0.createdAt ?? .distantPast) < ($1.createdAt ?? .distantPast) }) where left > 1e-9 {
-            let used = min(left, reservation.quantity)
-            left -= used
-            if reservation.quantity - used < 1e-9 {
-                try await reservation.delete(on: db)
-            } else {
-                reservation.quantity -= used
-                try await reservation.update(on: db)
-            }
-        }
-    }
-
 }

@@ -86,9 +86,13 @@ extension WorkOrders {
     /// The work order, if the principal may record work on it: managers always; people who work orders when
     /// assigned (directly or by team). Cancelled orders take nothing more.
     static func workable(_ request: Request, on db: any Database, assignedOnly: Bool = true) async throws -> WorkOrder {
-        let principal = try request.principal
+        try await workable(request.pathID("workOrderID"), principal: request.principal, on: db, assignedOnly: assignedOnly)
+    }
+
+    /// ``workable(_:on:assignedOnly:)`` for the work order `id`.
+    static func workable(_ id: UUID, principal: Principal, on db: any Database, assignedOnly: Bool = true) async throws -> WorkOrder {
         try principal.require(.workOrdersRead)
-        let workOrder = try await principal.findInSite(WorkOrder.self, request.pathID("workOrderID"), on: db)
+        let workOrder = try await principal.findInSite(WorkOrder.self, id, on: db)
         guard workOrder.status != .cancelled else { throw AppError.conflict("This work order is cancelled.") }
         if principal.can(.workOrdersManage) { return workOrder }
         try principal.require(.workOrdersWork)
@@ -100,9 +104,13 @@ extension WorkOrders {
     }
 
     static func readable(_ request: Request) async throws -> WorkOrder {
-        let principal = try request.principal
+        try await readable(request.pathID("workOrderID"), principal: request.principal, on: request.db)
+    }
+
+    /// The work order `id`, if the principal may read it (its site is theirs).
+    static func readable(_ id: UUID, principal: Principal, on db: any Database) async throws -> WorkOrder {
         try principal.require(.workOrdersRead)
-        return try await principal.findInSite(WorkOrder.self, request.pathID("workOrderID"), on: request.db)
+        return try await principal.findInSite(WorkOrder.self, id, on: db)
     }
 }
 

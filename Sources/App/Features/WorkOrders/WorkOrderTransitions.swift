@@ -84,7 +84,7 @@ extension WorkOrders {
         let to: WorkOrderStatus
         // The codes' own problems are listed with what the move still needs, in one answer.
         let codeProblems =
-            action == .complete ? try await WorkOrderController.failureCodeProblems(sent.codes, workOrder: workOrder, on: db) : []
+            action == .complete ? try await failureCodeProblems(sent.codes, workOrder: workOrder, on: db) : []
         switch WorkOrderStateMachine.transition(action, from: from, context: machineContext) {
         case .success(let status): to = status
         case .failure(let error):
@@ -158,7 +158,7 @@ extension WorkOrder {
     }
 }
 
-extension WorkOrderController {
+extension WorkOrders {
     /// Each given code is one of the organization's, of the right category, and for the kind of the order's
     /// asset (or for every kind).
     static func failureCodeProblems(
