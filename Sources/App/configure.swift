@@ -90,7 +90,15 @@ public func configure(_ app: Application, with config: AppConfig) async throws {
 
     // Pages: Leaf views and the static files they use, both shipped in the app's resources.
     let resources = Application.resourcesDirectory
-    app.views.use(.leaf)
+    // Leaf's own provider turns the template cache off in the development environment, which is what `serve`
+    // runs in unless told otherwise, so every page would lex and parse its templates again. The templates are
+    // resources copied in at build time, not files edited under a running server: a release build caches them
+    // whatever the environment; a debug build reads them fresh.
+    app.views.use { app in
+        LeafRenderer(
+            configuration: app.leaf.configuration, tags: app.leaf.tags, cache: app.leaf.cache, sources: app.leaf.sources,
+            eventLoop: app.eventLoopGroup.next(), userInfo: ["application": app])
+    }
     app.leaf.sources = .singleSource(
         NIOLeafFiles(
             // Not `.toVisibleFiles`: the bundle may sit under a hidden folder (`.build/`); the sandbox still holds.

@@ -58,5 +58,7 @@ extension Application {
         migrations.add(CreateInvitation())
         // 020: work orders sort by priority
         migrations.add(UpdateWorkOrderAddPriorityRank())
+        // 021: indexes for a record's history and the home page's counts
+        migrations.add(AddHotReadIndexes())
     }
 }

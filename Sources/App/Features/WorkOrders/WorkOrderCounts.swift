@@ -10,8 +10,8 @@ enum WorkOrderCounts {
     static func backlog(principal: Principal, statuses: [WorkOrderStatus], on db: any Database) async throws -> [WorkOrderPriority: Int] {
         let sql = try db.sql
         let query = sql.select().column("priority").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(WorkOrder.schema)
-        scope(query, principal: principal)
-        query.where("status", .in, statuses.map(\.rawValue)).groupBy("priority")
+        principal.scoped(query, table: WorkOrder.schema)
+        query.where(PlainColumn("status", table: WorkOrder.schema), .in, SQLBind.group(statuses.map(\.rawValue))).groupBy("priority")
         var counts: [WorkOrderPriority: Int] = [:]
         for row in try await query.all() {
             if let priority = WorkOrderPriority(rawValue: try row.decode(column: "priority", as: String.self)) {
@@ -32,18 +32,9 @@ enum WorkOrderCounts {
                 SQLQueryString("SUM(CASE WHEN \(ident: column) >= \(bind: from) AND \(ident: column) < \(bind: to) THEN 1 ELSE 0 END)"),
                 as: "w\(week)")
         }
-        scope(query, principal: principal)
+        principal.scoped(query, table: WorkOrder.schema)
         query.where(SQLIdentifier(column), .greaterThanOrEqual, SQLBind(start))
         guard let row = try await query.first() else { return Array(repeating: 0, count: weeks) }
         return try (0..<weeks).map { try row.decodeNil(column: "w\($0)") ? 0 : row.decode(column: "w\($0)", as: Int.self) }
-    }
-
-    /// Limits a work-order query to the principal's organization and sites (none at all for a membership limited
-    /// to no site).
-    private static func scope(_ query: SQLSelectBuilder, principal: Principal) {
-        query.where("organization_id", .equal, principal.organizationID)
-        if let siteIDs = principal.siteIDs {
-            if siteIDs.isEmpty { query.where(SQLLiteral.boolean(false)) } else { query.where("site_id", .in, siteIDs) }
-        }
     }
 }
