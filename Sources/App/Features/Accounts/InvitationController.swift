@@ -16,9 +16,7 @@ struct InvitationController: RouteCollection {
 
     /// Not yet accepted (pending or expired), newest first.
     @Sendable static func list(_ request: Request) async throws -> Response {
-        let principal = try request.principal
-        try principal.require(.usersRead)
-        let query = principal.query(Invitation.self, on: request.db).filter(\.$acceptedAt == nil)
+        let query = try Invitations.open(principal: try request.principal, on: request.db)
         return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "-createdAt", filename: "invitations")
         {
             $0.dto
@@ -27,18 +25,7 @@ struct InvitationController: RouteCollection {
 
     /// Withdraws an invitation: its link stops working.
     @Sendable static func revoke(_ request: Request) async throws -> HTTPStatus {
-        let principal = try request.principal
-        try principal.require(.usersCreate)
-        let id = try request.pathID("invitationID")
-        let context = try request.auditContext
-        try await request.write { db in
-            let invitation = try await principal.find(Invitation.self, id, on: db)
-            guard invitation.acceptedAt == nil else { throw AppError.conflict("This invitation was accepted; remove the member instead.") }
-            try await invitation.delete(on: db)
-            try await AuditLog.record(
-                "invitation.withdrawn", entityType: Invitation.entityType, entityID: id, before: invitation.dto,
-                organizationID: principal.organizationID, context: context, on: db)
-        }
+        try await Invitations.withdraw(try request.pathID("invitationID"), principal: try request.principal, through: request)
         return .noContent
     }
 

@@ -40,6 +40,26 @@ enum Invitations {
         return (invitation, token)
     }
 
+    /// The invitations not yet accepted (pending or expired).
+    static func open(principal: Principal, on db: any Database) throws -> QueryBuilder<Invitation> {
+        try principal.require(.usersRead)
+        return principal.query(Invitation.self, on: db).filter(\.$acceptedAt == nil)
+    }
+
+    /// Withdraws the invitation `id`: its link stops working.
+    static func withdraw(_ id: UUID, principal: Principal, through request: Request) async throws {
+        try principal.require(.usersCreate)
+        let context = try request.auditContext(principal)
+        try await request.write { db in
+            let invitation = try await principal.find(Invitation.self, id, on: db)
+            guard invitation.acceptedAt == nil else { throw AppError.conflict("This invitation was accepted; remove the member instead.") }
+            try await invitation.delete(on: db)
+            try await AuditLog.record(
+                "invitation.withdrawn", entityType: Invitation.entityType, entityID: id, before: invitation.dto,
+                organizationID: principal.organizationID, context: context, on: db)
+        }
+    }
+
     /// The pending invitation a link's token names, or 404.
     static func pending(token: String, on db: any Database) async throws -> Invitation {
         guard !token.isEmpty, let invitation = try await Invitation.query(on: db).filter(\.$tokenHash == Secrets.sha256Hex(token)).first(),

@@ -10,22 +10,16 @@ struct AuditEventController: RouteCollection {
         events.get(":auditEventID", use: Self.show)
     }
 
-    static let sortFields: [SortField<AuditEvent>] = [
-        SortField("sequence", "sequence") { .int($0.sequence) }
-    ]
-
     @Sendable static func list(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.auditRead)
-        let query = principal.query(AuditEvent.self, on: request.db)
-        if let action = request.queryParameter("action") { query.filter(\.$action == action) }
-        if let entityType = request.queryParameter("entityType") { query.filter(\.$entityType == entityType) }
-        if let entityID = try request.queryUUID("entityId") { query.filter(\.$entityID == entityID) }
-        if let actorID = try request.queryUUID("actorId") { query.filter(\.$actorID == actorID) }
-        if let since = try request.queryDate("since") { query.filter(\.$occurredAt >= since) }
-        if let until = try request.queryDate("until") { query.filter(\.$occurredAt < until) }
+        let filter = AuditEvents.Filter(
+            action: request.queryParameter("action"), entityType: request.queryParameter("entityType"),
+            entityID: try request.queryUUID("entityId"), actorID: try request.queryUUID("actorId"), since: try request.queryDate("since"),
+            until: try request.queryDate("until"))
         return try await Listing.respond(
-            request, query: query, sortFields: sortFields, defaultSort: "-sequence", filename: "audit-events"
+            request, query: try AuditEvents.query(principal: principal, filter: filter, on: request.db), sortFields: AuditEvents.sortFields,
+            defaultSort: "-sequence", filename: "audit-events"
         ) { $0.dto }
     }
 
@@ -36,9 +30,7 @@ struct AuditEventController: RouteCollection {
     }
 
     @Sendable static func verify(_ request: Request) async throws -> AuditChain.Verification {
-        let principal = try request.principal
-        try principal.require(.auditRead)
-        return try await AuditLog.verify(organizationID: principal.organizationID, seal: request.application.auditSeal, on: request.db)
+        try await AuditEvents.verify(principal: try request.principal, seal: request.application.auditSeal, on: request.db)
     }
 }
 

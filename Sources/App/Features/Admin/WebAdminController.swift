@@ -1,9 +1,10 @@
 import Fluent
 import Vapor
 
-/// The admin pages: members with their roles and site access, API keys (the key shown once), and the audit
-/// trail with its verification. Everything goes through the API's handlers, so the same rules apply: nobody
-/// grants a role or a scope above their own, the last owner stays.
+/// The admin pages: members with their roles and site access, API keys (the key shown once), the audit trail
+/// with its verification, and alerts. They call the operations the API calls (``Members``, ``Invitations``,
+/// ``APIKeys``, ``AuditEvents``, ``Alerts``), so the same rules apply: nobody grants a role or a scope above
+/// their own, the last owner stays.
 struct WebAdminController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let admin = routes.grouped("admin")
@@ -73,15 +74,15 @@ struct WebAdminController: RouteCollection {
         try principal.require(.usersRead)
         let values = WebAPI.body(request, ["email": .text, "name": .text])
             .compactMapValues { if case .string(let text) = $0 { text } else { nil } }
-        let members = try await WebAPI.list(request, principal: principal, query: "limit=500", as: MemberDTO.self, UserController.list)
-        let invitations = try await principal.query(Invitation.self, on: request.db).filter(\.$acceptedAt == nil)
-            .sort(\.$createdAt, .descending).limit(500).all()
+        let members = try await Members.query(principal: principal, on: request.db).sort(User.self, \.$email).limit(500).all()
+            .map { try $0.dto(user: try $0.joined(User.self)) }
+        let invitations = try await Invitations.open(principal: principal, on: request.db).sort(\.$createdAt, .descending).limit(500).all()
         let sites = try await principal.query(Site.self, on: request.db).sort(\.$name).all()
         let siteNames = Dictionary(uniqueKeysWithValues: sites.compactMap { site in site.id.map { ($0, site.name) } })
         let grantable = Role.allCases.filter { MemberPolicy.mayGrant($0, principal: principal) }
         return UsersPage(
             page: try await WebSession.page("Members", section: "admin", principal: principal, request: request),
-            members: members.items.map { member in
+            members: members.map { member in
                 MemberRow(
                     id: member.id.uuidString, email: member.email, name: member.name, role: member.role.rawValue,
                     roles: grantable.map { Choice(value: $0.rawValue, label: WebFormat.label($0.rawValue), selected: $0 == member.role) },
@@ -109,16 +110,12 @@ struct WebAdminController: RouteCollection {
         return try await WebPage.render("admin-users", try await usersPage(request, principal: principal), for: request)
     }
 
-    /// Runs a members handler; a refusal shows the page again with its errors.
-    static func onUsers(
-        _ request: Request, body: [String: JSONValue], version: String? = nil, done: String,
-        _ handler: (Request) async throws -> some AsyncResponseEncodable
-    ) async throws -> Response {
+    /// A members form: `change` calls the operation; a refusal shows the page again with its errors.
+    static func onUsers(_ request: Request, done: String, _ change: (Principal) async throws -> Void) async throws -> Response {
         let principal = try await WebSession.requirePrincipal(request)
-        return try await WebForm.submit(
-            request, principal: principal, body: body, version: version, handler, done: done, redirect: "/admin/users",
-            template: "admin-users"
-        ) { errors, problem in
+        return try await WebForm.submit(request, done: done, redirect: "/admin/users", template: "admin-users") {
+            try await change(principal)
+        } page: { errors, problem in
             try await usersPage(request, principal: principal, errors: errors, problem: problem)
         }
     }
@@ -129,13 +126,17 @@ struct WebAdminController: RouteCollection {
         return WebAPI.body(request, ["siteIds": .list])["siteIds"] ?? .array([])
     }
 
+    /// The version the form was read at, as an `If-Match` would name it.
+    static func expected(_ request: Request) -> [String] {
+        ETag.expected(version: try? request.content.get(String.self, at: "version"))
+    }
+
     @Sendable static func addUser(_ request: Request) async throws -> Response {
         let principal = try await WebSession.requirePrincipal(request)
         var body = WebAPI.body(request, ["email": .text, "name": .text, "role": .text])
         if case .array(let sites) = siteAccess(request) { body["siteIds"] = .array(sites) }
         return try await WebForm.orRefused(request, template: "admin-users") {
-            let response = try await WebAPI.call(request, principal: principal, body: body, UserController.create)
-            let invited = try WebAPI.decode(response, as: UserController.InvitedDTO.self)
+            let invited = try await Members.invite(from: { JSONBody(values: body) }, principal: principal, through: request)
             // Shown once, on this page: never kept in the session.
             let page = try await usersPage(request, principal: principal, invited: invited.invitation.email, link: invited.link)
             return try await WebPage.render("admin-users", page, status: .created, for: request)
@@ -147,20 +148,18 @@ struct WebAdminController: RouteCollection {
     @Sendable static func updateUser(_ request: Request) async throws -> Response {
         var body = WebAPI.body(request, ["role": .text])
         body["siteIds"] = siteAccess(request)
-        return try await onUsers(
-            request, body: body, version: try? request.content.get(String.self, at: "version"), done: "Member updated.",
-            UserController.update)
+        return try await onUsers(request, done: "Member updated.") { principal in
+            _ = try await Members.update(
+                try request.pathID("userID"), from: { JSONBody(values: body) }, expected: expected(request), principal: principal,
+                through: request)
+        }
     }
 
     @Sendable static func resetPassword(_ request: Request) async throws -> Response {
         let principal = try await WebSession.requirePrincipal(request)
-        struct Reset: Decodable { var password: String }
         return try await WebForm.orRefused(request, template: "admin-users") {
-            let userID = try request.pathID("userID")
-            let response = try await WebAPI.call(request, principal: principal, body: [:], UserController.resetPassword)
-            let reset = try WebAPI.decode(response, as: Reset.self)
-            let email = try await User.find(userID, on: request.db)?.email
-            let page = try await usersPage(request, principal: principal, reset: email, password: reset.password)
+            let reset = try await Members.resetPassword(try request.pathID("userID"), principal: principal, through: request)
+            let page = try await usersPage(request, principal: principal, reset: reset.email, password: reset.password)
             return try await WebPage.render("admin-users", page, for: request)
         } page: { errors, problem in
             try await usersPage(request, principal: principal, errors: errors, problem: problem)
@@ -168,13 +167,15 @@ struct WebAdminController: RouteCollection {
     }
 
     @Sendable static func withdrawInvitation(_ request: Request) async throws -> Response {
-        try await onUsers(request, body: [:], done: "Invitation withdrawn.", InvitationController.revoke)
+        try await onUsers(request, done: "Invitation withdrawn.") { principal in
+            try await Invitations.withdraw(try request.pathID("invitationID"), principal: principal, through: request)
+        }
     }
 
     @Sendable static func removeUser(_ request: Request) async throws -> Response {
-        try await onUsers(
-            request, body: [:], version: try? request.content.get(String.self, at: "version"), done: "Member removed.",
-            UserController.remove)
+        try await onUsers(request, done: "Member removed.") { principal in
+            try await Members.remove(try request.pathID("userID"), expected: expected(request), principal: principal, through: request)
+        }
     }
 
     // MARK: API keys
@@ -205,10 +206,10 @@ struct WebAdminController: RouteCollection {
         _ request: Request, principal: Principal, key: String? = nil, name: String? = nil, errors: [String: String] = [:],
         problem: String? = nil
     ) async throws -> KeysPage {
-        let keys = try await WebAPI.list(request, principal: principal, query: "limit=500", as: APIKeyDTO.self, APIKeyController.list)
+        let keys = try await APIKeys.query(principal: principal, on: request.db).sort(\.$createdAt, .descending).limit(500).all()
         return KeysPage(
             page: try await WebSession.page("API keys", section: "admin", principal: principal, request: request),
-            keys: keys.items.map {
+            keys: keys.map(\.dto).map {
                 KeyRow(
                     id: $0.id.uuidString, name: $0.name, prefix: $0.prefix, scopes: $0.scopes.joined(separator: ", "),
                     lastUsed: WebFormat.dateTime($0.lastUsedAt), expires: WebFormat.date($0.expiresAt), revoked: $0.revokedAt != nil)
@@ -227,8 +228,7 @@ struct WebAdminController: RouteCollection {
         let principal = try await WebSession.requirePrincipal(request)
         let body = WebAPI.body(request, ["name": .text, "scopes": .list, "expiresAt": .day])
         return try await WebForm.orRefused(request, template: "admin-api-keys") {
-            let response = try await WebAPI.call(request, principal: principal, body: body, APIKeyController.create)
-            let created = try WebAPI.decode(response, as: CreatedAPIKeyDTO.self)
+            let created = try await APIKeys.create(from: { JSONBody(values: body) }, principal: principal, through: request)
             // The key is shown once, on this page, and never stored readable.
             let page = try await keysPage(request, principal: principal, key: created.key, name: created.apiKey.name)
             return try await WebPage.render("admin-api-keys", page, status: .created, for: request)
@@ -239,7 +239,7 @@ struct WebAdminController: RouteCollection {
 
     @Sendable static func revokeAPIKey(_ request: Request) async throws -> Response {
         let principal = try await WebSession.requirePrincipal(request)
-        _ = try await WebAPI.call(request, principal: principal, body: [:], APIKeyController.revoke)
+        try await APIKeys.revoke(try request.pathID("apiKeyID"), principal: principal, through: request)
         WebSession.flash("API key revoked.", request)
         return request.redirect(to: "/admin/api-keys", redirectType: .normal)
     }
@@ -264,24 +264,21 @@ struct WebAdminController: RouteCollection {
 
     @Sendable static func audit(_ request: Request) async throws -> Response {
         let principal = try await WebSession.requirePrincipal(request)
-        var query = "limit=100&sort=-sequence"
-        if let cursor = request.queryParameter("cursor"), !cursor.isEmpty {
-            query += "&cursor=" + (cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
-        }
+        var parameters = try ListParameters(request, sortable: AuditEvents.sortFields.map(\.name), defaultSort: "-sequence")
+        parameters.limit = 100
         let verify = request.queryParameter("verify") == "1"
-        let events = try await WebAPI.list(request, principal: principal, query: query, as: AuditEventDTO.self, AuditEventController.list)
+        let (events, next) = try await AuditEvents.query(principal: principal, on: request.db)
+            .paginate(parameters, sortFields: AuditEvents.sortFields)
         var verification: AuditChain.Verification?
-        if verify { verification = try await AuditEventController.verify(request) }
+        if verify { verification = try await AuditEvents.verify(principal: principal, seal: request.application.auditSeal, on: request.db) }
         let page = AuditPage(
             page: try await WebSession.page("Audit trail", section: "admin", principal: principal, request: request),
-            events: events.items.map {
+            events: events.map(\.dto).map {
                 EventRow(
                     sequence: $0.sequence, when: WebFormat.dateTime($0.occurredAt), actor: $0.actor.label, action: $0.action,
                     entity: [$0.entityType, $0.entityId?.uuidString].compactMap { $0 }.joined(separator: " "))
             },
-            nextPage: events.nextCursor.map {
-                "/admin/audit?cursor=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
-            },
+            nextPage: next.map { "/admin/audit?cursor=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") },
             verified: verify, verification: verification)
         return try await WebPage.render("admin-audit", page, for: request)
     }
@@ -306,9 +303,8 @@ struct WebAdminController: RouteCollection {
     /// then low stock.
     @Sendable static func alerts(_ request: Request) async throws -> Response {
         let principal = try await WebSession.requirePrincipal(request)
-        try principal.require(.partsRead)
-        let open = try await principal.siteQuery(Alert.self, on: request.db).filter(\.$status == .open).sort(\.$createdAt, .descending)
-            .limit(500).all()
+        let open = try await Alerts.query(principal: principal, status: .open, on: request.db).sort(\.$createdAt, .descending).limit(500)
+            .all()
         let ordered = open.filter { $0.kind == .pmGenerationFailed } + open.filter { $0.kind != .pmGenerationFailed }
         let page = AlertsPage(
             page: try await WebSession.page("Alerts", section: "admin", principal: principal, request: request),
@@ -323,10 +319,9 @@ struct WebAdminController: RouteCollection {
 
     @Sendable static func resolveAlert(_ request: Request) async throws -> Response {
         let principal = try await WebSession.requirePrincipal(request)
-        return try await WebForm.submit(
-            request, principal: principal, body: [:], version: nil, PartController.resolveAlert, done: "Alert resolved.",
-            redirect: "/admin/alerts", template: "admin-alerts"
-        ) { _, problem in
+        return try await WebForm.submit(request, done: "Alert resolved.", redirect: "/admin/alerts", template: "admin-alerts") {
+            _ = try await Alerts.resolve(try request.pathID("alertID"), principal: principal, through: request)
+        } page: { _, problem in
             AlertsPage(
                 page: try await WebSession.page("Alerts", section: "admin", principal: principal, request: request), alerts: [],
                 canResolve: false, flash: problem)

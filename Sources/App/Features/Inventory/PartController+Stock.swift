@@ -4,7 +4,6 @@ import Vapor
 extension PartController {
     static let levelSort: [SortField<StockLevel>] = [SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) }]
     static let movementSort: [SortField<StockMovement>] = [SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) }]
-    static let alertSort: [SortField<Alert>] = [SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) }]
 
     @Sendable static func listLevels(_ request: Request) async throws -> Response {
         let principal = try request.principal
@@ -160,31 +159,17 @@ extension PartController {
     @Sendable static func listAlerts(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.partsRead)
-        let query = principal.siteQuery(Alert.self, on: request.db)
-        if let status = try request.queryEnum("status", Alert.Status.self) { query.filter(\.$status == status) }
-        return try await Listing.respond(request, query: query, sortFields: alertSort, defaultSort: "-createdAt", filename: "alerts") {
+        let query = try Alerts.query(principal: principal, status: try request.queryEnum("status", Alert.Status.self), on: request.db)
+        return try await Listing.respond(
+            request, query: query, sortFields: Alerts.sortFields, defaultSort: "-createdAt", filename: "alerts"
+        ) {
             $0.dto
         }
     }
 
-    @Sendable static func resolveAlert(_ request: Request) async throws -> Response {
+    @Sendable static func resolveAlert(_ request: Request) async throws -> Alert.DTO {
         let principal = try request.principal
         try principal.require(.partsWrite)
-        let id = try request.pathID("alertID")
-        let context = try request.auditContext
-        let dto = try await request.write { db -> Alert.DTO in
-            let alert = try await principal.findInSite(Alert.self, id, on: db)
-            guard alert.status == .open else { return alert.dto }
-            let before = alert.dto
-            alert.status = .resolved
-            alert.resolvedAt = Date()
-            try await alert.update(on: db)
-            try await AuditLog.record(
-                "alert.resolved", entityType: "alert", entityID: id, before: before, after: alert.dto,
-                organizationID: principal.organizationID,
-                context: context, on: db)
-            return alert.dto
-        }
-        return try await dto.encodeResponse(for: request)
+        return try await Alerts.resolve(try request.pathID("alertID"), principal: principal, through: request)
     }
 }
