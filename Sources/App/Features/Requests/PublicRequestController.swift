@@ -25,96 +25,26 @@ struct PublicRequestController: RouteCollection {
     }
 
     struct Submitted: Content {
-        var request: PublicStatus
+        var request: PublicRequests.Status
         /// Keep this to look the request up again; it is shown only now.
         var statusToken: String
     }
 
-    struct PublicStatus: Content {
-        var id: UUID
-        var title: String
-        var status: MaintenanceRequest.Status
-        var declineReason: String?
-        var createdAt: Date?
-    }
-
-    /// The asset, when its organization takes public requests.
-    static func publicAsset(_ request: Request, on db: any Database) async throws -> (Asset, Organization) {
-        guard let asset = try await Asset.find(try request.pathID("assetID"), on: db),
-            let organization = try await Organization.find(asset.organizationID, on: db), organization.publicRequests
-        else { throw AppError.notFound("No such asset.") }
-        return (asset, organization)
-    }
-
-    /// The request, when the `token` query parameter is the one given at submission.
-    static func tokenRequest(_ request: Request, on db: any Database) async throws -> MaintenanceRequest {
-        guard let found = try await MaintenanceRequest.find(try request.pathID("requestID"), on: db), let hash = found.statusTokenHash,
-            let token = request.queryParameter("token"), Secrets.constantTimeEquals(Secrets.sha256Hex(token), hash)
-        else { throw AppError.notFound("No such request.") }
-        return found
-    }
-
     @Sendable static func asset(_ request: Request) async throws -> PublicAsset {
-        let (asset, organization) = try await publicAsset(request, on: request.db)
+        let (asset, organization) = try await PublicRequests.asset(request.pathID("assetID"), on: request.db)
         return PublicAsset(id: try asset.requireID(), tag: asset.tag, name: asset.name, organization: organization.name)
     }
 
     @Sendable static func submit(_ request: Request) async throws -> Response {
-        let (asset, organization) = try await publicAsset(request, on: request.db)
-        try await checkRate(request)
-        let input = try await RequestController.Input(request, isPublic: true)
-        let (status, token) = try await create(input, asset: asset, organization: organization, request: request)
+        let (asset, organization) = try await PublicRequests.asset(request.pathID("assetID"), on: request.db)
+        let (status, token) = try await PublicRequests.submit(
+            about: asset, of: organization, from: { try JSONBody(request) }, through: request)
         return try await Submitted(request: status, statusToken: token).encodeResponse(status: .created, for: request)
     }
 
-    /// Public submissions per client address; a 429 with Retry-After beyond the limit.
-    static func checkRate(_ request: Request, limiter: AddressRateLimiter? = nil) async throws {
-        let limiter = limiter ?? request.application.publicRequestLimiter
-        if let wait = await limiter.attempt(from: request.clientAddress ?? "unknown") {
-            throw AppError.tooManyRequests("Too many requests from this address. Try again in \(wait) seconds.", retryAfter: wait)
-        }
-    }
-
-    /// Records a request from someone without an account, with a status token returned once. Shared by the API
-    /// and the QR link's web form.
-    static func create(_ input: RequestController.Input, asset: Asset, organization: Organization, request: Request) async throws
-        -> (PublicStatus, token: String)
-    {
-        let token = Secrets.randomToken(length: 32)
-        let organizationID = try organization.requireID()
-        let context = AuditContext.publicRequest(request)
-        let status = try await request.write { db -> PublicStatus in
-            let maintenanceRequest = MaintenanceRequest()
-            maintenanceRequest.organizationID = organizationID
-            maintenanceRequest.siteID = asset.siteID
-            maintenanceRequest.assetID = asset.id
-            maintenanceRequest.title = input.title
-            maintenanceRequest.details = input.description
-            maintenanceRequest.contactName = input.contactName
-            maintenanceRequest.contactEmail = input.contactEmail
-            maintenanceRequest.status = .pending
-            maintenanceRequest.statusTokenHash = Secrets.sha256Hex(token)
-            maintenanceRequest.version = 1
-            try await maintenanceRequest.create(on: db)
-            try await AuditLog.record(
-                "request.created", entityType: MaintenanceRequest.entityType, entityID: maintenanceRequest.id,
-                after: maintenanceRequest.dto,
-                organizationID: organizationID, context: context, on: db)
-            return publicStatus(maintenanceRequest)
-        }
-        request.application.events.publish(
-            DomainEvent(.requestCreated, organizationID: organizationID, entityID: status.id, data: ["siteId": asset.siteID.uuidString]))
-        return (status, token)
-    }
-
-    static func publicStatus(_ request: MaintenanceRequest) -> PublicStatus {
-        PublicStatus(
-            id: request.id ?? UUID(), title: request.title, status: request.status, declineReason: request.declineReason,
-            createdAt: request.createdAt)
-    }
-
-    @Sendable static func status(_ request: Request) async throws -> PublicStatus {
-        publicStatus(try await tokenRequest(request, on: request.db))
+    @Sendable static func status(_ request: Request) async throws -> PublicRequests.Status {
+        PublicRequests.Status(
+            try await PublicRequests.request(request.pathID("requestID"), token: request.queryParameter("token"), on: request.db))
     }
 
     /// A photo for a pending public request, with its token. Anyone may send these, so three limits hold: uploads
@@ -122,8 +52,8 @@ struct PublicRequestController: RouteCollection {
     /// per request, and bytes per request. The status token belongs to one request, so the per-request limits are
     /// the per-token ones; they are counted from the stored files, so they hold across restarts and replicas.
     @Sendable static func attach(_ request: Request) async throws -> Response {
-        try await checkRate(request, limiter: request.application.publicUploadLimiter)
-        let found = try await tokenRequest(request, on: request.db)
+        try await PublicRequests.checkRate(request, limiter: request.application.publicUploadLimiter)
+        let found = try await PublicRequests.request(request.pathID("requestID"), token: request.queryParameter("token"), on: request.db)
         guard found.status == .pending else { throw AppError.conflict("This request is already \(found.status.rawValue).") }
         let upload = try AttachmentStore.readUpload(request)
         let config = request.application.config

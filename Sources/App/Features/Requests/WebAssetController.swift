@@ -10,14 +10,14 @@ struct WebAssetController: RouteCollection {
     }
 
     @Sendable static func requestForm(_ request: Request) async throws -> Response {
-        guard let (asset, _) = try? await PublicRequestController.publicAsset(request, on: request.db) else {
+        guard let (asset, _) = try? await PublicRequests.asset(request.pathID("assetID"), on: request.db) else {
             throw AppError.notFound("There is nothing here.")
         }
         return try await PublicRequestPage.form(request, asset: asset)
     }
 
     @Sendable static func submit(_ request: Request) async throws -> Response {
-        guard let (asset, organization) = try? await PublicRequestController.publicAsset(request, on: request.db) else {
+        guard let (asset, organization) = try? await PublicRequests.asset(request.pathID("assetID"), on: request.db) else {
             throw AppError.notFound("There is nothing here.")
         }
         struct Form: Content {
@@ -40,11 +40,8 @@ struct WebAssetController: RouteCollection {
         var object: [String: JSONValue] = [:]
         for (key, value) in values where !value.trimmingCharacters(in: .whitespaces).isEmpty { object[key] = .string(value) }
         do {
-            try await PublicRequestController.checkRate(request)
-            var body = JSONBody(values: object)
-            let input = try RequestController.Input(body: &body, isPublic: true)
-            let (status, token) = try await PublicRequestController.create(
-                input, asset: asset, organization: organization, request: request)
+            let (status, token) = try await PublicRequests.submit(
+                about: asset, of: organization, from: { JSONBody(values: object) }, through: request)
             return try await PublicRequestPage.received(request, asset: asset, requestID: status.id, token: token)
         } catch AppError.validation(let problems) {
             // The same field errors the API gives, and nothing typed is lost.

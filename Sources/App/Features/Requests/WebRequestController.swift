@@ -3,7 +3,8 @@ import Maintenance
 import Vapor
 
 /// The requests page: requesters send a request and follow theirs; those who manage requests approve them
-/// (a work order is made) or decline them with a reason. Changes go through the API's handlers.
+/// (a work order is made) or decline them with a reason. Changes go through the ``Requests`` operations the API
+/// calls.
 struct WebRequestController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("requests", use: Self.list)
@@ -35,8 +36,8 @@ struct WebRequestController: RouteCollection {
         var canSend: Bool
         var pending: [Row]
         var others: [Row]
-        var sites: [WebWorkOrderController.Option]
-        var assets: [WebWorkOrderController.Option]
+        var sites: [WebOption]
+        var assets: [WebOption]
         var errors: [String: String]
         var values: [String: String]
         var problem: String?
@@ -44,9 +45,7 @@ struct WebRequestController: RouteCollection {
 
     static func requirePrincipal(_ request: Request) async throws -> Principal {
         let principal = try await WebSession.requirePrincipal(request)
-        guard principal.can(.requestsManage) || principal.can(.requestsCreate) else {
-            throw AppError.forbidden("This requires the permission requests:create.")
-        }
+        try Requests.requireAccess(principal)
         return principal
     }
 
@@ -54,15 +53,13 @@ struct WebRequestController: RouteCollection {
         _ request: Request, principal: Principal, errors: [String: String] = [:], problem: String? = nil
     ) async throws -> ListPage {
         let db = request.db
-        let query = principal.siteQuery(MaintenanceRequest.self, on: db)
         let manages = principal.can(.requestsManage)
-        if !manages { query.filter(\.$requesterUserID == principal.userID) }
-        let requests = try await query.sort(\.$createdAt, .descending).limit(200).all()
+        let requests = try await Requests.query(principal: principal, on: db).sort(\.$createdAt, .descending).limit(200).all()
         // Only those who may read assets pick one; others name the site.
         let assets = principal.can(.assetsRead) ? try await principal.siteQuery(Asset.self, on: db).sort(\.$tag).limit(1000).all() : []
         let assetNames = Dictionary(
             uniqueKeysWithValues: assets.compactMap { asset in asset.id.map { ($0, "\(asset.tag) \(asset.name)") } })
-        let sites = try await WebWorkOrderController.sites(principal, selected: nil, on: db)
+        let sites = try await WebOption.sites(principal, selected: nil, on: db)
         let siteNames = Dictionary(uniqueKeysWithValues: sites.map { ($0.value, $0.label) })
         let requesterIDs = Array(Set(requests.compactMap(\.requesterUserID)))
         let users = try await User.query(on: db).filter(\.$id ~~ requesterIDs).all()
@@ -82,9 +79,9 @@ struct WebRequestController: RouteCollection {
             page: try await WebSession.page("Requests", section: "requests", principal: principal, request: request), manages: manages,
             canSend: principal.can(.requestsCreate), pending: rows.filter(\.pending), others: rows.filter { !$0.pending },
             sites: sites,
-            assets: [WebWorkOrderController.Option(value: "", label: "No particular asset", selected: true)]
+            assets: [WebOption(value: "", label: "No particular asset", selected: true)]
                 + assets.map {
-                    WebWorkOrderController.Option(value: $0.id?.uuidString ?? "", label: "\($0.tag) \($0.name)", selected: false)
+                    WebOption(value: $0.id?.uuidString ?? "", label: "\($0.tag) \($0.name)", selected: false)
                 },
             errors: errors, values: values, problem: problem)
     }
@@ -94,35 +91,48 @@ struct WebRequestController: RouteCollection {
         return try await WebPage.render("requests", try await page(request, principal: principal), for: request)
     }
 
-    /// Runs the API's handler for a form on the requests page; a refusal shows the page again with its errors.
+    /// A form on the requests page: `change` calls the operation with the form's `fields` as its body and the
+    /// request's id (when the path names one); a refusal shows the page again with its errors.
     static func perform(
         _ request: Request, fields: [String: WebAPI.Field], done message: String,
-        _ handler: (Request) async throws -> some AsyncResponseEncodable
+        _ change: (_ body: JSONBody, _ principal: Principal) async throws -> Void
     ) async throws -> Response {
         let principal = try await requirePrincipal(request)
-        return try await WebForm.submit(
-            request, principal: principal, body: WebAPI.body(request, fields), handler, done: message, redirect: "/requests",
-            template: "requests"
-        ) { errors, problem in
+        let body = JSONBody(values: WebAPI.body(request, fields))
+        return try await WebForm.submit(request, done: message, redirect: "/requests", template: "requests") {
+            try await change(body, principal)
+        } page: { errors, problem in
             try await page(request, principal: principal, errors: errors, problem: problem)
         }
     }
 
     @Sendable static func create(_ request: Request) async throws -> Response {
         try await perform(
-            request, fields: ["title": .text, "description": .text, "assetId": .text, "siteId": .text], done: "Request sent.",
-            RequestController.create)
+            request, fields: ["title": .text, "description": .text, "assetId": .text, "siteId": .text], done: "Request sent."
+        ) { body, principal in
+            _ = try await Requests.create(from: { body }, principal: principal, through: request)
+        }
     }
 
     @Sendable static func approve(_ request: Request) async throws -> Response {
-        try await perform(request, fields: ["priority": .text], done: "Request approved: a work order was made.", RequestController.approve)
+        try await perform(request, fields: ["priority": .text], done: "Request approved: a work order was made.") { body, principal in
+            _ = try await Requests.approve(
+                try request.pathID("requestID"), from: { body }, expected: [], principal: principal, through: request)
+        }
     }
 
     @Sendable static func decline(_ request: Request) async throws -> Response {
-        try await perform(request, fields: ["reason": .text], done: "Request declined.", RequestController.decline)
+        try await close(request, to: .declined, done: "Request declined.")
     }
 
     @Sendable static func cancel(_ request: Request) async throws -> Response {
-        try await perform(request, fields: [:], done: "Request cancelled.", RequestController.cancel)
+        try await close(request, to: .cancelled, done: "Request cancelled.")
+    }
+
+    static func close(_ request: Request, to status: MaintenanceRequest.Status, done: String) async throws -> Response {
+        try await perform(request, fields: status == .declined ? ["reason": .text] : [:], done: done) { body, principal in
+            _ = try await Requests.close(
+                try request.pathID("requestID"), to: status, from: { body }, expected: [], principal: principal, through: request)
+        }
     }
 }

@@ -463,12 +463,6 @@ struct WebWorkOrderController: RouteCollection {
         var problem: String?
     }
 
-    static func sites(_ principal: Principal, selected: String?, on db: any Database) async throws -> [Option] {
-        try await principal.sitesQuery(on: db).sort(\.$name).all().map {
-            Option(value: $0.id?.uuidString ?? "", label: $0.name, selected: $0.id?.uuidString == selected)
-        }
-    }
-
     static func newPage(
         _ request: Request, principal: Principal, text: String = "", site: String? = nil, draft: WorkOrderController.TextDraftDTO? = nil,
         errors: [String: String] = [:], problem: String? = nil
@@ -485,7 +479,7 @@ struct WebWorkOrderController: RouteCollection {
         }
         return NewPage(
             page: try await WebSession.page("New work order", section: "work-orders", principal: principal, request: request), text: text,
-            sites: try await sites(principal, selected: site ?? draft?.siteId?.uuidString, on: request.db), draft: draft != nil,
+            sites: try await WebOption.sites(principal, selected: site ?? draft?.siteId?.uuidString, on: request.db), draft: draft != nil,
             title: draft?.title ?? "", description: draft?.description ?? "",
             priorities: WorkOrderPriority.allCases.reversed().map {
                 Option(value: $0.rawValue, label: WebFormat.label($0.rawValue), selected: $0.rawValue == priority)

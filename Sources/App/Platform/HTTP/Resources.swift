@@ -99,13 +99,13 @@ enum Resources {
         try await model.dto.response(version: model.version, for: request)
     }
 
-    /// Creates `build()`'s row and audits `<entity>.created`; answers 201 with `Location`.
+    /// Creates `build()`'s row for `principal` and audits `<entity>.created`, in one transaction; publishes
+    /// `event` once it is committed. Returns the row's DTO, id and version: what an operation hands back.
     static func create<M: VersionedModel>(
-        _ request: Request, path: String, published event: ((M.DTO, UUID) -> DomainEvent)? = nil,
+        principal: Principal, through request: Request, published event: ((M.DTO, UUID) -> DomainEvent)? = nil,
         build: @escaping @Sendable (any Database) async throws -> M
-    ) async throws -> Response {
-        let principal = try request.principal
-        let context = try request.auditContext
+    ) async throws -> (dto: M.DTO, id: UUID, version: Int) {
+        let context = try request.auditContext(principal)
         let (dto, id, version) = try await request.write { db -> (M.DTO, UUID, Int) in
             let model = try await build(db)
             model.organizationID = principal.organizationID
@@ -119,25 +119,40 @@ enum Resources {
             return (model.dto, id, model.version)
         }
         if let event { request.application.events.publish(event(dto, id)) }
-        let response = try await dto.response(status: .created, version: version, for: request)
-        response.headers.replaceOrAdd(name: .location, value: "/api/v1/\(path)/\(id)")
+        return (dto, id, version)
+    }
+
+    /// Creates `build()`'s row and audits `<entity>.created`; answers 201 with `Location`.
+    static func create<M: VersionedModel>(
+        _ request: Request, path: String, published event: ((M.DTO, UUID) -> DomainEvent)? = nil,
+        build: @escaping @Sendable (any Database) async throws -> M
+    ) async throws -> Response {
+        let made = try await create(principal: try request.principal, through: request, published: event, build: build)
+        return try await created(made, path: path, for: request)
+    }
+
+    /// 201 with the new row, its `ETag` and its `Location` under `/api/v1/{path}/`.
+    static func created<DTO: Content>(_ made: (dto: DTO, id: UUID, version: Int), path: String, for request: Request) async throws
+        -> Response
+    {
+        let response = try await made.dto.response(status: .created, version: made.version, for: request)
+        response.headers.replaceOrAdd(name: .location, value: "/api/v1/\(path)/\(made.id)")
         return response
     }
 
-    /// Loads the row (`load` applies tenant and site scope), checks `If-Match`, applies the change, bumps the
-    /// version and audits `<entity>.updated` with before and after.
+    /// Loads the row (`load` applies tenant and site scope), checks it is at a version `expected` names, applies
+    /// the change, bumps the version and audits `<entity>.updated` with before and after, in one transaction.
     static func update<M: VersionedModel>(
-        _ request: Request, load: @escaping @Sendable (any Database) async throws -> M,
+        principal: Principal, expected: [String], through request: Request, load: @escaping @Sendable (any Database) async throws -> M,
         apply: @escaping @Sendable (M, any Database) async throws -> Void
-    ) async throws -> Response {
-        let principal = try request.principal
-        let context = try request.auditContext
-        let (dto, version) = try await request.write { db -> (M.DTO, Int) in
+    ) async throws -> (dto: M.DTO, version: Int) {
+        let context = try request.auditContext(principal)
+        return try await request.write { db -> (dto: M.DTO, version: Int) in
             let first = try await load(db)
             let id = try first.requireID()
             // On PostgreSQL another writer may have changed the row before the lock; on SQLite nobody could.
             let model = try await db.lockForUpdate(M.schema, id: id) ? load(db) : first
-            try ETag.check(request, currentVersion: model.version)
+            try ETag.check(expected: expected, currentVersion: model.version)
             let before = model.dto
             try await apply(model, db)
             model.version += 1
@@ -147,21 +162,30 @@ enum Resources {
                 organizationID: principal.organizationID, context: context, on: db)
             return (model.dto, model.version)
         }
-        return try await dto.response(version: version, for: request)
+    }
+
+    /// ``update(principal:expected:through:load:apply:)`` for an API request: its `If-Match`, answered with the
+    /// row and its `ETag`.
+    static func update<M: VersionedModel>(
+        _ request: Request, load: @escaping @Sendable (any Database) async throws -> M,
+        apply: @escaping @Sendable (M, any Database) async throws -> Void
+    ) async throws -> Response {
+        let made = try await update(
+            principal: try request.principal, expected: ETag.expected(request), through: request, load: load, apply: apply)
+        return try await made.dto.response(version: made.version, for: request)
     }
 
     /// Deletes the row after `check` (e.g. "still has children") and audits `<entity>.deleted`.
     static func delete<M: VersionedModel>(
-        _ request: Request, load: @escaping @Sendable (any Database) async throws -> M,
+        principal: Principal, expected: [String], through request: Request, load: @escaping @Sendable (any Database) async throws -> M,
         check: @escaping @Sendable (M, any Database) async throws -> Void = { _, _ in }
-    ) async throws -> HTTPStatus {
-        let principal = try request.principal
-        let context = try request.auditContext
+    ) async throws {
+        let context = try request.auditContext(principal)
         try await request.write { db in
             let model = try await load(db)
             let id = try model.requireID()
             try await db.lockForUpdate(M.schema, id: id)
-            try ETag.check(request, currentVersion: model.version)
+            try ETag.check(expected: expected, currentVersion: model.version)
             try await check(model, db)
             let before = model.dto
             try await model.delete(on: db)
@@ -169,6 +193,13 @@ enum Resources {
                 "\(M.entityType).deleted", entityType: M.entityType, entityID: id, before: before, organizationID: principal.organizationID,
                 context: context, on: db)
         }
+    }
+
+    static func delete<M: VersionedModel>(
+        _ request: Request, load: @escaping @Sendable (any Database) async throws -> M,
+        check: @escaping @Sendable (M, any Database) async throws -> Void = { _, _ in }
+    ) async throws -> HTTPStatus {
+        try await delete(principal: try request.principal, expected: ETag.expected(request), through: request, load: load, check: check)
         return .noContent
     }
 }
