@@ -1,7 +1,8 @@
 import Fluent
 import Vapor
 
-/// `/purchase-orders`: ordering parts from vendors and receiving them into stock.
+/// `/purchase-orders`: ordering parts from vendors and receiving them into stock, through the ``PurchaseOrders``
+/// operations the purchase-order pages also call.
 struct PurchaseOrderController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let orders = routes.grouped("purchase-orders")
@@ -12,7 +13,7 @@ struct PurchaseOrderController: RouteCollection {
         orders.delete(":purchaseOrderID", use: Self.delete)
         orders.post(":purchaseOrderID", "lines", use: Self.addLine)
         orders.delete(":purchaseOrderID", "lines", ":lineID", use: Self.removeLine)
-        for action in Action.allCases {
+        for action in PurchaseOrders.Action.allCases {
             orders.post(":purchaseOrderID", PathComponent(stringLiteral: action.rawValue)) { request in
                 try await Self.act(request, action)
             }
@@ -20,367 +21,66 @@ struct PurchaseOrderController: RouteCollection {
         orders.post(":purchaseOrderID", "receive", use: Self.receive)
     }
 
-    /// A purchase order with its lines.
-    struct Detail: Content {
-        var id: UUID
-        var number: String
-        var vendorId: UUID
-        var siteId: UUID?
-        var status: PurchaseOrder.Status
-        var notes: String?
-        var automatic: Bool
-        var total: Double
-        var lines: [PurchaseOrderLine.DTO]
-        var version: Int
-        var createdAt: Date?
-        var updatedAt: Date?
-    }
-
-    static func makeDetail(_ order: PurchaseOrder, on db: any Database) async throws -> Detail {
-        let lines = try await PurchaseOrderLine.query(on: db).filter(\.$purchaseOrderID == (try order.requireID())).sort(\.$createdAt).all()
-        let dto = order.dto
-        return Detail(
-            id: dto.id, number: dto.number, vendorId: dto.vendorId, siteId: dto.siteId, status: dto.status, notes: dto.notes,
-            automatic: dto.automatic,
-            total: lines.reduce(0) { $0 + $1.quantity * $1.unitCost }, lines: lines.map(\.dto), version: dto.version,
-            createdAt: dto.createdAt,
-            updatedAt: dto.updatedAt)
-    }
-
-    static let sortFields: [SortField<PurchaseOrder>] = [
-        SortField("number", "number") { .int($0.number) },
-        SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) },
-    ]
-
     @Sendable static func list(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.purchaseOrdersRead)
-        let query = principal.siteQuery(PurchaseOrder.self, on: request.db)
-        if let status = try request.queryEnum("status", PurchaseOrder.Status.self) { query.filter(\.$status == status) }
-        if let vendorID = try request.queryUUID("vendorId") { query.filter(\.$vendorID == vendorID) }
-        return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "-number", filename: "purchase-orders")
-        {
-            $0.dto
-        }
+        let query = try PurchaseOrders.query(
+            principal: principal, status: try request.queryEnum("status", PurchaseOrder.Status.self),
+            vendorID: try request.queryUUID("vendorId"), on: request.db)
+        return try await Listing.respond(
+            request, query: query, sortFields: PurchaseOrders.sortFields, defaultSort: "-number", filename: "purchase-orders"
+        ) { $0.dto }
     }
 
     @Sendable static func show(_ request: Request) async throws -> Response {
-        let principal = try request.principal
-        try principal.require(.purchaseOrdersRead)
-        let order = try await principal.findInSite(PurchaseOrder.self, request.pathID("purchaseOrderID"), on: request.db)
-        return try await makeDetail(order, on: request.db).response(version: order.version, for: request)
-    }
-
-    struct LineInput: Sendable {
-        var partID: UUID
-        var locationID: UUID
-        var quantity: Double
-        var unitCost: Double?
-    }
-
-    static func readLine(_ body: inout JSONBody) -> LineInput? {
-        body.rejectUnknown(allowed: ["partId", "locationId", "quantity", "unitCost"])
-        let partID = body.reference("partId", .part, required: true)
-        let locationID = body.reference("locationId", .location, required: true)
-        let quantity = body.double("quantity", required: true, range: 0.000_001...1e9)
-        let unitCost = body.double("unitCost", range: 0...1e9)
-        guard let partID, let locationID, let quantity else { return nil }
-        return LineInput(partID: partID, locationID: locationID, quantity: quantity, unitCost: unitCost)
-    }
-
-    /// Adds a line, checking the part and location (at the order's delivery site); the cost defaults to the
-    /// part's unit cost.
-    static func addLine(_ line: LineInput, to order: PurchaseOrder, field: String, principal: Principal, on db: any Database)
-        async throws
-    {
-        var problems: [FieldProblem] = []
-        let part = try? await principal.find(Part.self, line.partID, on: db)
-        if part == nil { problems.append(FieldProblem(field: "\(field)partId", message: "is not a part of this organization")) }
-        if let location = try? await principal.findInSite(Location.self, line.locationID, on: db) {
-            if let siteID = order.siteID, location.siteID != siteID {
-                problems.append(FieldProblem(field: "\(field)locationId", message: "is not at the order's delivery site"))
-            }
-        } else {
-            problems.append(FieldProblem(field: "\(field)locationId", message: "is not a location you can reach"))
-        }
-        guard problems.isEmpty, let part else { throw AppError.validation(problems) }
-        let row = PurchaseOrderLine()
-        row.organizationID = principal.organizationID
-        row.purchaseOrderID = try order.requireID()
-        row.partID = line.partID
-        row.locationID = line.locationID
-        row.quantity = line.quantity
-        row.unitCost = line.unitCost ?? part.unitCost
-        row.receivedQuantity = 0
-        try await row.create(on: db)
+        let order = try await PurchaseOrders.find(request.pathID("purchaseOrderID"), principal: try request.principal, on: request.db)
+        return try await PurchaseOrders.detail(order, on: request.db).response(version: order.version, for: request)
     }
 
     @Sendable static func create(_ request: Request) async throws -> Response {
-        let principal = try request.principal
-        try principal.require(.purchaseOrdersWrite)
-        var body = try JSONBody(request)
-        body.rejectUnknown(allowed: ["vendorId", "siteId", "notes", "lines"])
-        let vendorID = body.reference("vendorId", .vendor, required: true)
-        let siteID = body.reference("siteId", .site, required: true)
-        let notes = body.string("notes", maxLength: 4000)
-        var lines: [LineInput] = []
-        if let raw = body.rawValue("lines") {
-            if case .array(let items) = raw, items.count <= 200 {
-                for (index, item) in items.enumerated() {
-                    guard case .object(let object) = item else {
-                        body.add("lines[\(index)]", "must be an object")
-                        continue
-                    }
-                    var lineBody = JSONBody(values: object)
-                    let line = readLine(&lineBody)
-                    body.adopt(lineBody, at: "lines[\(index)]")
-                    if let line { lines.append(line) }
-                }
-            } else {
-                body.add("lines", "must be an array of at most 200 lines")
-            }
-        }
-        try await body.validate(for: principal, on: request.db)
-        guard let vendorID, let siteID else { throw AppError.validation(body.problems) }
-        let context = try request.auditContext
-        let linesToAdd = lines
-        let (detail, version) = try await request.write { db -> (Detail, Int) in
-            guard (try? await principal.find(Vendor.self, vendorID, on: db)) != nil else {
-                throw AppError.invalid("vendorId", "is not a vendor of this organization")
-            }
-            let order = PurchaseOrder()
-            order.organizationID = principal.organizationID
-            order.number = try await Counter.next("purchase_order", organizationID: principal.organizationID, on: db)
-            order.vendorID = vendorID
-            order.siteID = siteID
-            order.status = .draft
-            order.notes = notes
-            order.automatic = false
-            order.version = 1
-            try await order.create(on: db)
-            for (index, line) in linesToAdd.enumerated() {
-                try await addLine(line, to: order, field: "lines[\(index)].", principal: principal, on: db)
-            }
-            let detail = try await makeDetail(order, on: db)
-            try await AuditLog.record(
-                "purchase_order.created", entityType: PurchaseOrder.entityType, entityID: order.id, after: detail,
-                organizationID: principal.organizationID, context: context, on: db)
-            return (detail, order.version)
-        }
-        let response = try await detail.response(status: .created, version: version, for: request)
-        response.headers.replaceOrAdd(name: .location, value: "/api/v1/purchase-orders/\(detail.id)")
-        return response
-    }
-
-    /// The order, locked, if it is a draft: only drafts change their content.
-    static func draft(_ request: Request, on db: any Database) async throws -> PurchaseOrder {
-        let principal = try request.principal
-        let id = try request.pathID("purchaseOrderID")
-        try await db.lockForUpdate(PurchaseOrder.schema, id: id)
-        let order = try await principal.findInSite(PurchaseOrder.self, id, on: db)
-        try ETag.check(request, currentVersion: order.version)
-        guard order.status == .draft else {
-            throw AppError.conflict("Only a draft can be changed; this order is \(order.status.rawValue).")
-        }
-        return order
+        let made = try await PurchaseOrders.create(from: { try JSONBody(request) }, principal: try request.principal, through: request)
+        return try await Resources.created(made, path: "purchase-orders", for: request)
     }
 
     @Sendable static func update(_ request: Request) async throws -> Response {
-        let principal = try request.principal
-        try principal.require(.purchaseOrdersWrite)
-        _ = try await principal.findInSite(PurchaseOrder.self, request.pathID("purchaseOrderID"), on: request.db)
-        var body = try JSONBody(request)
-        body.rejectUnknown(allowed: ["vendorId", "notes"])
-        let vendorID = body.reference("vendorId", .vendor)
-        let notes = body.patch("notes") { $0.string("notes", maxLength: 4000) }
-        try await body.validate(for: principal, on: request.db)
-        return try await Resources.update(request, load: { db in try await draft(request, on: db) }) { order, db in
-            if let vendorID {
-                guard (try? await principal.find(Vendor.self, vendorID, on: db)) != nil else {
-                    throw AppError.invalid("vendorId", "is not a vendor of this organization")
-                }
-                order.vendorID = vendorID
-            }
-            if let notes { order.notes = notes }
-        }
+        let made = try await PurchaseOrders.update(
+            request.pathID("purchaseOrderID"), from: { try JSONBody(request) }, expected: ETag.expected(request),
+            principal: try request.principal, through: request)
+        return try await made.dto.response(version: made.version, for: request)
     }
 
     @Sendable static func delete(_ request: Request) async throws -> HTTPStatus {
-        let principal = try request.principal
-        try principal.require(.purchaseOrdersWrite)
-        _ = try await principal.findInSite(PurchaseOrder.self, request.pathID("purchaseOrderID"), on: request.db)
-        return try await Resources.delete(request, load: { db in try await draft(request, on: db) })
+        try await PurchaseOrders.delete(
+            request.pathID("purchaseOrderID"), expected: ETag.expected(request), principal: try request.principal, through: request)
+        return .noContent
     }
 
     @Sendable static func addLine(_ request: Request) async throws -> Response {
-        let principal = try request.principal
-        try principal.require(.purchaseOrdersWrite)
-        _ = try await principal.findInSite(PurchaseOrder.self, request.pathID("purchaseOrderID"), on: request.db)
-        var body = try JSONBody(request)
-        let line = readLine(&body)
-        try await body.validate(for: principal, on: request.db)
-        guard let line else { throw AppError.validation(body.problems) }
-        let context = try request.auditContext
-        let (detail, version) = try await request.write { db -> (Detail, Int) in
-            let order = try await draft(request, on: db)
-            let before = try await makeDetail(order, on: db)
-            try await addLine(line, to: order, field: "", principal: principal, on: db)
-            return try await save(order, action: "line_added", before: before, principal: principal, context: context, on: db)
-        }
-        return try await detail.response(status: .created, version: version, for: request)
+        let made = try await PurchaseOrders.addLine(
+            to: request.pathID("purchaseOrderID"), from: { try JSONBody(request) }, expected: ETag.expected(request),
+            principal: try request.principal, through: request)
+        return try await made.dto.response(status: .created, version: made.version, for: request)
     }
 
     @Sendable static func removeLine(_ request: Request) async throws -> Response {
-        let principal = try request.principal
-        try principal.require(.purchaseOrdersWrite)
-        _ = try await principal.findInSite(PurchaseOrder.self, request.pathID("purchaseOrderID"), on: request.db)
-        let lineID = try request.pathID("lineID")
-        let context = try request.auditContext
-        let (detail, version) = try await request.write { db -> (Detail, Int) in
-            let order = try await draft(request, on: db)
-            let line = try await principal.find(PurchaseOrderLine.self, lineID, on: db)
-            guard line.purchaseOrderID == order.id else { throw AppError.notFound("No such line on this order.") }
-            let before = try await makeDetail(order, on: db)
-            try await line.delete(on: db)
-            return try await save(order, action: "line_removed", before: before, principal: principal, context: context, on: db)
-        }
-        return try await detail.response(version: version, for: request)
+        let made = try await PurchaseOrders.removeLine(
+            request.pathID("lineID"), from: request.pathID("purchaseOrderID"), expected: ETag.expected(request),
+            principal: try request.principal, through: request)
+        return try await made.dto.response(version: made.version, for: request)
     }
 
-    /// Bumps the version, saves, and audits `purchase_order.<action>` with the order (and lines) before and after.
-    static func save(
-        _ order: PurchaseOrder, action: String, before: Detail, principal: Principal, context: AuditContext, on db: any Database
-    ) async throws -> (Detail, Int) {
-        order.version += 1
-        try await order.update(on: db)
-        let after = try await makeDetail(order, on: db)
-        try await AuditLog.record(
-            "purchase_order.\(action)", entityType: PurchaseOrder.entityType, entityID: order.id, before: before, after: after,
-            organizationID: principal.organizationID, context: context, on: db)
-        return (after, order.version)
+    static func act(_ request: Request, _ action: PurchaseOrders.Action) async throws -> Response {
+        let made = try await PurchaseOrders.act(
+            action, on: request.pathID("purchaseOrderID"), expected: ETag.expected(request), principal: try request.principal,
+            through: request)
+        return try await made.dto.response(version: made.version, for: request)
     }
 
-    /// The status moves of a purchase order other than receiving.
-    enum Action: String, CaseIterable, Sendable {
-        case submit, approve, close, cancel
-
-        var from: Set<PurchaseOrder.Status> {
-            switch self {
-            case .submit: [.draft]
-            case .approve: [.submitted]
-            case .close: [.received, .partiallyReceived]
-            case .cancel: [.draft, .submitted, .approved]
-            }
-        }
-
-        var to: PurchaseOrder.Status {
-            switch self {
-            case .submit: .submitted
-            case .approve: .approved
-            case .close: .closed
-            case .cancel: .cancelled
-            }
-        }
-
-        var permission: Permission { self == .approve ? .purchaseOrdersApprove : .purchaseOrdersWrite }
-    }
-
-    static func act(_ request: Request, _ action: Action) async throws -> Response {
-        let principal = try request.principal
-        try principal.require(.purchaseOrdersRead)
-        let id = try request.pathID("purchaseOrderID")
-        _ = try await principal.findInSite(PurchaseOrder.self, id, on: request.db)
-        try principal.require(action.permission)
-        let context = try request.auditContext
-        let (detail, version) = try await request.write { db -> (Detail, Int) in
-            try await db.lockForUpdate(PurchaseOrder.schema, id: id)
-            let order = try await principal.findInSite(PurchaseOrder.self, id, on: db)
-            try ETag.check(request, currentVersion: order.version)
-            guard action.from.contains(order.status) else {
-                let possible =
-                    Action.allCases.filter { $0.from.contains(order.status) }.map(\.rawValue)
-                    + ([.approved, .partiallyReceived].contains(order.status) ? ["receive"] : [])
-                throw AppError.conflict(
-                    "A purchase order that is \(order.status.rawValue) cannot \(action.rawValue). Allowed now: \(possible.isEmpty ? "none" : possible.joined(separator: ", "))."
-                )
-            }
-            if action == .submit, try await PurchaseOrderLine.query(on: db).filter(\.$purchaseOrderID == id).count() == 0 {
-                throw AppError.conflict("An order without lines cannot be submitted.")
-            }
-            let before = try await makeDetail(order, on: db)
-            order.status = action.to
-            return try await save(order, action: "\(action.rawValue)", before: before, principal: principal, context: context, on: db)
-        }
-        return try await detail.response(version: version, for: request)
-    }
-
-    /// `POST /purchase-orders/{id}/receive {lines: [{lineId, quantity}]}`: goods arrive; each adds stock at the
-    /// order's unit cost. The order becomes partially received, or received when every line is complete.
+    /// `POST /purchase-orders/{id}/receive {lines: [{lineId, quantity}]}`.
     @Sendable static func receive(_ request: Request) async throws -> Response {
-        let principal = try request.principal
-        try principal.require(.purchaseOrdersRead)
-        let id = try request.pathID("purchaseOrderID")
-        _ = try await principal.findInSite(PurchaseOrder.self, id, on: request.db)
-        try principal.require(.purchaseOrdersWrite)
-        var body = try JSONBody(request)
-        body.rejectUnknown(allowed: ["lines"])
-        var receipts: [(UUID, Double)] = []
-        if case .array(let items)? = body.rawValue("lines"), !items.isEmpty {
-            for (index, item) in items.enumerated() {
-                guard case .object(let object) = item else {
-                    body.add("lines[\(index)]", "must be an object")
-                    continue
-                }
-                var line = JSONBody(values: object)
-                line.rejectUnknown(allowed: ["lineId", "quantity"])
-                let lineID = line.reference("lineId", .purchaseOrderLine, required: true)
-                let quantity = line.double("quantity", required: true, range: 0.000_001...1e9)
-                body.adopt(line, at: "lines[\(index)]")
-                if let lineID, let quantity { receipts.append((lineID, quantity)) }
-            }
-        } else {
-            body.add("lines", "must be a non-empty array of {lineId, quantity}")
-        }
-        try await body.validate(for: principal, on: request.db)
-        let context = try request.auditContext
-        let received = receipts
-        let (detail, version) = try await request.write { db -> (Detail, Int) in
-            try await db.lockForUpdate(PurchaseOrder.schema, id: id)
-            let order = try await principal.findInSite(PurchaseOrder.self, id, on: db)
-            try ETag.check(request, currentVersion: order.version)
-            guard [.approved, .partiallyReceived].contains(order.status) else {
-                throw AppError.conflict("Only an approved order can be received; this one is \(order.status.rawValue).")
-            }
-            let before = try await makeDetail(order, on: db)
-            var problems: [FieldProblem] = []
-            for (index, (lineID, quantity)) in received.enumerated() {
-                guard let line = try await PurchaseOrderLine.query(on: db).filter(\.$id == lineID).filter(\.$purchaseOrderID == id).first()
-                else {
-                    problems.append(FieldProblem(field: "lines[\(index)].lineId", message: "is not a line of this order"))
-                    continue
-                }
-                if line.receivedQuantity + quantity > line.quantity + 1e-9 {
-                    problems.append(
-                        FieldProblem(
-                            field: "lines[\(index)].quantity",
-                            message: "is more than is still due on this line (\((line.quantity - line.receivedQuantity).formatted()))"))
-                    continue
-                }
-                line.receivedQuantity += quantity
-                try await line.update(on: db)
-                let level = try await Stock.level(
-                    part: line.partID, location: line.locationID, organizationID: principal.organizationID, on: db)
-                _ = try await Stock.apply(
-                    .init(
-                        kind: .receive, quantity: quantity, reason: "Received on \(order.dto.number)", unitCost: line.unitCost,
-                        purchaseOrderID: id),
-                    to: try level.requireID(), principal: principal, context: context, on: db)
-            }
-            if !problems.isEmpty { throw AppError.validation(problems) }
-            let lines = try await PurchaseOrderLine.query(on: db).filter(\.$purchaseOrderID == id).all()
-            order.status = lines.allSatisfy { $0.receivedQuantity + 1e-9 >= $0.quantity } ? .received : .partiallyReceived
-            return try await save(order, action: "received", before: before, principal: principal, context: context, on: db)
-        }
-        return try await detail.response(version: version, for: request)
+        let made = try await PurchaseOrders.receive(
+            on: request.pathID("purchaseOrderID"), from: { try JSONBody(request) }, expected: ETag.expected(request),
+            principal: try request.principal, through: request)
+        return try await made.dto.response(version: made.version, for: request)
     }
 }

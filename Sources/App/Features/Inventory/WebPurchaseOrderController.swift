@@ -2,7 +2,7 @@ import Fluent
 import Vapor
 
 /// A purchase order's page: its lines (added and removed while it is a draft), receiving goods against them
-/// once it is approved, and its total. Changes go through the API's handlers.
+/// once it is approved, and its total. Changes go through the ``PurchaseOrders`` operations the API calls.
 struct WebPurchaseOrderController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let order = routes.grouped("purchase-orders", ":purchaseOrderID")
@@ -46,11 +46,9 @@ struct WebPurchaseOrderController: RouteCollection {
     static func page(
         _ request: Request, principal: Principal, values: [String: String] = [:], errors: [String: String] = [:], problem: String? = nil
     ) async throws -> OrderPage {
-        try principal.require(.purchaseOrdersRead)
-        request.optionalPrincipal = principal
         let db = request.db
-        let order = try await principal.findInSite(PurchaseOrder.self, request.pathID("purchaseOrderID"), on: db)
-        let detail = try await PurchaseOrderController.makeDetail(order, on: db)
+        let order = try await PurchaseOrders.find(request.pathID("purchaseOrderID"), principal: principal, on: db)
+        let detail = try await PurchaseOrders.detail(order, on: db)
         let parts = try await principal.query(Part.self, on: db).sort(\.$number).all()
         let partNames = Dictionary(uniqueKeysWithValues: parts.compactMap { part in part.id.map { ($0, "\(part.number) \(part.name)") } })
         let locations = try await principal.siteQuery(Location.self, on: db).sort(\.$name).all()
@@ -79,46 +77,53 @@ struct WebPurchaseOrderController: RouteCollection {
         return try await WebPage.render("purchase-order", try await page(request, principal: principal), for: request)
     }
 
-    /// Runs a handler for a form on the order's page; a refusal shows the page again with the errors and values.
+    /// A form on the order's page: `change` calls the operation with the order's id and the version the page was
+    /// read at; a refusal shows the page again with the errors and values.
     static func perform(
-        _ request: Request, body: [String: JSONValue], values: [String: String] = [:], done: String,
-        _ handler: (Request) async throws -> some AsyncResponseEncodable
+        _ request: Request, values: [String: String] = [:], done: String,
+        _ change: (_ id: UUID, _ expected: [String], _ principal: Principal) async throws -> Void
     ) async throws -> Response {
         let principal = try await WebSession.requirePrincipal(request)
         let id = try request.pathID("purchaseOrderID")
-        return try await WebForm.submit(
-            request, principal: principal, body: body, handler, done: done, redirect: "/purchase-orders/\(id)", template: "purchase-order"
-        ) { errors, problem in
+        let expected = ETag.expected(version: try? request.content.get(String.self, at: "version"))
+        return try await WebForm.submit(request, done: done, redirect: "/purchase-orders/\(id)", template: "purchase-order") {
+            try await change(id, expected, principal)
+        } page: { errors, problem in
             try await page(request, principal: principal, values: values, errors: errors, problem: problem)
         }
     }
 
     @Sendable static func addLine(_ request: Request) async throws -> Response {
         let fields: [String: WebAPI.Field] = ["partId": .text, "locationId": .text, "quantity": .number, "unitCost": .number]
-        return try await perform(
-            request, body: WebAPI.body(request, fields), values: WebForm.values(request, Array(fields.keys)), done: "Line added.",
-            PurchaseOrderController.addLine)
+        let body = JSONBody(values: WebAPI.body(request, fields))
+        return try await perform(request, values: WebForm.values(request, Array(fields.keys)), done: "Line added.") {
+            id, expected, principal in
+            _ = try await PurchaseOrders.addLine(to: id, from: { body }, expected: expected, principal: principal, through: request)
+        }
     }
 
     @Sendable static func removeLine(_ request: Request) async throws -> Response {
-        try await perform(request, body: [:], done: "Line removed.", PurchaseOrderController.removeLine)
+        try await perform(request, done: "Line removed.") { id, expected, principal in
+            _ = try await PurchaseOrders.removeLine(
+                try request.pathID("lineID"), from: id, expected: expected, principal: principal, through: request)
+        }
     }
 
     /// Receiving: each line's "received now" field, where one was filled in.
     @Sendable static func receive(_ request: Request) async throws -> Response {
-        let principal = try await WebSession.requirePrincipal(request)
-        let order = try await principal.findInSite(PurchaseOrder.self, request.pathID("purchaseOrderID"), on: request.db)
-        let detail = try await PurchaseOrderController.makeDetail(order, on: request.db)
-        var lines: [JSONValue] = []
-        for line in detail.lines {
-            let field = "receive-\(line.id.uuidString)"
-            guard let raw = try? request.content.get(String.self, at: field), !raw.trimmingCharacters(in: .whitespaces).isEmpty else {
-                continue
+        try await perform(request, done: "Goods received into stock.") { id, expected, principal in
+            let order = try await PurchaseOrders.find(id, principal: principal, on: request.db)
+            var lines: [JSONValue] = []
+            for line in try await PurchaseOrders.detail(order, on: request.db).lines {
+                let field = "receive-\(line.id.uuidString)"
+                guard let raw = try? request.content.get(String.self, at: field), !raw.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    continue
+                }
+                let quantity = Double(raw.trimmingCharacters(in: .whitespaces)).map(JSONValue.number) ?? .string(raw)
+                lines.append(.object(["lineId": .string(line.id.uuidString), "quantity": quantity]))
             }
-            let quantity = Double(raw.trimmingCharacters(in: .whitespaces)).map(JSONValue.number) ?? .string(raw)
-            lines.append(.object(["lineId": .string(line.id.uuidString), "quantity": quantity]))
+            let body = JSONBody(values: ["lines": .array(lines)])
+            _ = try await PurchaseOrders.receive(on: id, from: { body }, expected: expected, principal: principal, through: request)
         }
-        return try await perform(
-            request, body: ["lines": .array(lines)], done: "Goods received into stock.", PurchaseOrderController.receive)
     }
 }

@@ -18,39 +18,29 @@ struct ClientController: RouteCollection {
     ]
 
     @Sendable static func list(_ request: Request) async throws -> Response {
-        let principal = try request.principal
-        try principal.require(.clientsRead)
-        let query = principal.query(Client.self, on: request.db)
-        if let text = request.queryParameter("q"), !text.isEmpty { query.filter(\.$name ~~ text) }
+        let query = try Contacts.query(
+            Client.self, read: .clientsRead, name: request.queryParameter("q"), principal: try request.principal, on: request.db)
         return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "name", filename: "clients") { $0.dto }
     }
 
     @Sendable static func show(_ request: Request) async throws -> Response {
-        let principal = try request.principal
-        try principal.require(.clientsRead)
-        return try await Resources.show(try await principal.find(Client.self, request.pathID("clientID"), on: request.db), for: request)
+        let client = try await Contacts.find(
+            Client.self, request.pathID("clientID"), read: .clientsRead, principal: try request.principal, on: request.db)
+        return try await Resources.show(client, for: request)
     }
 
     @Sendable static func create(_ request: Request) async throws -> Response {
-        let principal = try request.principal
-        try principal.require(.clientsWrite)
-        let input = try ContactInput(request, creating: true)
-        return try await Resources.create(request, path: "clients") { _ in
-            let client = Client()
-            input.apply(to: client)
-            return client
-        }
+        let made = try await Contacts.create(
+            Client.self, write: .clientsWrite, from: { try JSONBody(request) }, principal: try request.principal, through: request)
+        return try await Resources.created(made, path: "clients", for: request)
     }
 
     @Sendable static func update(_ request: Request) async throws -> Response {
-        let principal = try request.principal
-        try principal.require(.clientsWrite)
-        let id = try request.pathID("clientID")
-        _ = try await principal.find(Client.self, id, on: request.db)
-        let input = try ContactInput(request, creating: false)
-        return try await Resources.update(request, load: { try await principal.find(Client.self, id, on: $0) }) { client, _ in
-            input.apply(to: client)
-        }
+        let made = try await Contacts.update(
+            Client.self, request.pathID("clientID"), write: .clientsWrite, from: { try JSONBody(request) },
+            expected: ETag.expected(request),
+            principal: try request.principal, through: request)
+        return try await made.dto.response(version: made.version, for: request)
     }
 
     @Sendable static func delete(_ request: Request) async throws -> HTTPStatus {
