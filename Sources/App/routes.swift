@@ -17,7 +17,7 @@ func routes(_ app: Application) throws {
     try pages.register(collection: WebAssetPageController())
     try pages.register(collection: WebAdminController())
     try pages.register(collection: WebPMController())
-    for catalog in WebCatalog.all { catalog.register(on: pages) }
+    for catalog in WebCatalogs.all { catalog.register(on: pages) }
     try pages.register(collection: WebPartController())
     try pages.register(collection: WebPurchaseOrderController())
     try pages.register(collection: WebEventsController())

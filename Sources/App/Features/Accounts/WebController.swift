@@ -183,22 +183,6 @@ struct WebController: RouteCollection {
 
 /// Field problems as the forms show them: one message per field, next to it.
 enum WebForm {
-    /// A page's form, the common way: `handler` makes the change with `body`, then a message and a redirect to
-    /// `redirect`; a refusal shows `template` again, built by `page`.
-    static func submit(
-        _ request: Request, principal: Principal, body: [String: JSONValue], version: String? = nil,
-        _ handler: (Request) async throws -> some AsyncResponseEncodable, done message: String, redirect: String, template: String,
-        page: (_ errors: [String: String], _ problem: String?) async throws -> some Encodable
-    ) async throws -> Response {
-        try await orRefused(request, template: template) {
-            _ = try await WebAPI.call(request, principal: principal, body: body, version: version, handler)
-            WebSession.flash(message, request)
-            return request.redirect(to: redirect, redirectType: .normal)
-        } page: { errors, problem in
-            try await page(errors, problem)
-        }
-    }
-
     /// A page's form, the common way: `change` calls the operation, then a message and a redirect to `redirect`;
     /// a refusal shows `template` again, built by `page` from the field errors and the problem's detail.
     static func submit(

@@ -3,14 +3,19 @@ import Foundation
 import QRCode
 import Vapor
 
-/// `GET /assets/{id}/qr.svg` and `GET /assets/labels`: QR codes that open the asset's page — or, when the
-/// organization takes public requests, its request form — and a printable sheet of labels.
+/// `GET /assets/{id}/qr.svg` and `GET /assets/labels`, through ``AssetLabels``, which the asset pages also call.
 struct AssetLabelController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("assets", "labels", use: Self.sheet)
-        routes.get("assets", ":assetID", "qr.svg", use: Self.qr)
+        routes.get("assets", "labels") { request in try await AssetLabels.sheet(principal: try request.principal, request: request) }
+        routes.get("assets", ":assetID", "qr.svg") { request in
+            try await AssetLabels.qr(request.pathID("assetID"), principal: try request.principal, request: request)
+        }
     }
+}
 
+/// QR codes that open the asset's page — or, when the organization takes public requests, its request form —
+/// and a printable sheet of labels.
+enum AssetLabels {
     /// Where a label sends whoever scans it.
     static func link(for asset: Asset, publicRequests: Bool, request: Request) -> String {
         let base =
@@ -26,10 +31,10 @@ struct AssetLabelController: RouteCollection {
             .svg(moduleSize: moduleSize)
     }
 
-    @Sendable static func qr(_ request: Request) async throws -> Response {
-        let principal = try request.principal
+    /// The asset's code as an SVG image; `?size=` is the module size in pixels (1…40, default 6).
+    static func qr(_ assetID: UUID, principal: Principal, request: Request) async throws -> Response {
         try principal.require(.assetsRead)
-        let asset = try await principal.findInSite(Asset.self, request.pathID("assetID"), on: request.db)
+        let asset = try await principal.findInSite(Asset.self, assetID, on: request.db)
         let organization = try await Organization.find(principal.organizationID, on: request.db)
         let size = request.query[Int.self, at: "size"].map { min(max($0, 1), 40) } ?? 6
         var headers = HTTPHeaders()
@@ -41,8 +46,7 @@ struct AssetLabelController: RouteCollection {
 
     /// A printable A4 sheet of labels (QR code, tag, name) for `?assetIds=a,b,c`, or for the assets matching
     /// `siteId`/`locationId` — at most 200.
-    @Sendable static func sheet(_ request: Request) async throws -> Response {
-        let principal = try request.principal
+    static func sheet(principal: Principal, request: Request) async throws -> Response {
         try principal.require(.assetsRead)
         let query = principal.siteQuery(Asset.self, on: request.db)
         if let raw = request.queryParameter("assetIds") {

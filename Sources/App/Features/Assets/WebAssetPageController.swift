@@ -178,17 +178,15 @@ struct WebAssetPageController: RouteCollection {
     // MARK: Files the pages show (the API's handlers, for the session's member)
 
     @Sendable static func qr(_ request: Request) async throws -> Response {
-        request.optionalPrincipal = try await WebSession.requirePrincipal(request)
-        return try await AssetLabelController.qr(request)
+        try await AssetLabels.qr(request.pathID("assetID"), principal: try await WebSession.requirePrincipal(request), request: request)
     }
 
     @Sendable static func labels(_ request: Request) async throws -> Response {
-        request.optionalPrincipal = try await WebSession.requirePrincipal(request)
-        return try await AssetLabelController.sheet(request)
+        try await AssetLabels.sheet(principal: try await WebSession.requirePrincipal(request), request: request)
     }
 
     @Sendable static func attachment(_ request: Request) async throws -> Response {
-        request.optionalPrincipal = try await WebSession.requirePrincipal(request)
-        return try await AttachmentController.content(request)
+        try await AttachmentStore.content(
+            request.pathID("attachmentID"), principal: try await WebSession.requirePrincipal(request), request: request)
     }
 }

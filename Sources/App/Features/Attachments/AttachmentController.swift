@@ -79,8 +79,15 @@ struct AttachmentController: RouteCollection {
 
     /// The file, if the principal may read what it is attached to.
     @Sendable static func content(_ request: Request) async throws -> Response {
-        let principal = try request.principal
-        let attachment = try await principal.find(Attachment.self, request.pathID("attachmentID"), on: request.db)
+        try await AttachmentStore.content(request.pathID("attachmentID"), principal: try request.principal, request: request)
+    }
+}
+
+extension AttachmentStore {
+    /// The file, inline, for whoever may read what it is attached to (a work order, a request, an asset); a 404
+    /// for everyone else.
+    static func content(_ id: UUID, principal: Principal, request: Request) async throws -> Response {
+        let attachment = try await principal.find(Attachment.self, id, on: request.db)
         if let workOrderID = attachment.workOrderID {
             try principal.require(.workOrdersRead)
             _ = try await principal.findInSite(WorkOrder.self, workOrderID, on: request.db)

@@ -1,172 +1,215 @@
+import Fluent
 import Foundation
 import Maintenance
 
-/// The list-and-create pages, each over its API resource.
-extension WebCatalog {
-    static func text(_ key: String) -> @Sendable (Item, Lookups) -> String {
-        { item, _ in
-            switch item[key] {
-            case .string(let text)?: text
-            case .number(let number)?: WebFormat.number(number)
-            case .bool(let flag)?: flag ? "yes" : "no"
-            default: ""
-            }
-        }
+/// The list-and-create pages, each over its feature's query and operations.
+enum WebCatalogs {
+    static let all: [any WebCatalogPage] = [sites, clients, vendors, parts, pmSchedules, purchaseOrders]
+
+    /// A date as a date input's value (`2030-01-15`, UTC, which the API's dates are).
+    static func day(_ date: Date?) -> String {
+        guard let date else { return "" }
+        return String(ISO8601DateFormatter().string(from: date).prefix(10))
     }
 
-    static func label(_ key: String) -> @Sendable (Item, Lookups) -> String {
-        { item, lookups in WebFormat.label(text(key)(item, lookups)) }
-    }
+    static func money(_ value: Double) -> String { WebFormat.number(value) }
 
-    static func day(_ key: String) -> @Sendable (Item, Lookups) -> String {
-        { item, _ in
-            guard case .string(let text)? = item[key] else { return "—" }
-            return String(text.prefix(10))
-        }
-    }
+    static let sites = WebCatalog<Site.DTO>(
+        path: "sites", title: "Sites", read: .sitesRead, write: .sitesWrite, idParameter: "siteID",
+        list: { request, principal in
+            let (rows, next) = try await Sites.query(principal: principal, on: request.db)
+                .catalogPage(request, sortFields: Sites.sortFields, defaultSort: "name")
+            return (rows.map(\.dto), next)
+        }, id: \.id, version: \.version,
+        create: { body, principal, request in _ = try await Sites.create(from: { body }, principal: principal, through: request) },
+        columns: [
+            .init(label: "Site", value: { site, _ in site.name }), .init(label: "Time zone", value: { site, _ in site.timeZone }),
+            .init(label: "Address", value: { site, _ in site.address ?? "" }),
+        ],
+        fields: [
+            .init(name: "name", label: "Name"), .init(name: "timeZone", label: "Time zone (e.g. Europe/Berlin)"),
+            .init(name: "address", label: "Address"),
+        ],
+        edit: .init(
+            find: { id, principal, db in try await Sites.find(id, principal: principal, on: db).dto },
+            values: { ["name": $0.name, "timeZone": $0.timeZone, "address": $0.address ?? ""] },
+            update: { id, body, expected, principal, request in
+                _ = try await Sites.update(id, from: { body }, expected: expected, principal: principal, through: request)
+            }))
 
-    static func named(_ key: String) -> @Sendable (Item, Lookups) -> String {
-        { item, lookups in lookups.name(item[key]) }
-    }
-
-    static func status(_ item: Item) -> String {
-        if case .string(let status)? = item["status"] { return status }
-        return ""
-    }
-
-    static let all: [WebCatalog] = [
-        WebCatalog(
-            path: "sites", title: "Sites", read: .sitesRead, write: .sitesWrite, idParameter: "siteID", list: SiteController.list,
-            create: SiteController.create,
-            columns: [
-                Column(label: "Site", value: text("name")), Column(label: "Time zone", value: text("timeZone")),
-                Column(label: "Address", value: text("address")),
-            ],
-            fields: [
-                Field(name: "name", label: "Name"), Field(name: "timeZone", label: "Time zone (e.g. Europe/Berlin)"),
-                Field(name: "address", label: "Address"),
-            ],
-            edit: (SiteController.show, SiteController.update)),
-        WebCatalog(
-            path: "clients", title: "Clients", read: .clientsRead, write: .clientsWrite, idParameter: "clientID",
-            list: ClientController.list,
-            create: ClientController.create,
-            columns: [
-                Column(label: "Client", value: text("name")), Column(label: "E-mail", value: text("email")),
-                Column(label: "Phone", value: text("phone")),
-            ],
-            fields: [
-                Field(name: "name", label: "Name"), Field(name: "email", label: "E-mail"), Field(name: "phone", label: "Phone"),
-                Field(name: "notes", label: "Notes", kind: .textarea),
-            ],
-            edit: (ClientController.show, ClientController.update)),
-        WebCatalog(
-            path: "vendors", title: "Vendors", read: .partsRead, write: .partsWrite, idParameter: "vendorID",
-            list: PartController.listVendors,
-            create: PartController.createVendor,
-            columns: [
-                Column(label: "Vendor", value: text("name")), Column(label: "E-mail", value: text("email")),
-                Column(label: "Phone", value: text("phone")),
-            ],
-            fields: [Field(name: "name", label: "Name"), Field(name: "email", label: "E-mail"), Field(name: "phone", label: "Phone")],
-            edit: (PartController.showVendor, PartController.updateVendor)),
-        WebCatalog(
-            path: "parts", title: "Parts", read: .partsRead, write: .partsWrite, idParameter: "partID", list: PartController.listParts,
-            create: PartController.createPart,
-            columns: [
-                Column(
-                    label: "Part", value: { item, lookups in "\(text("number")(item, lookups)) \(text("name")(item, lookups))" },
-                    href: { item in if case .string(let id)? = item["id"] { "/parts/\(id)" } else { nil } }),
-                Column(label: "Unit", value: text("unit")), Column(label: "Unit cost", value: text("unitCost")),
-                Column(label: "Vendor", value: named("preferredVendorId")),
-            ],
-            fields: [
-                Field(name: "number", label: "Part number"), Field(name: "name", label: "Name"),
-                Field(name: "unit", label: "Unit (each, m, l)"),
-                Field(name: "unitCost", label: "Unit cost", kind: .number),
-                Field(name: "preferredVendorId", label: "Preferred vendor", kind: .select(.vendors, optional: true)),
-            ],
-            edit: (PartController.showPart, PartController.updatePart), lookupSources: [.vendors]),
-        WebCatalog(
-            path: "pm-schedules", title: "PM schedules", read: .workOrdersRead, write: .workOrdersManage, idParameter: "pmScheduleID",
-            list: PMScheduleController.list, create: PMScheduleController.create,
-            columns: [
-                Column(label: "Schedule", value: text("title")), Column(label: "Asset", value: named("assetId")),
-                Column(
-                    label: "Every",
-                    value: { item, _ in
-                        guard case .object(let calendar)? = item["calendar"], case .number(let every)? = calendar["every"],
-                            case .string(let unit)? = calendar["unit"]
-                        else { return "by meter" }
-                        return "\(Int(every)) \(unit)\(every == 1 ? "" : "s")"
-                    }),
-                Column(label: "Next due", value: day("nextDueAt")), Column(label: "Active", value: text("active")),
-            ],
-            fields: [
-                Field(name: "assetId", label: "Asset", kind: .select(.assets, optional: false)), Field(name: "title", label: "Title"),
-                Field(name: "every", label: "Every", kind: .number),
-                Field(
-                    name: "unit", label: "Unit",
-                    kind: .select(
-                        .fixed(CalendarInterval.Unit.allCases.map { ($0.rawValue, WebFormat.label($0.rawValue) + "s") }), optional: false)),
-                Field(name: "nextDueAt", label: "First due", kind: .date),
-                Field(
-                    name: "priority", label: "Priority",
-                    kind: .select(
-                        .fixed(WorkOrderPriority.allCases.reversed().map { ($0.rawValue, WebFormat.label($0.rawValue)) }), optional: true)),
-            ],
-            shape: { form in
-                // The form's flat "every" and "unit" are the API's calendar interval.
-                var body = form
-                let every = body.removeValue(forKey: "every")
-                let unit = body.removeValue(forKey: "unit")
-                if every != nil || unit != nil {
-                    var calendar: [String: JSONValue] = [:]
-                    if let every { calendar["every"] = every }
-                    if let unit { calendar["unit"] = unit }
-                    body["calendar"] = .object(calendar)
-                }
-                return body
+    /// Clients and vendors: the same contact, under their own permissions.
+    static func contacts<M: Contact & VersionedModel>(
+        _ type: M.Type, path: String, title: String, singular: String, read: Permission, write: Permission, idParameter: String,
+        notes: Bool, sortFields: [SortField<M>]
+    ) -> WebCatalog<M> {
+        WebCatalog<M>(
+            path: path, title: title, read: read, write: write, idParameter: idParameter,
+            list: { request, principal in
+                try await Contacts.query(M.self, read: read, principal: principal, on: request.db)
+                    .catalogPage(request, sortFields: sortFields, defaultSort: "name")
+            }, id: { (try? $0.requireID()) ?? UUID() }, version: \.version,
+            create: { body, principal, request in
+                _ = try await Contacts.create(M.self, write: write, from: { body }, principal: principal, through: request)
             },
-            intro: "Each schedule makes its work order ahead of the due date.",
-            edit: (PMScheduleController.show, PMScheduleController.update), createOnly: ["assetId"],
-            unshape: { item in
-                var form = item
-                if case .object(let calendar)? = item["calendar"] {
-                    form["every"] = calendar["every"]
-                    form["unit"] = calendar["unit"]
-                }
-                return form
-            }, lookupSources: [.assets], links: [("Compliance", "/pm-schedules/compliance")]),
-        WebCatalog(
-            path: "purchase-orders", title: "Purchase orders", read: .purchaseOrdersRead, write: .purchaseOrdersWrite,
-            idParameter: "purchaseOrderID", list: PurchaseOrderController.list, create: PurchaseOrderController.create,
             columns: [
-                Column(
-                    label: "Order", value: text("number"),
-                    href: { item in if case .string(let id)? = item["id"] { "/purchase-orders/\(id)" } else { nil } }),
-                Column(label: "Vendor", value: named("vendorId")), Column(label: "Delivered to", value: named("siteId")),
-                Column(label: "Status", value: label("status")), Column(label: "Notes", value: text("notes")),
+                .init(label: singular, value: { contact, _ in contact.name }),
+                .init(label: "E-mail", value: { contact, _ in contact.email ?? "" }),
+                .init(label: "Phone", value: { contact, _ in contact.phone ?? "" }),
             ],
-            fields: [
-                Field(name: "vendorId", label: "Vendor", kind: .select(.vendors, optional: false)),
-                Field(name: "siteId", label: "Delivery site", kind: .select(.sites, optional: false)),
-                Field(name: "notes", label: "Notes", kind: .textarea),
-            ],
-            actions: [
-                RowAction(
-                    name: "submit", label: "Submit", permission: .purchaseOrdersWrite, applies: { status($0) == "draft" },
-                    handler: { try await PurchaseOrderController.act($0, .submit) }),
-                RowAction(
-                    name: "approve", label: "Approve", permission: .purchaseOrdersApprove, applies: { status($0) == "submitted" },
-                    handler: { try await PurchaseOrderController.act($0, .approve) }),
-                RowAction(
-                    name: "cancel", label: "Cancel", permission: .purchaseOrdersWrite,
-                    applies: { ["draft", "submitted", "approved"].contains(status($0)) },
-                    handler: { try await PurchaseOrderController.act($0, .cancel) }),
-            ],
-            intro: "Lines and receiving: the API (POST /api/v1/purchase-orders/{id}/lines, …/receive); low stock drafts orders by itself.",
-            edit: (PurchaseOrderController.show, PurchaseOrderController.update), createOnly: ["siteId"],
-            lookupSources: [.vendors, .sites]),
-    ]
+            fields: [.init(name: "name", label: "Name"), .init(name: "email", label: "E-mail"), .init(name: "phone", label: "Phone")]
+                + (notes ? [.init(name: "notes", label: "Notes", kind: .textarea)] : []),
+            edit: .init(
+                find: { id, principal, db in try await Contacts.find(M.self, id, read: read, principal: principal, on: db) },
+                values: { ["name": $0.name, "email": $0.email ?? "", "phone": $0.phone ?? "", "notes": $0.notes ?? ""] },
+                update: { id, body, expected, principal, request in
+                    _ = try await Contacts.update(
+                        M.self, id, write: write, from: { body }, expected: expected, principal: principal, through: request)
+                }))
+    }
+
+    static let clients = contacts(
+        Client.self, path: "clients", title: "Clients", singular: "Client", read: .clientsRead, write: .clientsWrite,
+        idParameter: "clientID", notes: true, sortFields: ClientController.sortFields)
+
+    static let vendors = contacts(
+        Vendor.self, path: "vendors", title: "Vendors", singular: "Vendor", read: .partsRead, write: .partsWrite, idParameter: "vendorID",
+        notes: false, sortFields: PartController.vendorSort)
+
+    static let parts = WebCatalog<Part.DTO>(
+        path: "parts", title: "Parts", read: .partsRead, write: .partsWrite, idParameter: "partID",
+        list: { request, principal in
+            let (rows, next) = try await Parts.query(principal: principal, on: request.db)
+                .catalogPage(request, sortFields: Parts.sortFields, defaultSort: "number")
+            return (rows.map(\.dto), next)
+        }, id: \.id, version: \.version,
+        create: { body, principal, request in _ = try await Parts.create(from: { body }, principal: principal, through: request) },
+        columns: [
+            .init(label: "Part", value: { part, _ in "\(part.number) \(part.name)" }, href: { "/parts/\($0.id.uuidString)" }),
+            .init(label: "Unit", value: { part, _ in part.unit }), .init(label: "Unit cost", value: { part, _ in money(part.unitCost) }),
+            .init(label: "Vendor", value: { part, lookups in lookups.name(part.preferredVendorId) }),
+        ],
+        fields: [
+            .init(name: "number", label: "Part number"), .init(name: "name", label: "Name"),
+            .init(name: "unit", label: "Unit (each, m, l)"),
+            .init(name: "unitCost", label: "Unit cost", kind: .number),
+            .init(name: "preferredVendorId", label: "Preferred vendor", kind: .select(.vendors, optional: true)),
+        ],
+        edit: .init(
+            find: { id, principal, db in try await Parts.find(id, principal: principal, on: db).dto },
+            values: {
+                [
+                    "number": $0.number, "name": $0.name, "unit": $0.unit, "unitCost": money($0.unitCost),
+                    "preferredVendorId": $0.preferredVendorId?.uuidString ?? "",
+                ]
+            },
+            update: { id, body, expected, principal, request in
+                _ = try await Parts.update(id, from: { body }, expected: expected, principal: principal, through: request)
+            }), lookupSources: [.vendors])
+
+    static let pmSchedules = WebCatalog<PMSchedule.DTO>(
+        path: "pm-schedules", title: "PM schedules", read: .workOrdersRead, write: .workOrdersManage, idParameter: "pmScheduleID",
+        list: { request, principal in
+            let (rows, next) = try await PMSchedules.query(principal: principal, on: request.db)
+                .catalogPage(request, sortFields: PMSchedules.sortFields, defaultSort: "nextDueAt")
+            return (rows.map(\.dto), next)
+        }, id: \.id, version: \.version,
+        create: { body, principal, request in _ = try await PMSchedules.create(from: { body }, principal: principal, through: request) },
+        columns: [
+            .init(label: "Schedule", value: { schedule, _ in schedule.title }),
+            .init(label: "Asset", value: { schedule, lookups in lookups.name(schedule.assetId) }),
+            .init(
+                label: "Every",
+                value: { schedule, _ in
+                    guard let calendar = schedule.calendar else { return "by meter" }
+                    return "\(calendar.every) \(calendar.unit.rawValue)\(calendar.every == 1 ? "" : "s")"
+                }),
+            .init(label: "Next due", value: { schedule, _ in schedule.nextDueAt.map { day($0) } ?? "—" }),
+            .init(label: "Active", value: { schedule, _ in schedule.active ? "yes" : "no" }),
+        ],
+        fields: [
+            .init(name: "assetId", label: "Asset", kind: .select(.assets, optional: false)), .init(name: "title", label: "Title"),
+            .init(name: "every", label: "Every", kind: .number),
+            .init(
+                name: "unit", label: "Unit",
+                kind: .select(
+                    .fixed(CalendarInterval.Unit.allCases.map { ($0.rawValue, WebFormat.label($0.rawValue) + "s") }), optional: false)),
+            .init(name: "nextDueAt", label: "First due", kind: .date),
+            .init(
+                name: "priority", label: "Priority",
+                kind: .select(
+                    .fixed(WorkOrderPriority.allCases.reversed().map { ($0.rawValue, WebFormat.label($0.rawValue)) }), optional: true)),
+        ],
+        shape: { form in
+            // The form's flat "every" and "unit" are the API's calendar interval.
+            var body = form
+            let every = body.removeValue(forKey: "every")
+            let unit = body.removeValue(forKey: "unit")
+            if every != nil || unit != nil {
+                var calendar: [String: JSONValue] = [:]
+                if let every { calendar["every"] = every }
+                if let unit { calendar["unit"] = unit }
+                body["calendar"] = .object(calendar)
+            }
+            return body
+        },
+        intro: "Each schedule makes its work order ahead of the due date.",
+        edit: .init(
+            find: { id, principal, db in try await PMSchedules.find(id, principal: principal, on: db).dto },
+            values: { schedule in
+                var values = ["title": schedule.title, "nextDueAt": day(schedule.nextDueAt), "priority": schedule.priority.rawValue]
+                if let calendar = schedule.calendar {
+                    values["every"] = String(calendar.every)
+                    values["unit"] = calendar.unit.rawValue
+                }
+                return values
+            },
+            update: { id, body, expected, principal, request in
+                _ = try await PMSchedules.update(id, from: { body }, expected: expected, principal: principal, through: request)
+            }), createOnly: ["assetId"], lookupSources: [.assets], links: [("Compliance", "/pm-schedules/compliance")])
+
+    static func orderAction(_ action: PurchaseOrders.Action, label: String, applies: Set<PurchaseOrder.Status>)
+        -> WebCatalog<
+            PurchaseOrder.DTO
+        >.RowAction
+    {
+        .init(
+            name: action.rawValue, label: label, permission: action.permission, applies: { applies.contains($0.status) },
+            run: { id, expected, principal, request in
+                _ = try await PurchaseOrders.act(action, on: id, expected: expected, principal: principal, through: request)
+            })
+    }
+
+    static let purchaseOrders = WebCatalog<PurchaseOrder.DTO>(
+        path: "purchase-orders", title: "Purchase orders", read: .purchaseOrdersRead, write: .purchaseOrdersWrite,
+        idParameter: "purchaseOrderID",
+        list: { request, principal in
+            let (rows, next) = try await PurchaseOrders.query(principal: principal, on: request.db)
+                .catalogPage(request, sortFields: PurchaseOrders.sortFields, defaultSort: "-number")
+            return (rows.map(\.dto), next)
+        }, id: \.id, version: \.version,
+        create: { body, principal, request in _ = try await PurchaseOrders.create(from: { body }, principal: principal, through: request) },
+        columns: [
+            .init(label: "Order", value: { order, _ in order.number }, href: { "/purchase-orders/\($0.id.uuidString)" }),
+            .init(label: "Vendor", value: { order, lookups in lookups.name(order.vendorId) }),
+            .init(label: "Delivered to", value: { order, lookups in lookups.name(order.siteId) }),
+            .init(label: "Status", value: { order, _ in WebFormat.label(order.status.rawValue) }),
+            .init(label: "Notes", value: { order, _ in order.notes ?? "" }),
+        ],
+        fields: [
+            .init(name: "vendorId", label: "Vendor", kind: .select(.vendors, optional: false)),
+            .init(name: "siteId", label: "Delivery site", kind: .select(.sites, optional: false)),
+            .init(name: "notes", label: "Notes", kind: .textarea),
+        ],
+        actions: [
+            orderAction(.submit, label: "Submit", applies: PurchaseOrders.Action.submit.from),
+            orderAction(.approve, label: "Approve", applies: PurchaseOrders.Action.approve.from),
+            orderAction(.cancel, label: "Cancel", applies: PurchaseOrders.Action.cancel.from),
+        ],
+        intro: "Lines and receiving: the API (POST /api/v1/purchase-orders/{id}/lines, …/receive); low stock drafts orders by itself.",
+        edit: .init(
+            find: { id, principal, db in try await PurchaseOrders.find(id, principal: principal, on: db).dto },
+            values: { ["vendorId": $0.vendorId.uuidString, "notes": $0.notes ?? ""] },
+            update: { id, body, expected, principal, request in
+                _ = try await PurchaseOrders.update(id, from: { body }, expected: expected, principal: principal, through: request)
+            }), createOnly: ["siteId"], lookupSources: [.vendors, .sites])
 }

@@ -25,7 +25,7 @@ struct WebDiagnosisController: RouteCollection {
         -> FormPage
     {
         let page = try await WebSession.page("Diagnose", section: "diagnose", principal: principal, request: request)
-        let recent = try await DiagnosisController.scoped(principal, on: request.db).sort(\.$createdAt, .descending).limit(10).all()
+        let recent = try await Diagnoses.scoped(principal, on: request.db).sort(\.$createdAt, .descending).limit(10).all()
         return FormPage(
             page: page, query: query, errors: errors,
             recent: recent.map(WebHome.Line.init(diagnosis:)))
@@ -89,7 +89,7 @@ struct WebDiagnosisController: RouteCollection {
 
     @Sendable static func show(_ request: Request) async throws -> Response {
         let principal = try await WebSession.require(.diagnosesRead, request)
-        let record = try await DiagnosisController.find(principal, request.pathID("diagnosisID"), on: request.db)
+        let record = try await Diagnoses.find(principal, request.pathID("diagnosisID"), on: request.db)
         let page = try await WebSession.page("Diagnosis", section: "diagnose", principal: principal, request: request)
         let candidates = record.result.candidates.map(view)
         let detected = record.result.detected
@@ -127,7 +127,7 @@ struct WebDiagnosisController: RouteCollection {
 
     @Sendable static func feedback(_ request: Request) async throws -> Response {
         let principal = try await WebSession.require(.diagnosesCreate, request)
-        let record = try await DiagnosisController.find(principal, request.pathID("diagnosisID"), on: request.db)
+        let record = try await Diagnoses.find(principal, request.pathID("diagnosisID"), on: request.db)
         struct Form: Content {
             var outcome: String?
             var atomId: String?
@@ -137,14 +137,14 @@ struct WebDiagnosisController: RouteCollection {
         if let outcome = form.outcome { values["outcome"] = .string(outcome) }
         if let atomID = form.atomId { values["atomId"] = .string(atomID) }
         var body = JSONBody(values: values)
-        _ = try await DiagnosisController.recordFeedback(body: &body, on: record, principal: principal, request: request)
+        _ = try await Diagnoses.recordFeedback(body: &body, on: record, principal: principal, request: request)
         WebSession.flash("Thank you: your feedback ranks this answer for your team.", request)
         return request.redirect(to: "/diagnoses/\(try record.requireID())", redirectType: .normal)
     }
 
     @Sendable static func workOrder(_ request: Request) async throws -> Response {
         let principal = try await WebSession.require(.workOrdersCreate, request)
-        let record = try await DiagnosisController.find(principal, request.pathID("diagnosisID"), on: request.db)
+        let record = try await Diagnoses.find(principal, request.pathID("diagnosisID"), on: request.db)
         if let existing = record.workOrderID { return request.redirect(to: "/work-orders/\(existing)", redirectType: .normal) }
         var body = JSONBody(values: [:])
         if record.assetID == nil {
@@ -153,7 +153,7 @@ struct WebDiagnosisController: RouteCollection {
                 body = JSONBody(values: ["siteId": .string(try site.requireID().uuidString)])
             }
         }
-        let dto = try await DiagnosisController.makeWorkOrder(body: &body, from: record, principal: principal, request: request)
+        let dto = try await Diagnoses.makeWorkOrder(body: &body, from: record, principal: principal, request: request)
         WebSession.flash("Work order \(dto.number) created from the diagnosis.", request)
         return request.redirect(to: "/work-orders/\(dto.id)", redirectType: .normal)
     }

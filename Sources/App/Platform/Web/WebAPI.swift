@@ -1,7 +1,7 @@
 import Vapor
 
-/// Runs the API's own handlers for the pages' forms, so a page changes data through exactly the code the API
-/// uses: the same policies, checks, field errors, audit events and live events.
+/// A page's form read as the JSON body the API's operations take, so a page's change goes through exactly the
+/// code the API's does: the same checks, field errors, audit events and live events.
 enum WebAPI {
     /// How a form field is sent to the handler.
     enum Field {
@@ -50,41 +50,4 @@ enum WebAPI {
         }
         return body
     }
-
-    /// Calls `handler` with `body` as its JSON request body, on behalf of the signed-in `principal`; `version`
-    /// becomes `If-Match`, so a change made from a stale page is refused like a stale API update.
-    static func call<R: AsyncResponseEncodable>(
-        _ request: Request, principal: Principal, body: [String: JSONValue], version: String? = nil,
-        _ handler: (Request) async throws -> R
-    ) async throws -> Response {
-        request.optionalPrincipal = principal
-        try request.content.encode(JSONValue.object(body), using: JSONEncoder())
-        if let version, !version.isEmpty { request.headers.replaceOrAdd(name: .ifMatch, value: "\"\(version)\"") }
-        return try await handler(request).encodeResponse(for: request)
-    }
-
-    /// Reads a list through the API's own list handler (its permission check, scoping and order), as the
-    /// signed-in `principal`, with `query` as its query string.
-    static func list<Item: Decodable>(
-        _ request: Request, principal: Principal, query: String, as: Item.Type,
-        _ handler: (Request) async throws -> some AsyncResponseEncodable
-    ) async throws -> (items: [Item], nextCursor: String?) {
-        request.optionalPrincipal = principal
-        let original = request.url.query
-        request.url.query = query
-        defer { request.url.query = original }
-        let page = try decode(try await handler(request).encodeResponse(for: request), as: ListPage<Item>.self)
-        return (page.items, page.nextCursor)
-    }
-
-    /// A handler's JSON answer read back, for a page that shows what the API made (a new key, a draft).
-    static func decode<Value: Decodable>(_ response: Response, as: Value.Type) throws -> Value {
-        try JSONDecoder.api.decode(Value.self, from: Data(buffer: response.body.buffer ?? ByteBuffer()))
-    }
-}
-
-/// A list answer as the API writes it (`{items, nextCursor}`), read back by a page.
-struct ListPage<Item: Decodable>: Decodable {
-    var items: [Item]
-    var nextCursor: String?
 }

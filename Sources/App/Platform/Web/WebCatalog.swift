@@ -2,16 +2,14 @@ import Fluent
 import Vapor
 
 /// A list page with a create form, for the records that are mostly a table (sites, clients, vendors, parts,
-/// PM schedules, purchase orders): read through the API's list handler, created and acted on through its
-/// handlers, so a page shows and refuses exactly what the API does.
-struct WebCatalog: Sendable {
-    typealias Item = [String: JSONValue]
-    typealias Handler = @Sendable (Request) async throws -> Response
-
+/// PM schedules, purchase orders), typed over the record's DTO. It reads through its feature's query and changes
+/// records through its feature's operations — the ones the API calls — so a page shows and refuses exactly what
+/// the API does, and a renamed field is a compile error rather than an empty cell.
+struct WebCatalog<Record: Sendable>: WebCatalogPage {
     struct Column: Sendable {
         var label: String
-        var value: @Sendable (Item, Lookups) -> String
-        var href: (@Sendable (Item) -> String?)? = nil
+        var value: @Sendable (Record, Lookups) -> String
+        var href: (@Sendable (Record) -> String?)? = nil
     }
 
     enum Options: Sendable {
@@ -22,6 +20,11 @@ struct WebCatalog: Sendable {
     enum Kind: Sendable {
         case text, number, textarea, date
         case select(Options, optional: Bool)
+
+        var isDate: Bool {
+            if case .date = self { return true }
+            return false
+        }
     }
 
     struct Field: Sendable {
@@ -30,48 +33,52 @@ struct WebCatalog: Sendable {
         var kind: Kind = .text
     }
 
-    /// A button on each row, for the rows it applies to: `POST /{path}/{id}/{name}` runs the API's handler.
+    /// A change made from a form: the form's fields as the operation's body, the version the page was read at
+    /// (as an `If-Match` names it), and who is signed in.
+    typealias Change = (_ body: JSONBody, _ expected: [String], _ principal: Principal) async throws -> Void
+
+    /// A button on each row, for the rows it applies to: `POST /{path}/{id}/{name}` runs `run` on the row.
     struct RowAction: Sendable {
         var name: String
         var label: String
         var permission: Permission
-        var applies: @Sendable (Item) -> Bool
-        var handler: Handler
+        var applies: @Sendable (Record) -> Bool
+        var run: @Sendable (_ id: UUID, _ expected: [String], _ principal: Principal, _ request: Request) async throws -> Void
+    }
+
+    /// Reading one record and changing it, for the edit form; `values` is the record as the form shows it.
+    struct Edit: Sendable {
+        var find: @Sendable (_ id: UUID, _ principal: Principal, _ db: any Database) async throws -> Record
+        var values: @Sendable (Record) -> [String: String]
+        var update:
+            @Sendable (_ id: UUID, _ body: JSONBody, _ expected: [String], _ principal: Principal, _ request: Request) async throws
+                -> Void
     }
 
     var path: String
     var title: String
     var read: Permission
     var write: Permission?
-    /// The API's path parameter for one record, so its handlers find the id (`siteID`).
+    /// The path parameter for one record (`siteID`), the name the record's other pages use at that position.
     var idParameter: String
-    var list: Handler
-    var create: Handler?
+    /// One page of records (a hundred, after the page's `cursor`), through the feature's query.
+    var list: @Sendable (_ request: Request, _ principal: Principal) async throws -> (items: [Record], nextCursor: String?)
+    var id: @Sendable (Record) -> UUID
+    var version: @Sendable (Record) -> Int
+    var create: (@Sendable (_ body: JSONBody, _ principal: Principal, _ request: Request) async throws -> Void)?
     var columns: [Column]
     var fields: [Field]
-    /// Turns the form's fields into the API's body where they differ (a PM schedule's nested calendar).
-    var shape: @Sendable (Item) -> Item = { $0 }
+    /// Turns the form's fields into the operation's body where they differ (a PM schedule's nested calendar).
+    var shape: @Sendable ([String: JSONValue]) -> [String: JSONValue] = { $0 }
     var actions: [RowAction] = []
     var intro: String?
-    /// Reading one record and changing it (the API's show and update), for the edit form.
-    var edit: (show: Handler, update: Handler)? = nil
-    /// Fields the API does not let change after creation.
+    var edit: Edit? = nil
+    /// Fields that do not change after creation.
     var createOnly: Set<String> = []
-    /// The record as the edit form shows it, where it differs from the API's shape (the reverse of `shape`).
-    var unshape: @Sendable (Item) -> Item = { $0 }
     /// What the columns name by id (a vendor, an asset), looked up once per page; only what this list shows.
     var lookupSources: [Options] = []
     /// Pages next to this one (PM compliance beside the schedules).
     var links: [(label: String, href: String)] = []
-
-    /// Names of what rows point at, looked up once per page.
-    struct Lookups: Sendable {
-        var names: [String: String] = [:]
-        func name(_ value: JSONValue?) -> String {
-            guard case .string(let id)? = value else { return "" }
-            return names[id] ?? ""
-        }
-    }
 
     // MARK: Rendering
 
@@ -180,11 +187,7 @@ struct WebCatalog: Sendable {
         _ request: Request, principal: Principal, values: [String: String] = [:], errors: [String: String] = [:], problem: String? = nil
     ) async throws -> Page {
         try principal.require(read)
-        var query = "limit=100"
-        if let cursor = request.queryParameter("cursor"), !cursor.isEmpty {
-            query += "&cursor=" + (cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
-        }
-        let listed = try await WebAPI.list(request, principal: principal, query: query, as: Item.self) { try await list($0) }
+        let listed = try await list(request, principal)
         var lookups = Lookups()
         for source in lookupSources {
             for option in try await options(source, principal: principal, on: request.db) { lookups.names[option.value] = option.label }
@@ -194,14 +197,11 @@ struct WebCatalog: Sendable {
         let shown = Set(fields.map(\.name))
         let others = errors.filter { key, _ in !shown.contains(key) && !shown.contains { key.hasPrefix($0 + ".") } }
         let extra = others.map { "\($0.key) \($0.value)" }.sorted().joined(separator: "; ")
-        let rows = listed.items.map { item -> RowView in
-            var version = ""
-            if case .number(let number)? = item["version"] { version = String(Int(number)) }
-            var id = ""
-            if case .string(let text)? = item["id"] { id = text }
-            return RowView(
-                id: id, cells: columns.map { $0.value(item, lookups) }, href: columns.first?.href?(item), version: version,
-                actions: actions.filter { principal.can($0.permission) && $0.applies(item) }.map {
+        let rows = listed.items.map { record in
+            RowView(
+                id: id(record).uuidString, cells: columns.map { $0.value(record, lookups) }, href: columns.first?.href?(record),
+                version: String(version(record)),
+                actions: actions.filter { principal.can($0.permission) && $0.applies(record) }.map {
                     ActionView(name: $0.name, label: $0.label)
                 },
                 editable: edit != nil && write.map(principal.can) == true)
@@ -221,37 +221,38 @@ struct WebCatalog: Sendable {
 
     func register(on routes: any RoutesBuilder) {
         let catalog = self
-        routes.get(PathComponent(stringLiteral: path)) { request in
+        let path = PathComponent(stringLiteral: path)
+        let id = PathComponent(stringLiteral: ":" + idParameter)
+        routes.get(path) { request in
             try await WebPage.render(
                 "catalog", try await catalog.listPage(request, principal: try await WebSession.requirePrincipal(request)), for: request)
         }
         if let create {
-            routes.post(PathComponent(stringLiteral: path)) { request in
-                try await catalog.submit(request, handler: create, fields: catalog.fields.map(\.name), done: "Saved.")
+            routes.post(path) { request in
+                try await catalog.submit(request, fields: catalog.fields, done: "Saved.") { body, _, principal in
+                    try await create(body, principal, request)
+                }
             }
         }
         if edit != nil {
-            routes.get(PathComponent(stringLiteral: path), PathComponent(stringLiteral: ":" + idParameter), "edit") { request in
+            routes.get(path, id, "edit") { request in
                 let page = try await catalog.editPage(request, principal: try await WebSession.requirePrincipal(request))
                 return try await WebPage.render("catalog-edit", page, for: request)
             }
-            routes.post(PathComponent(stringLiteral: path), PathComponent(stringLiteral: ":" + idParameter)) { request in
-                try await catalog.saveEdit(request)
-            }
+            routes.post(path, id) { request in try await catalog.saveEdit(request) }
         }
         for action in actions {
-            routes.post(
-                PathComponent(stringLiteral: path), PathComponent(stringLiteral: ":" + idParameter),
-                PathComponent(stringLiteral: action.name)
-            ) {
-                request in
-                try await catalog.submit(request, handler: action.handler, fields: [], done: "\(action.label): done.")
+            routes.post(path, id, PathComponent(stringLiteral: action.name)) { request in
+                let recordID = try request.pathID(catalog.idParameter)
+                return try await catalog.submit(request, fields: [], done: "\(action.label): done.") { _, expected, principal in
+                    try await action.run(recordID, expected, principal, request)
+                }
             }
         }
     }
 
-    /// The form's fields as the API's body (numbers as numbers, days as the start of the day), and as typed.
-    func formBody(_ request: Request, _ fields: [Field]) -> (body: Item, typed: [String: String]) {
+    /// The form's fields as the operation's body (numbers as numbers, days as the start of the day), and as typed.
+    func formBody(_ request: Request, _ fields: [Field]) -> (body: JSONBody, typed: [String: String]) {
         let kinds = Dictionary(
             uniqueKeysWithValues: fields.map { field -> (String, WebAPI.Field) in
                 switch field.kind {
@@ -260,18 +261,22 @@ struct WebCatalog: Sendable {
                 default: (field.name, .text)
                 }
             })
-        // What was typed is read now: the handler gets a JSON body in the form's place.
-        return (shape(WebAPI.body(request, kinds)), WebForm.values(request, fields.map(\.name)))
+        return (JSONBody(values: shape(WebAPI.body(request, kinds))), WebForm.values(request, fields.map(\.name)))
     }
 
-    /// Runs an API handler with the form's fields; a refusal shows the list again with the errors and the values.
-    func submit(_ request: Request, handler: Handler, fields names: [String], done: String) async throws -> Response {
+    /// The version the row or edit form was read at, as an `If-Match` names it.
+    static func expected(_ request: Request) -> [String] {
+        ETag.expected(version: try? request.content.get(String.self, at: "version"))
+    }
+
+    /// Makes a change from the list page's form or a row's button; a refusal shows the list again with the errors
+    /// and what was typed.
+    func submit(_ request: Request, fields: [Field], done: String, _ change: Change) async throws -> Response {
         let principal = try await WebSession.requirePrincipal(request)
-        let (body, typed) = formBody(request, fields.filter { names.contains($0.name) })
-        return try await WebForm.submit(
-            request, principal: principal, body: body, version: try? request.content.get(String.self, at: "version"), handler, done: done,
-            redirect: "/\(path)", template: "catalog"
-        ) { errors, problem in
+        let (body, typed) = formBody(request, fields)
+        return try await WebForm.submit(request, done: done, redirect: "/\(path)", template: "catalog") {
+            try await change(body, Self.expected(request), principal)
+        } page: { errors, problem in
             try await listPage(request, principal: principal, values: typed, errors: errors, problem: problem)
         }
     }
@@ -280,49 +285,58 @@ struct WebCatalog: Sendable {
 
     var editableFields: [Field] { fields.filter { !createOnly.contains($0.name) } }
 
-    /// The edit form, filled from the record as the API shows it (or from what was typed, after a refusal).
+    /// The edit form, filled from the record (or from what was typed, after a refusal).
     func editPage(
         _ request: Request, principal: Principal, typed: [String: String]? = nil, errors: [String: String] = [:], problem: String? = nil
     ) async throws -> EditPage {
         guard let edit, let write else { throw AppError.notFound("There is no such page.") }
         try principal.require(write)
-        request.optionalPrincipal = principal
-        let shown = try await edit.show(request)
-        let item = unshape(try WebAPI.decode(shown, as: Item.self))
-        var values: [String: String] = [:]
-        for field in editableFields {
-            switch item[field.name] {
-            case .string(let text)?: values[field.name] = field.kind.isDate ? String(text.prefix(10)) : text
-            case .number(let number)?: values[field.name] = WebFormat.number(number)
-            default: break
-            }
-        }
-        var version = ""
-        if case .number(let number)? = item["version"] { version = String(Int(number)) }
+        let recordID = try request.pathID(idParameter)
+        let record = try await edit.find(recordID, principal, request.db)
         return EditPage(
             page: try await WebSession.page(title, section: path, principal: principal, request: request), path: path, title: title,
-            id: (try? request.parameters.require(idParameter)) ?? "", version: version,
-            fields: try await fieldViews(editableFields, values: typed ?? values, errors: errors, principal: principal, on: request.db),
+            id: recordID.uuidString, version: String(version(record)),
+            fields: try await fieldViews(
+                editableFields, values: typed ?? edit.values(record), errors: errors, principal: principal, on: request.db),
             problem: problem)
     }
 
-    /// Saves the edit form through the API's update, with the page's version as `If-Match`.
+    /// Saves the edit form through the update operation, refused when the record changed since the form was read.
     func saveEdit(_ request: Request) async throws -> Response {
         guard let edit else { throw AppError.notFound("There is no such page.") }
         let principal = try await WebSession.requirePrincipal(request)
+        let recordID = try request.pathID(idParameter)
         let (body, typed) = formBody(request, editableFields)
-        return try await WebForm.submit(
-            request, principal: principal, body: body, version: try? request.content.get(String.self, at: "version"), edit.update,
-            done: "Saved.", redirect: "/\(path)", template: "catalog-edit"
-        ) { errors, problem in
+        return try await WebForm.submit(request, done: "Saved.", redirect: "/\(path)", template: "catalog-edit") {
+            try await edit.update(recordID, body, Self.expected(request), principal, request)
+        } page: { errors, problem in
             try await editPage(request, principal: principal, typed: typed, errors: errors, problem: problem)
         }
     }
 }
 
-extension WebCatalog.Kind {
-    var isDate: Bool {
-        if case .date = self { return true }
-        return false
+/// A catalog page of any record type, as the routes register it.
+protocol WebCatalogPage: Sendable {
+    func register(on routes: any RoutesBuilder)
+}
+
+/// Names of what rows point at, looked up once per page.
+struct Lookups: Sendable {
+    var names: [String: String] = [:]
+
+    func name(_ id: UUID?) -> String {
+        guard let id else { return "" }
+        return names[id.uuidString] ?? ""
+    }
+}
+
+extension QueryBuilder where Model.IDValue == UUID {
+    /// The page of a catalog list: a hundred rows after the request's `cursor`, in `defaultSort` order.
+    func catalogPage(_ request: Request, sortFields: [SortField<Model>], defaultSort: String) async throws -> (
+        items: [Model], nextCursor: String?
+    ) {
+        var parameters = try ListParameters(request, sortable: sortFields.map(\.name), defaultSort: defaultSort)
+        parameters.limit = 100
+        return try await paginate(parameters, sortFields: sortFields)
     }
 }
