@@ -97,4 +97,37 @@ enum Accounts {
         }
         return (Array(Set(scopes)).sorted(), unknown)
     }
+
+    /// Checks the current password and sets the new one (`currentPassword`, `newPassword`); every other sign-in of
+    /// the account ends. Shared by the API and the account page.
+    static func changePassword(from body: () throws -> JSONBody, principal: Principal, through request: Request) async throws {
+        guard principal.role != nil, let userID = principal.userID else {
+            throw AppError.forbidden("An API key has no password; sign in as a user to change yours.")
+        }
+        var body = try body()
+        let current = body.secret("currentPassword", required: true)
+        let new = body.secret("newPassword", required: true)
+        if let new {
+            for problem in PasswordHasher.problems(new, field: "newPassword") { body.add(problem.field, problem.message) }
+        }
+        try body.validate()
+        guard let current, let new else { throw AppError.validation(body.problems) }
+        let passwords = request.application.passwordHasher
+        guard let user = try await User.find(userID, on: request.db), try await passwords.verify(current, hash: user.passwordHash) else {
+            throw AppError.invalid("currentPassword", "is not your current password")
+        }
+        let hash = try await passwords.hash(new)
+        let context = try request.auditContext(principal)
+        let thisSession = request.hasSession ? request.session.id : nil
+        try await request.write { db in
+            try await User.query(on: db).filter(\.$id == userID)
+                .set(\.$passwordHash, to: hash).set(\.$mustChangePassword, to: false).update()
+            // Every other sign-in of this account ends: a changed password should lock out whoever knew the old one.
+            // From the account page, the browser that changed it stays signed in (under a new session id).
+            try await Accounts.endSignIns(of: userID, except: thisSession, on: db)
+            try await AuditLog.record(
+                "user.password_changed", entityType: "user", entityID: userID, organizationID: principal.organizationID,
+                context: context, on: db)
+        }
+    }
 }

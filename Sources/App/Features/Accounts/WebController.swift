@@ -51,7 +51,7 @@ struct WebController: RouteCollection {
             var csrfToken: String?
             var next: String?
         }
-        let form = WebController.form(Form.self, request) ?? Form()
+        let form = WebForm.decode(Form.self, request) ?? Form()
         let next = WebSession.localPath(form.next)
         guard WebSession.checkCSRF(form.csrfToken, request) else {
             return try await signInPage(
@@ -77,17 +77,10 @@ struct WebController: RouteCollection {
 
     @Sendable static func signOut(_ request: Request) async throws -> Response {
         struct Form: Content { var csrfToken: String? }
-        let form = WebController.form(Form.self, request) ?? Form()
+        let form = WebForm.decode(Form.self, request) ?? Form()
         guard WebSession.checkCSRF(form.csrfToken, request) else { throw AppError.forbidden("The form expired. Please try again.") }
         request.session.destroy()
         return request.redirect(to: "/", redirectType: .normal)
-    }
-
-    /// A form body, read only when it is `application/x-www-form-urlencoded` (what these pages' forms send):
-    /// other encodings are treated as an empty form, so they fail the CSRF check.
-    static func form<F: Content>(_ type: F.Type, _ request: Request) -> F? {
-        guard request.headers.contentType == .urlEncodedForm else { return nil }
-        return try? request.content.decode(F.self)
     }
 
     // MARK: Organization and account
@@ -95,7 +88,7 @@ struct WebController: RouteCollection {
     @Sendable static func switchOrganization(_ request: Request) async throws -> Response {
         let principal = try await WebSession.requirePrincipal(request)
         struct Form: Content { var organizationId: String? }
-        let form = WebController.form(Form.self, request) ?? Form()
+        let form = WebForm.decode(Form.self, request) ?? Form()
         guard let userID = principal.userID, let organizationID = form.organizationId.flatMap(UUID.init(uuidString:)),
             try await Membership.query(on: request.db).filter(\.$user.$id == userID).filter(\.$organizationID == organizationID).first()
                 != nil
@@ -132,13 +125,12 @@ struct WebController: RouteCollection {
             var currentPassword: String?
             var newPassword: String?
         }
-        let form = WebController.form(Form.self, request) ?? Form()
+        let form = WebForm.decode(Form.self, request) ?? Form()
         var values: [String: JSONValue] = [:]
         if let current = form.currentPassword, !current.isEmpty { values["currentPassword"] = .string(current) }
         if let new = form.newPassword, !new.isEmpty { values["newPassword"] = .string(new) }
-        var body = JSONBody(values: values)
         do {
-            try await MeController.changePassword(body: &body, principal: principal, request: request)
+            try await Accounts.changePassword(from: { JSONBody(values: values) }, principal: principal, through: request)
         } catch AppError.validation(let problems) {
             let page = try await WebSession.page("Your account", section: "account", principal: principal, request: request)
             return try await WebPage.render(
@@ -178,53 +170,5 @@ struct WebController: RouteCollection {
         let page = try await WebSession.page("Home", section: "home", principal: principal, request: request)
         let home = try await WebHome.build(principal: principal, page: page, on: request.db)
         return try await WebPage.render("home", home, for: request)
-    }
-}
-
-/// Field problems as the forms show them: one message per field, next to it.
-enum WebForm {
-    /// A page's form, the common way: `change` calls the operation, then a message and a redirect to `redirect`;
-    /// a refusal shows `template` again, built by `page` from the field errors and the problem's detail.
-    static func submit(
-        _ request: Request, done message: String, redirect: String, template: String, _ change: () async throws -> Void,
-        page: (_ errors: [String: String], _ problem: String?) async throws -> some Encodable
-    ) async throws -> Response {
-        try await orRefused(request, template: template) {
-            try await change()
-            WebSession.flash(message, request)
-            return request.redirect(to: redirect, redirectType: .normal)
-        } page: { errors, problem in
-            try await page(errors, problem)
-        }
-    }
-
-    /// Runs `work` (a change through an operation or an API handler); when it is refused, the page is shown again, built
-    /// by `page` from the field errors and the problem's detail, with the status the API would answer.
-    static func orRefused(
-        _ request: Request, template: String, _ work: () async throws -> Response,
-        page: (_ errors: [String: String], _ problem: String?) async throws -> some Encodable
-    ) async throws -> Response {
-        do {
-            return try await work()
-        } catch let error as AppError {
-            let (problem, _) = error.problem(requestId: request.requestID)
-            return try await WebPage.render(
-                template, try await page(errors(problem.errors ?? []), problem.detail),
-                status: HTTPResponseStatus(statusCode: problem.status),
-                for: request)
-        }
-    }
-
-    /// The form's fields as typed, to show again when the submit is refused: nothing typed is lost.
-    static func values(_ request: Request, _ names: [String]) -> [String: String] {
-        var values: [String: String] = [:]
-        for name in names { if let value = try? request.content.get(String.self, at: name) { values[name] = value } }
-        return values
-    }
-
-    static func errors(_ problems: [FieldProblem]) -> [String: String] {
-        var errors: [String: String] = [:]
-        for problem in problems where errors[problem.field] == nil { errors[problem.field] = problem.message }
-        return errors
     }
 }

@@ -44,7 +44,7 @@ struct WebInvitationController: RouteCollection {
             var password: String?
             var csrfToken: String?
         }
-        let form = WebController.form(Form.self, request) ?? Form()
+        let form = WebForm.decode(Form.self, request) ?? Form()
         guard WebSession.checkCSRF(form.csrfToken, request) else {
             return try await page(
                 request, preview: preview, name: form.name, error: "The form expired. Please try again.", status: .forbidden)

@@ -69,11 +69,11 @@ enum WebCatalogs {
 
     static let clients = contacts(
         Client.self, path: "clients", title: "Clients", singular: "Client", read: .clientsRead, write: .clientsWrite,
-        idParameter: "clientID", notes: true, sortFields: ClientController.sortFields)
+        idParameter: "clientID", notes: true, sortFields: Client.sortFields)
 
     static let vendors = contacts(
         Vendor.self, path: "vendors", title: "Vendors", singular: "Vendor", read: .partsRead, write: .partsWrite, idParameter: "vendorID",
-        notes: false, sortFields: PartController.vendorSort)
+        notes: false, sortFields: Vendor.sortFields)
 
     static let parts = WebCatalog<Part.DTO>(
         path: "parts", title: "Parts", read: .partsRead, write: .partsWrite, idParameter: "partID",

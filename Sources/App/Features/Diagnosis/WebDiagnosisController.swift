@@ -132,7 +132,7 @@ struct WebDiagnosisController: RouteCollection {
             var outcome: String?
             var atomId: String?
         }
-        let form = WebController.form(Form.self, request) ?? Form()
+        let form = WebForm.decode(Form.self, request) ?? Form()
         var values: [String: JSONValue] = [:]
         if let outcome = form.outcome { values["outcome"] = .string(outcome) }
         if let atomID = form.atomId { values["atomId"] = .string(atomID) }

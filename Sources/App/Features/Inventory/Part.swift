@@ -310,3 +310,8 @@ final class Alert: Model, SiteTagged, @unchecked Sendable {
     /// (`ModelPropertiesTests` checks the list against reflection).
     var properties: [any AnyProperty] { [_id, _organizationID, _kind, _status, _entityID, _siteID, _message, _resolvedAt, _createdAt] }
 }
+
+extension Vendor {
+    /// The orders a list of vendors may be sorted in.
+    static let sortFields: [SortField<Vendor>] = [SortField("name", "name") { .string($0.name) }]
+}

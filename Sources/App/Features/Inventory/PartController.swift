@@ -28,12 +28,12 @@ struct PartController: RouteCollection {
 
     // MARK: Vendors
 
-    static let vendorSort: [SortField<Vendor>] = [SortField("name", "name") { .string($0.name) }]
-
     @Sendable static func listVendors(_ request: Request) async throws -> Response {
         let query = try Contacts.query(
             Vendor.self, read: .partsRead, name: request.queryParameter("q"), principal: try request.principal, on: request.db)
-        return try await Listing.respond(request, query: query, sortFields: vendorSort, defaultSort: "name", filename: "vendors") { $0.dto }
+        return try await Listing.respond(request, query: query, sortFields: Vendor.sortFields, defaultSort: "name", filename: "vendors") {
+            $0.dto
+        }
     }
 
     @Sendable static func showVendor(_ request: Request) async throws -> Response {

@@ -27,7 +27,7 @@ struct WebAssetController: RouteCollection {
             var contactEmail: String?
             var csrfToken: String?
         }
-        let form = WebController.form(Form.self, request) ?? Form()
+        let form = WebForm.decode(Form.self, request) ?? Form()
         let values = [
             "title": form.title ?? "", "description": form.description ?? "", "contactName": form.contactName ?? "",
             "contactEmail": form.contactEmail ?? "",

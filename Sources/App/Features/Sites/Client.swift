@@ -42,3 +42,11 @@ final class Client: Model, VersionedModel, Contact, @unchecked Sendable {
     /// (`ModelPropertiesTests` checks the list against reflection).
     var properties: [any AnyProperty] { [_id, _organizationID, _name, _email, _phone, _notes, _version, _createdAt, _updatedAt] }
 }
+
+extension Client {
+    /// The orders a list of clients may be sorted in.
+    static let sortFields: [SortField<Client>] = [
+        SortField("name", "name") { .string($0.name) },
+        SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) },
+    ]
+}

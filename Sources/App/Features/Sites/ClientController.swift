@@ -12,15 +12,12 @@ struct ClientController: RouteCollection {
         clients.delete(":clientID", use: Self.delete)
     }
 
-    static let sortFields: [SortField<Client>] = [
-        SortField("name", "name") { .string($0.name) },
-        SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) },
-    ]
-
     @Sendable static func list(_ request: Request) async throws -> Response {
         let query = try Contacts.query(
             Client.self, read: .clientsRead, name: request.queryParameter("q"), principal: try request.principal, on: request.db)
-        return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "name", filename: "clients") { $0.dto }
+        return try await Listing.respond(request, query: query, sortFields: Client.sortFields, defaultSort: "name", filename: "clients") {
+            $0.dto
+        }
     }
 
     @Sendable static func show(_ request: Request) async throws -> Response {

@@ -464,7 +464,7 @@ struct WebWorkOrderController: RouteCollection {
     }
 
     static func newPage(
-        _ request: Request, principal: Principal, text: String = "", site: String? = nil, draft: WorkOrderController.TextDraftDTO? = nil,
+        _ request: Request, principal: Principal, text: String = "", site: String? = nil, draft: WorkOrders.TextDraftDTO? = nil,
         errors: [String: String] = [:], problem: String? = nil
     ) async throws -> NewPage {
         let priority = draft?.priority.rawValue ?? WorkOrderPriority.medium.rawValue

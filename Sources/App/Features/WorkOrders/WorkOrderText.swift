@@ -3,6 +3,17 @@ import Maintenance
 import Vapor
 
 extension WorkOrderController {
+    /// `POST /work-orders/from-text {text, siteId?}`: a draft from what a technician typed — the asset (fuzzy on
+    /// name and tag, with its score), priority and type from the words, and the fault codes in it.
+    @Sendable static func fromText(_ request: Request) async throws -> WorkOrders.TextDraftDTO {
+        let principal = try request.principal
+        try principal.require(.workOrdersCreate)
+        var body = try JSONBody(request)
+        return try await WorkOrders.draft(from: &body, principal: principal, on: request.db)
+    }
+}
+
+extension WorkOrders {
     /// One asset the text may mean, with how sure the match is.
     struct AssetMatchDTO: Content {
         var id: UUID
@@ -29,25 +40,13 @@ extension WorkOrderController {
         var signals: [String]
     }
 
-    /// `POST /work-orders/from-text {text, siteId?}`: a draft from what a technician typed — the asset (fuzzy on
-    /// name and tag, with its score), priority and type from the words, and the fault codes in it.
-    @Sendable static func fromText(_ request: Request) async throws -> TextDraftDTO {
-        let principal = try request.principal
-        try principal.require(.workOrdersCreate)
-        var body = try JSONBody(request)
-        return try await WorkOrders.draft(from: &body, principal: principal, on: request.db)
-    }
-}
-
-extension WorkOrders {
     /// Most assets a text is matched against; an organization with more narrows it with `siteId`.
     static let textCandidateLimit = 20_000
 
     /// A draft from `{text, siteId?}`; nothing is saved. The API's `from-text` and the new-work-order page share it.
     static func draft(from body: inout JSONBody, principal: Principal, on db: any Database) async throws
-        -> WorkOrderController.TextDraftDTO
+        -> TextDraftDTO
     {
-        typealias AssetMatchDTO = WorkOrderController.AssetMatchDTO
         body.rejectUnknown(allowed: ["text", "siteId"])
         let text = body.string("text", required: true, maxLength: 2000)
         let siteID = body.reference("siteId", .site)
@@ -74,7 +73,7 @@ extension WorkOrders {
             }
         }
         let asset = draft.asset.flatMap(dto)
-        return WorkOrderController.TextDraftDTO(
+        return TextDraftDTO(
             title: draft.title, description: draft.description, asset: asset, alternatives: draft.alternatives.compactMap(dto),
             siteId: asset.flatMap { byID[$0.id]?.siteID } ?? siteID, priority: draft.priority, type: draft.type,
             faultCodes: draft.faultCodes, signals: draft.signals)
