@@ -130,23 +130,19 @@ struct RowReader {
     }
 
     /// A list column of UUIDs, nil when NULL.
-    func optionalUUIDs(_ column: String) throws -> [UUID]? {
-        switch data(column) {
-        case .null?: return nil
-        case let data?: if let list = FastSQLiteRow.uuids(data) { return list }
-        case nil: break
-        }
-        return try row.decode(column: column, as: [UUID]?.self)
-    }
+    func optionalUUIDs(_ column: String) throws -> [UUID]? { try optionalList(column, fast: FastSQLiteRow.uuids) }
 
     /// A list column of strings, nil when NULL.
-    func optionalStrings(_ column: String) throws -> [String]? {
+    func optionalStrings(_ column: String) throws -> [String]? { try optionalList(column, fast: FastSQLiteRow.strings) }
+
+    /// A list column, nil when NULL: read straight from SQLite's JSON text by `fast`, or decoded (PostgreSQL's arrays).
+    private func optionalList<Element: Decodable>(_ column: String, fast: (SQLiteData) -> [Element]?) throws -> [Element]? {
         switch data(column) {
         case .null?: return nil
-        case let data?: if let list = FastSQLiteRow.strings(data) { return list }
+        case let data?: if let list = fast(data) { return list }
         case nil: break
         }
-        return try row.decode(column: column, as: [String]?.self)
+        return try row.decode(column: column, as: [Element]?.self)
     }
 
     /// A text column holding a Swift enum's raw value (how Fluent stores `@Field` enums on both databases).
