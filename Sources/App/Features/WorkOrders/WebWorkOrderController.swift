@@ -160,9 +160,19 @@ struct WebWorkOrderController: RouteCollection {
 
     typealias Line = WebLine
 
+    /// What the page shows of the work order itself (the rest of its DTO is not encoded for the template).
+    struct OrderView: Encodable {
+        var id: UUID
+        var number: String
+        var title: String
+        var description: String?
+        var priority: String
+        var version: Int
+    }
+
     struct DetailPage: Encodable {
         var page: PageContext
-        var order: WorkOrder.DTO
+        var order: OrderView
         var status: String
         var statusLabel: String
         var due: String
@@ -191,11 +201,11 @@ struct WebWorkOrderController: RouteCollection {
         _ request: Request, principal: Principal, id: UUID, failedForm: String? = nil, values: [String: String] = [:],
         errors: [String: String] = [:], problem: String? = nil
     ) async throws -> DetailPage {
-        let order = try await principal.findInSite(WorkOrder.self, id, on: request.db)
         let db = request.db
+        let order = try await WorkOrders.find(id, principal: principal, on: db)
         var asset: Asset?
-        if let assetID = order.assetID { asset = try await Asset.find(assetID, on: db) }
-        let site = try await Site.find(order.siteID, on: db)
+        if let assetID = order.assetId { asset = try await Asset.find(assetID, on: db) }
+        let site = try await Site.find(order.siteId, on: db)
         let canWork = principal.can(.workOrdersWork) || principal.can(.workOrdersManage)
         let actions = WorkOrderStateMachine.allowedActions(from: order.status).map {
             ActionButton(
@@ -224,11 +234,13 @@ struct WebWorkOrderController: RouteCollection {
         let events = try await principal.query(AuditEvent.self, on: db).filter(\.$entityType == "work_order").filter(\.$entityID == id)
             .sort(\.$sequence).limit(200).all()
         return DetailPage(
-            page: try await WebSession.page(
-                WorkOrder.displayNumber(order.number), section: "work-orders", principal: principal, request: request),
-            order: order.dto, status: order.status.rawValue, statusLabel: WebFormat.label(order.status.rawValue),
+            page: try await WebSession.page(order.number, section: "work-orders", principal: principal, request: request),
+            order: OrderView(
+                id: order.id, number: order.number, title: order.title, description: order.description, priority: order.priority.rawValue,
+                version: order.version),
+            status: order.status.rawValue, statusLabel: WebFormat.label(order.status.rawValue),
             due: WebFormat.date(order.dueAt), created: WebFormat.dateTime(order.createdAt), asset: asset.map { "\($0.tag) \($0.name)" },
-            site: site?.name, diagnosis: order.diagnosisID?.uuidString, actions: canWork ? actions : [],
+            site: site?.name, diagnosis: order.diagnosisId?.uuidString, actions: canWork ? actions : [],
             canWork: canWork && !order.status.isFinal,
             tasks: tasks.map { task in
                 let spec = task.spec

@@ -373,7 +373,7 @@ struct ReadingSQLiteDatabase: Database, SQLDatabase {
     var logger: Logger { base.logger }
     var eventLoop: any EventLoop { base.eventLoop }
     var version: (any SQLDatabaseReportedVersion)? { sql.version }
-    var dialect: any SQLDialect { sql.dialect }
+    var dialect: any SQLDialect { FastSQLiteDialect.shared }
     var queryLogLevel: Logger.Level? { sql.queryLogLevel }
 
     // Fluent
@@ -404,7 +404,7 @@ struct ReadingSQLiteDatabase: Database, SQLDatabase {
 
     /// Runs a plain read on a reader and hands back the rows, or nil if `query` is not one.
     private func read(_ query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) throws -> Void? {
-        let (text, binds) = sql.serialize(query)
+        let (text, binds) = serialize(query)
         guard SQLiteReaders.isQuery(text) else { return nil }
         if let level = queryLogLevel {
             logger.log(level: level, "Executing query", metadata: ["sql": .string(text), "binds": .array(binds.map { .string("\($0)") })])
@@ -444,7 +444,7 @@ struct DirectSQLiteTransaction: Database, SQLDatabase {
     var logger: Logger { context.logger }
     var eventLoop: any EventLoop { context.eventLoop }
     var version: (any SQLDatabaseReportedVersion)? { nil }
-    var dialect: any SQLDialect { SQLiteDialect() }
+    var dialect: any SQLDialect { FastSQLiteDialect.shared }
     var queryLogLevel: Logger.Level? { .debug }
 
     func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> Void) -> EventLoopFuture<Void> {
