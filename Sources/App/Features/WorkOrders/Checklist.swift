@@ -117,8 +117,11 @@ final class WorkOrderTask: Model, TenantModel, @unchecked Sendable {
 
     init() {}
 
-    var spec: TaskSpec {
-        (try? JSONDecoder().decode(TaskSpec.self, from: Data(specJSON.utf8)))
+    var spec: TaskSpec { Self.spec(json: specJSON) }
+
+    /// A stored spec; one that no longer reads is an empty subtask.
+    static func spec(json: String) -> TaskSpec {
+        (try? JSONDecoder().decode(TaskSpec.self, from: Data(json.utf8)))
             ?? TaskSpec(kind: .subtask, label: "", required: false, minimum: nil, maximum: nil, unit: nil, choices: nil, meterId: nil)
     }
 

@@ -202,50 +202,49 @@ struct WebWorkOrderController: RouteCollection {
         errors: [String: String] = [:], problem: String? = nil
     ) async throws -> DetailPage {
         let db = request.db
+        typealias Reads = WorkOrderPageReads
         let order = try await WorkOrders.find(id, principal: principal, on: db)
-        var asset: Asset?
-        if let assetID = order.assetId { asset = try await Asset.find(assetID, on: db) }
-        let site = try await Site.find(order.siteId, on: db)
+        var asset: String?
+        if let assetID = order.assetId { asset = try await Reads.assetLabel(assetID, principal: principal, on: db) }
+        let site = try await Reads.siteName(order.siteId, principal: principal, on: db)
         let canWork = principal.can(.workOrdersWork) || principal.can(.workOrdersManage)
         let actions = WorkOrderStateMachine.allowedActions(from: order.status).map {
             ActionButton(
                 action: $0.rawValue, label: WebFormat.label($0.rawValue), needsReason: [.hold, .cancel, .reopen].contains($0),
                 completes: $0 == .complete)
         }
-        let tasks = try await principal.query(WorkOrderTask.self, on: db).filter(\.$workOrderID == id).sort(\.$position).all()
-        let labor = try await principal.query(LaborEntry.self, on: db).filter(\.$workOrderID == id).sort(\.$performedAt).all()
-        let movements = try await principal.query(StockMovement.self, on: db).filter(\.$workOrderID == id).sort(\.$id).all()
-        let partIDs = Set(movements.map(\.partID))
+        let tasks = try await Reads.tasks(of: id, principal: principal, on: db)
+        let labor = try await Reads.labor(of: id, principal: principal, on: db)
+        let movements = try await Reads.movements(of: id, principal: principal, on: db)
         // The stores to take a part from, only when the parts form is shown.
-        var levels: [StockLevel] = []
+        var levels: [Reads.Level] = []
         if canWork && !order.status.isFinal && principal.can(.partsRead) {
-            levels = try await principal.query(StockLevel.self, on: db).limit(500).all()
+            levels = try await Reads.levels(principal: principal, on: db)
         }
-        let allPartIDs = partIDs.union(levels.map(\.partID))
-        let parts = try await principal.query(Part.self, on: db).filter(\.$id ~~ Array(allPartIDs)).all()
-        let partNames = Dictionary(uniqueKeysWithValues: parts.compactMap { part in part.id.map { ($0, "\(part.number) \(part.name)") } })
-        let locations = try await principal.query(Location.self, on: db).filter(\.$id ~~ Array(Set(levels.map(\.locationID)))).all()
-        let locationNames = Dictionary(uniqueKeysWithValues: locations.compactMap { location in location.id.map { ($0, location.name) } })
-        let photos = try await principal.query(Attachment.self, on: db).filter(\.$workOrderID == id).sort(\.$createdAt).all()
-        let comments = try await principal.query(Comment.self, on: db).filter(\.$workOrderID == id).sort(\.$createdAt).all()
-        let userIDs = Set(comments.compactMap(\.authorUserID) + labor.map(\.userID))
-        let users = try await User.query(on: db).filter(\.$id ~~ Array(userIDs)).all()
-        let userNames = Dictionary(uniqueKeysWithValues: users.compactMap { user in user.id.map { ($0, user.name) } })
-        let events = try await principal.query(AuditEvent.self, on: db).filter(\.$entityType == "work_order").filter(\.$entityID == id)
-            .sort(\.$sequence).limit(200).all()
+        let partNames = try await Reads.names(
+            Set(movements.map(\.partID)).union(levels.map(\.partID)), table: Part.schema,
+            label: #""number" || ' ' || "name""#, principal: principal, on: db)
+        let locationNames = try await Reads.names(
+            Set(levels.map(\.locationID)), table: Location.schema, label: #""name""#, principal: principal, on: db)
+        let photos = try await Reads.photos(of: id, principal: principal, on: db)
+        let comments = try await Reads.comments(of: id, principal: principal, on: db)
+        let userNames = try await Reads.names(
+            Set(comments.compactMap(\.authorUserID) + labor.map(\.userID)), table: User.schema, label: #""name""#,
+            principal: principal, tenant: false, on: db)
+        let events = try await Reads.history(of: id, principal: principal, on: db)
         return DetailPage(
             page: try await WebSession.page(order.number, section: "work-orders", principal: principal, request: request),
             order: OrderView(
                 id: order.id, number: order.number, title: order.title, description: order.description, priority: order.priority.rawValue,
                 version: order.version),
             status: order.status.rawValue, statusLabel: WebFormat.label(order.status.rawValue),
-            due: WebFormat.date(order.dueAt), created: WebFormat.dateTime(order.createdAt), asset: asset.map { "\($0.tag) \($0.name)" },
-            site: site?.name, diagnosis: order.diagnosisId?.uuidString, actions: canWork ? actions : [],
+            due: WebFormat.date(order.dueAt), created: WebFormat.dateTime(order.createdAt), asset: asset,
+            site: site, diagnosis: order.diagnosisId?.uuidString, actions: canWork ? actions : [],
             canWork: canWork && !order.status.isFinal,
             tasks: tasks.map { task in
                 let spec = task.spec
                 return TaskRow(
-                    id: task.id?.uuidString ?? "", label: spec.label, kind: spec.kind.rawValue, result: task.result.rawValue,
+                    id: task.id.uuidString, label: spec.label, kind: spec.kind.rawValue, result: task.result.rawValue,
                     done: task.result != .pending, value: task.value.map(WebFormat.number) ?? task.text ?? task.choice, unit: spec.unit,
                     choices: spec.choices ?? [], required: spec.required)
             },
@@ -262,7 +261,7 @@ struct WebWorkOrderController: RouteCollection {
             },
             stock: levels.map {
                 Option(
-                    value: $0.id?.uuidString ?? "",
+                    value: $0.id.uuidString,
                     label:
                         "\(partNames[$0.partID] ?? "part") @ \(locationNames[$0.locationID] ?? "store") (\(WebFormat.number($0.available)) available)",
                     selected: false)
@@ -270,7 +269,7 @@ struct WebWorkOrderController: RouteCollection {
             photos: photos.map {
                 Line(
                     text: $0.filename, detail: WebFormat.dateTime($0.createdAt),
-                    href: "/attachments/\($0.id?.uuidString ?? "")/content")
+                    href: "/attachments/\($0.id.uuidString)/content")
             },
             comments: comments.map {
                 Line(

@@ -104,6 +104,20 @@ struct RowReader {
         }
     }
 
+    func double(_ column: String) throws -> Double {
+        if let data = data(column), let value = Double(sqliteData: data) { return value }
+        return try row.decode(column: column, as: Double.self)
+    }
+
+    func optionalDouble(_ column: String) throws -> Double? {
+        switch data(column) {
+        case .null?: return nil
+        case let data?: if let value = Double(sqliteData: data) { return value }
+        case nil: break
+        }
+        return try row.decode(column: column, as: Double?.self)
+    }
+
     func bool(_ column: String) throws -> Bool {
         if let data = data(column), let flag = Bool(sqliteData: data) { return flag }
         return try row.decode(column: column, as: Bool.self)

@@ -31,6 +31,16 @@ enum Secrets {
 }
 
 extension Sequence where Element == UInt8 {
-    /// Lower-case hex: digests, MACs.
-    var hexString: String { map { String(format: "%02x", $0) }.joined() }
+    /// Lower-case hex: digests, MACs. Written digit by digit: `String(format:)` per byte was most of a session
+    /// look-up and of an audit event's hashing.
+    var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(underestimatedCount * 2)
+        for byte in self {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: hex, as: UTF8.self)
+    }
 }

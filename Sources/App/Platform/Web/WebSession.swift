@@ -88,10 +88,16 @@ enum WebSession {
     /// The layout's context for a signed-in member: navigation by permission, the organizations they belong to.
     static func page(_ title: String, section: String, principal: Principal, request: Request) async throws -> PageContext {
         guard let userID = principal.userID else { throw AppError.forbidden("Pages are for people.") }
-        let memberships = try await Membership.query(on: request.db).filter(\.$user.$id == userID).with(\.$user).all()
-        let organizationIDs = memberships.map(\.organizationID)
-        let organizations = try await Organization.query(on: request.db).filter(\.$id ~~ organizationIDs).sort(\.$name).all()
-        let user = memberships.first?.user
+        // One written-out read on every page: the member's name and their organizations, by name.
+        let rows = try await request.db.sql.raw(
+            """
+            SELECT "o"."id", "o"."name", "u"."name" AS "user_name" FROM "memberships" AS "m" \
+            INNER JOIN "organizations" AS "o" ON "o"."id" = "m"."organization_id" INNER JOIN "users" AS "u" ON "u"."id" = "m"."user_id" \
+            WHERE "m"."user_id" = \(bind: userID) ORDER BY "o"."name"
+            """
+        ).all().map(RowReader.init)
+        let organizations = try rows.map { (id: try $0.uuid("id"), name: try $0.string("name")) }
+        let userName = try rows.first?.string("user_name")
         // Each link: its section, label, address, and the permissions any one of which opens it (none: everyone).
         var links: [(section: String, label: String, href: String, anyOf: [Permission])] = [
             ("home", "Home", "/", []),
@@ -116,10 +122,10 @@ enum WebSession {
         }
         links = links.filter { $0.anyOf.isEmpty || $0.anyOf.contains(where: principal.can) }
         return PageContext(
-            title: title, csrfToken: csrfToken(request), signedIn: true, userName: user?.name, userEmail: principal.email,
+            title: title, csrfToken: csrfToken(request), signedIn: true, userName: userName, userEmail: principal.email,
             role: principal.role?.rawValue, organizationName: organizations.first { $0.id == principal.organizationID }?.name,
             organizations: organizations.map {
-                PageContext.OrganizationChoice(id: $0.id?.uuidString ?? "", name: $0.name, current: $0.id == principal.organizationID)
+                PageContext.OrganizationChoice(id: $0.id.uuidString, name: $0.name, current: $0.id == principal.organizationID)
             },
             nav: links.map { PageContext.Link(label: $0.label, href: $0.href, active: $0.section == section) },
             flash: takeFlash(request))

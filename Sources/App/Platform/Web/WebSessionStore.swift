@@ -47,7 +47,7 @@ struct WebSessionStore: AsyncSessionDriver {
             begun = now.addingTimeInterval(-config.sessionLifetime)
         }
 
-        func hasEnded(_ record: WebSessionRecord) -> Bool { record.lastSeenAt < idle || record.createdAt < begun }
+        func hasEnded(createdAt: Date, lastSeenAt: Date) -> Bool { lastSeenAt < idle || createdAt < begun }
     }
 
     func createSession(_ data: SessionData, for request: Request) async throws -> SessionID {
@@ -70,16 +70,21 @@ struct WebSessionStore: AsyncSessionDriver {
     }
 
     func readSession(_ sessionID: SessionID, for request: Request) async throws -> SessionData? {
+        // Written out: this runs on every page.
         guard
-            let record = try await WebSessionRecord.query(on: request.db).filter(\.$tokenHash == Secrets.sha256Hex(sessionID.string))
-                .first()
+            let row = try await request.db.sql.raw(
+                """
+                SELECT "data", "created_at", "last_seen_at" FROM "web_sessions" WHERE "token_hash" = \(bind: Secrets.sha256Hex(sessionID.string))
+                """
+            ).first().map(RowReader.init)
         else { return nil }
-        if Cutoffs(request.application.config, now: Date()).hasEnded(record) {
+        let (createdAt, lastSeenAt) = (try row.date("created_at"), try row.date("last_seen_at"))
+        if Cutoffs(request.application.config, now: Date()).hasEnded(createdAt: createdAt, lastSeenAt: lastSeenAt) {
             try await deleteSession(sessionID, for: request)
             return nil
         }
-        let data = try JSONDecoder().decode([String: String].self, from: Data(record.data.utf8))
-        request.storage[Loaded.self] = (data, record.lastSeenAt)
+        let data = try JSONDecoder().decode([String: String].self, from: Data(try row.string("data").utf8))
+        request.storage[Loaded.self] = (data, lastSeenAt)
         return SessionData(initialData: data)
     }
 
