@@ -63,7 +63,7 @@ struct MeController: RouteCollection {
         }
         return MeDTO(
             organization: organization, user: user, apiKey: apiKey, role: principal.role, siteIds: principal.siteIDs,
-            permissions: principal.permissions.sorted().map(\.rawValue), credential: credential)
+            permissions: principal.role.map(\.permissionNames) ?? principal.permissions.sorted().map(\.rawValue), credential: credential)
     }
 
     @Sendable static func changePassword(_ request: Request) async throws -> HTTPStatus {

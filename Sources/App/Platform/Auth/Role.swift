@@ -15,6 +15,12 @@ enum Role: String, Codable, CaseIterable, Sendable {
     }
 
     var permissions: Set<Permission> { PermissionMatrix.permissions(of: self) }
+
+    /// The role's permissions' names in order, as `/me` lists them: worked out once per role.
+    var permissionNames: [String] { Self.names[self] ?? [] }
+
+    private static let names = Dictionary(
+        uniqueKeysWithValues: allCases.map { role in (role, role.permissions.sorted().map(\.rawValue)) })
 }
 
 /// One thing someone may do, named `resource:action`. API-key scopes are these names.

@@ -192,9 +192,12 @@ final class DirectSQLiteConnection: @unchecked Sendable {
         let stmt = statement.handle
         // Reset at once when done: a statement left stepping holds its snapshot, and later reads would not see
         // newer commits.
-        defer {
-            sqlite_nio_sqlite3_reset(stmt)
-            sqlite_nio_sqlite3_clear_bindings(stmt)
+        // Bindings are not cleared: every run binds every parameter again (clearing them marked a statement whose
+        // plan looked at a bound value as expired, and SQLite prepared it again on the next run).
+        defer { sqlite_nio_sqlite3_reset(stmt) }
+        guard binds.count == Int(sqlite_nio_sqlite3_bind_parameter_count(stmt)) else {
+            throw SQLiteReadError(
+                status: SQLITE_RANGE, message: "\(binds.count) values for \(sqlite_nio_sqlite3_bind_parameter_count(stmt)) parameters")
         }
         for (index, value) in binds.enumerated() {
             try check(bind(value, at: Int32(index + 1), in: stmt))
