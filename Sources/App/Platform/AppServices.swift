@@ -22,6 +22,8 @@ struct AppServices: Sendable {
     var ocr: OCRReader
     /// The language model phrasing diagnoses, when one is configured.
     var phraser: AnswerPhraser?
+    /// Access tokens whose signature was checked, so a client's next request with the same token skips it.
+    var verifiedTokens = VerifiedTokens()
 }
 
 extension Application {
