@@ -213,3 +213,32 @@ enum WebCatalogs {
                 _ = try await PurchaseOrders.update(id, from: { body }, expected: expected, principal: principal, through: request)
             }), createOnly: ["siteId"], lookupSources: [.vendors, .sites])
 }
+
+/// The choices the catalogue forms offer, each within what the member reaches.
+extension WebCatalog.Options {
+    static var sites: Self {
+        .records { principal, db in
+            try await principal.sitesQuery(on: db).sort(\.$name).all().map { ($0.id?.uuidString ?? "", $0.name) }
+        }
+    }
+
+    static var assets: Self {
+        .records { principal, db in
+            guard principal.can(.assetsRead) else { return [] }
+            return try await principal.siteQuery(Asset.self, on: db).sort(\.$tag).limit(2000).all()
+                .map { ($0.id?.uuidString ?? "", "\($0.tag) \($0.name)") }
+        }
+    }
+
+    static var vendors: Self {
+        .records { principal, db in
+            try await principal.query(Vendor.self, on: db).sort(\.$name).all().map { ($0.id?.uuidString ?? "", $0.name) }
+        }
+    }
+
+    static var locations: Self {
+        .records { principal, db in
+            try await principal.siteQuery(Location.self, on: db).sort(\.$name).all().map { ($0.id?.uuidString ?? "", $0.name) }
+        }
+    }
+}

@@ -69,27 +69,6 @@ extension Principal {
         if let siteIDs { query.filter(J.self, J.siteIDKey ~~ siteIDs) }
         return query
     }
-
-    /// Sites this principal reaches.
-    func sitesQuery(on database: any Database) -> QueryBuilder<Site> {
-        let query = self.query(Site.self, on: database)
-        if let siteIDs { query.filter(\.$id ~~ siteIDs) }
-        return query
-    }
-
-    func findSite(_ id: UUID?, on database: any Database) async throws -> Site {
-        guard let id, canAccess(siteID: id), let site = try await query(Site.self, on: database).filter(\.$id == id).first() else {
-            throw AppError.notFound("No such site.")
-        }
-        return site
-    }
-
-    /// Throws 422 on `field` when the principal may not use `siteID` (absent or outside their sites).
-    func requireSite(_ siteID: UUID, field: String, on database: any Database) async throws {
-        guard canAccess(siteID: siteID), try await query(Site.self, on: database).filter(\.$id == siteID).count() > 0 else {
-            throw AppError.invalid(field, "is not a site of this organization that you can reach")
-        }
-    }
 }
 
 /// The shared shape of create, read, update and delete: tenant scope, ETag/If-Match, one transaction with its

@@ -12,9 +12,10 @@ struct WebCatalog<Record: Sendable>: WebCatalogPage {
         var href: (@Sendable (Record) -> String?)? = nil
     }
 
+    /// A select's choices: fixed, or read for the signed-in member (the features define which, e.g. `.sites`).
     enum Options: Sendable {
         case fixed([(value: String, label: String)])
-        case sites, assets, vendors, locations
+        case records(@Sendable (_ principal: Principal, _ db: any Database) async throws -> [(value: String, label: String)])
     }
 
     enum Kind: Sendable {
@@ -136,23 +137,8 @@ struct WebCatalog<Record: Sendable>: WebCatalogPage {
 
     func options(_ source: Options, principal: Principal, on db: any Database) async throws -> [OptionView] {
         switch source {
-        case .fixed(let pairs): return pairs.map { OptionView(value: $0.value, label: $0.label) }
-        case .sites:
-            return try await principal.sitesQuery(on: db).sort(\.$name).all().map {
-                OptionView(value: $0.id?.uuidString ?? "", label: $0.name)
-            }
-        case .assets:
-            guard principal.can(.assetsRead) else { return [] }
-            return try await principal.siteQuery(Asset.self, on: db).sort(\.$tag).limit(2000).all()
-                .map { OptionView(value: $0.id?.uuidString ?? "", label: "\($0.tag) \($0.name)") }
-        case .vendors:
-            return try await principal.query(Vendor.self, on: db).sort(\.$name).all().map {
-                OptionView(value: $0.id?.uuidString ?? "", label: $0.name)
-            }
-        case .locations:
-            return try await principal.siteQuery(Location.self, on: db).sort(\.$name).all().map {
-                OptionView(value: $0.id?.uuidString ?? "", label: $0.name)
-            }
+        case .fixed(let pairs): pairs.map { OptionView(value: $0.value, label: $0.label) }
+        case .records(let read): try await read(principal, db).map { OptionView(value: $0.value, label: $0.label) }
         }
     }
 
