@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import Testing
 import Vapor
@@ -266,6 +267,74 @@ struct SiteLimitTests {
             #expect(try create.problemFields() == ["siteId"])
             #expect(try await app.send(.PATCH, "/api/v1/assets/\(assetB)", token: manager.token, json: ["name": "x"]).status == .notFound)
             #expect(try await app.send(.POST, "/api/v1/sites", token: manager.token, json: ["name": "C"]).status == .forbidden)
+        }
+    }
+}
+
+/// The asset list reads its rows straight into DTOs (``Assets/list(_:_:principal:on:)``): what Fluent's models
+/// give, in the same order and pages, with the same filters.
+@Suite("Asset list, typed")
+struct AssetListTests {
+    @Test func theTypedListGivesWhatTheModelsGivePageByPage() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let site = try await app.makeSite(tenant)
+            #expect(
+                try await app.send(
+                    .POST, "/api/v1/custom-fields", token: tenant.token, json: ["key": "panel", "label": "Panel", "type": "text"]
+                ).status == .created)
+            let parent = try await app.makeAsset(
+                tenant, site: site, tag: "P-1", name: "Line",
+                extra: [
+                    "kind": "drive", "manufacturer": "ABB", "model": "ACS580", "serialNumber": "S-1", "criticality": 5,
+                    "status": "degraded",
+                    "installDate": "2021-03-15", "warrantyEnd": "2026-03-15", "purchaseCost": 1830.5, "description": "Main drive",
+                    "customFields": ["panel": "MCC-2"],
+                ])
+            for index in 0..<7 {
+                _ = try await app.makeAsset(
+                    tenant, site: site, tag: "C-\(index)", name: index.isMultiple(of: 2) ? "Pump \(index)" : "Fan \(index)",
+                    extra: ["parentId": parent.uuidString, "status": index == 3 ? "down" : "operational", "criticality": index % 3 + 1])
+            }
+            let owner = try await Authenticator.memberPrincipal(
+                userID: tenant.ownerID, organizationID: tenant.organizationID, credential: .accessToken, on: app.db)
+            let expected = try await Asset.query(on: app.db).filter(\.$organizationID == tenant.organizationID).all().map(\.dto)
+            for (sort, order) in [("tag", expected.sorted { $0.tag < $1.tag }), ("-criticality", [])] {
+                var parameters = ListParameters(limit: 3, sortName: sort.trimmingCharacters(in: ["-"]), descending: sort.hasPrefix("-"))
+                var read: [Asset.DTO] = []
+                while true {
+                    let (items, next) = try await Assets.list(AssetFilter(), parameters, principal: owner, on: app.db)
+                    read += items
+                    guard let next else { break }
+                    parameters.cursor = try JSONDecoder().decode(ListParameters.Cursor.self, from: #require(Data(base64URLEncoded: next)))
+                }
+                #expect(Set(read.map(\.id)) == Set(expected.map(\.id)))
+                #expect(read.count == expected.count)
+                if !order.isEmpty { #expect(read == order) }
+                if sort == "-criticality" { #expect(read.map(\.criticality) == read.map(\.criticality).sorted(by: >)) }
+            }
+            let whole = try #require(
+                try await Assets.list(
+                    AssetFilter(), .init(limit: 50, sortName: "tag", descending: false),
+                    principal: owner, on: app.db
+                ).items.first { $0.id == parent })
+            #expect(whole == expected.first { $0.id == parent })
+            #expect(whole.customFields?["panel"] == .string("MCC-2") && whole.purchaseCost == 1830.5 && whole.isUp)
+            var filter = AssetFilter()
+            filter.text = "pump"
+            filter.parentID = parent
+            let pumps = try await Assets.list(filter, .init(limit: 50, sortName: "tag", descending: false), principal: owner, on: app.db)
+            #expect(pumps.items.map(\.tag) == ["C-0", "C-2", "C-4", "C-6"])
+            filter = AssetFilter()
+            filter.rootOnly = true
+            #expect(
+                try await Assets.list(filter, .init(limit: 50, sortName: "tag", descending: false), principal: owner, on: app.db).items
+                    .map(\.id) == [parent])
+            filter = AssetFilter()
+            filter.status = .down
+            #expect(
+                try await Assets.list(filter, .init(limit: 50, sortName: "tag", descending: false), principal: owner, on: app.db).items
+                    .map(\.tag) == ["C-3"])
         }
     }
 }

@@ -13,27 +13,13 @@ struct AssetController: RouteCollection {
         assets.delete(":assetID", use: Self.delete)
     }
 
-    static let sortFields: [SortField<Asset>] = [
-        SortField("tag", "tag") { .string($0.tag) },
-        SortField("name", "name") { .string($0.name) },
-        SortField("criticality", "criticality") { .int($0.criticality) },
-        SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) },
-    ]
-
     @Sendable static func list(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.assetsRead)
-        let query = principal.siteQuery(Asset.self, on: request.db)
-        if let siteID = try request.queryUUID("siteId") { query.filter(\.$siteID == siteID) }
-        if let locationID = try request.queryUUID("locationId") { query.filter(\.$locationID == locationID) }
-        if let parentID = try request.queryUUID("parentId") { query.filter(\.$parentID == parentID) }
-        if request.queryParameter("root") == "true" { query.filter(\.$parentID == nil) }
-        if let kind = try request.queryEnum("kind", Asset.Kind.self) { query.filter(\.$kind == kind) }
-        if let status = try request.queryEnum("status", Asset.Status.self) { query.filter(\.$status == status) }
-        if let text = request.queryParameter("q"), !text.isEmpty {
-            query.group(.or) { $0.filter(\.$name ~~ text).filter(\.$tag ~~ text) }
+        let filter = try AssetFilter(request)
+        return try await Listing.respond(request, sorts: Assets.sorts, defaultSort: "tag", filename: "assets") { parameters in
+            try await Assets.list(filter, parameters, principal: principal, on: request.db)
         }
-        return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "tag", filename: "assets") { $0.dto }
     }
 
     @Sendable static func show(_ request: Request) async throws -> Response {

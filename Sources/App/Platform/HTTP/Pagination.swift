@@ -67,6 +67,10 @@ struct ListParameters: Sendable {
         var id: UUID
     }
 
+    init(limit: Int = defaultLimit, sortName: String, descending: Bool, cursor: Cursor? = nil) {
+        (self.limit, self.sortName, self.descending, self.cursor) = (limit, sortName, descending, cursor)
+    }
+
     /// Reads and validates the parameters, listing every problem at once.
     init(_ request: Request, sortable: [String], defaultSort: String) throws {
         var problems: [FieldProblem] = []
