@@ -321,7 +321,7 @@ struct AssetListTests {
             #expect(whole == expected.first { $0.id == parent })
             #expect(whole.customFields?["panel"] == .string("MCC-2") && whole.purchaseCost == 1830.5 && whole.isUp)
             var filter = AssetFilter()
-            filter.text = "pump"
+            filter.text = "Pump"
             filter.parentID = parent
             let pumps = try await Assets.list(filter, .init(limit: 50, sortName: "tag", descending: false), principal: owner, on: app.db)
             #expect(pumps.items.map(\.tag) == ["C-0", "C-2", "C-4", "C-6"])

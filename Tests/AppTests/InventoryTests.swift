@@ -207,3 +207,52 @@ struct InventoryTests {
         }
     }
 }
+
+/// The parts list reads its rows straight into DTOs (``Parts/list(_:_:principal:on:)``): what Fluent's models give,
+/// in the same order and pages, with the same filters.
+@Suite("Parts list, typed")
+struct PartListTests {
+    @Test func theTypedListGivesWhatTheModelsGivePageByPage() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let vendor = try await app.send(.POST, "/api/v1/vendors", token: tenant.token, json: ["name": "Bearings Ltd"]).json()["id"]
+                .uuid()
+            for index in 0..<7 {
+                var json: [String: Any] = [
+                    "number": "P-\(index)", "name": index.isMultiple(of: 2) ? "Bearing \(index)" : "Belt \(index)",
+                    "unitCost": 2.5 * Double(index),
+                ]
+                if index == 3 {
+                    json.merge([
+                        "barcode": "4006381333931", "critical": true, "preferredVendorId": vendor.uuidString, "description": "6205-2RS",
+                    ]) { $1 }
+                }
+                #expect(try await app.send(.POST, "/api/v1/parts", token: tenant.token, json: json).status == .created)
+            }
+            let owner = try await Authenticator.memberPrincipal(
+                userID: tenant.ownerID, organizationID: tenant.organizationID, credential: .accessToken, on: app.db)
+            let expected = try await Part.query(on: app.db).filter(\.$organizationID == tenant.organizationID).all().map(\.dto)
+                .sorted { $0.number < $1.number }
+            var parameters = ListParameters(limit: 3, sortName: "number", descending: false)
+            var read: [Part.DTO] = []
+            while true {
+                let (items, next) = try await Parts.list(PartFilter(), parameters, principal: owner, on: app.db)
+                read += items
+                guard let next else { break }
+                parameters.cursor = try JSONDecoder().decode(ListParameters.Cursor.self, from: #require(Data(base64URLEncoded: next)))
+            }
+            #expect(read == expected)
+            #expect(read.first { $0.number == "P-3" }?.preferredVendorId == vendor)
+            let all = ListParameters(limit: 50, sortName: "name", descending: true)
+            var filter = PartFilter()
+            filter.text = "Bearing"
+            #expect(try await Parts.list(filter, all, principal: owner, on: app.db).items.map(\.number) == ["P-6", "P-4", "P-2", "P-0"])
+            filter = PartFilter()
+            filter.criticalOnly = true
+            #expect(try await Parts.list(filter, all, principal: owner, on: app.db).items.map(\.number) == ["P-3"])
+            filter = PartFilter()
+            filter.barcode = "4006381333931"
+            #expect(try await Parts.list(filter, all, principal: owner, on: app.db).items.map(\.number) == ["P-3"])
+        }
+    }
+}

@@ -78,9 +78,9 @@ enum WebCatalogs {
     static let parts = WebCatalog<Part.DTO>(
         path: "parts", title: "Parts", read: .partsRead, write: .partsWrite, idParameter: "partID",
         list: { request, principal in
-            let (rows, next) = try await Parts.query(principal: principal, on: request.db)
-                .catalogPage(request, sortFields: Parts.sortFields, defaultSort: "number")
-            return (rows.map(\.dto), next)
+            var parameters = try ListParameters(request, sortable: Parts.sorts.map(\.name), defaultSort: "number")
+            parameters.limit = 100
+            return try await Parts.list(PartFilter(), parameters, principal: principal, on: request.db)
         }, id: \.id, version: \.version,
         create: { body, principal, request in _ = try await Parts.create(from: { body }, principal: principal, through: request) },
         columns: [

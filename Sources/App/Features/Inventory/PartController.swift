@@ -58,11 +58,11 @@ struct PartController: RouteCollection {
     // MARK: Parts
 
     @Sendable static func listParts(_ request: Request) async throws -> Response {
-        let query = try Parts.query(
-            principal: try request.principal, text: request.queryParameter("q"), barcode: request.queryParameter("barcode"),
-            criticalOnly: request.queryParameter("critical") == "true", on: request.db)
-        return try await Listing.respond(request, query: query, sortFields: Parts.sortFields, defaultSort: "number", filename: "parts") {
-            $0.dto
+        let principal = try request.principal
+        try principal.require(.partsRead)
+        let filter = PartFilter(request)
+        return try await Listing.respond(request, sorts: Parts.sorts, defaultSort: "number", filename: "parts") { parameters in
+            try await Parts.list(filter, parameters, principal: principal, on: request.db)
         }
     }
 

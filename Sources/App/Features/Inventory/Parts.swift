@@ -3,23 +3,6 @@ import Vapor
 
 /// The parts catalogue: the operations the API's `/parts` routes and the parts pages share.
 enum Parts {
-    static let sortFields: [SortField<Part>] = [
-        SortField("number", "number") { .string($0.number) },
-        SortField("name", "name") { .string($0.name) },
-    ]
-
-    /// The organization's parts; `text` (a part of the name or number), `barcode` and `critical` narrow them.
-    static func query(
-        principal: Principal, text: String? = nil, barcode: String? = nil, criticalOnly: Bool = false, on db: any Database
-    ) throws -> QueryBuilder<Part> {
-        try principal.require(.partsRead)
-        let query = principal.query(Part.self, on: db)
-        if let text, !text.isEmpty { query.group(.or) { $0.filter(\.$name ~~ text).filter(\.$number ~~ text) } }
-        if let barcode { query.filter(\.$barcode == barcode) }
-        if criticalOnly { query.filter(\.$critical == true) }
-        return query
-    }
-
     static func find(_ id: UUID, principal: Principal, on db: any Database) async throws -> Part {
         try principal.require(.partsRead)
         return try await principal.find(Part.self, id, on: db)
