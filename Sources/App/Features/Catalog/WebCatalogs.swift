@@ -17,9 +17,9 @@ enum WebCatalogs {
     static let sites = WebCatalog<Site.DTO>(
         path: "sites", title: "Sites", read: .sitesRead, write: .sitesWrite, idParameter: "siteID",
         list: { request, principal in
-            let (rows, next) = try await Sites.query(principal: principal, on: request.db)
-                .catalogPage(request, sortFields: Sites.sortFields, defaultSort: "name")
-            return (rows.map(\.dto), next)
+            var parameters = try ListParameters(request, sortable: Sites.sorts.map(\.name), defaultSort: "name")
+            parameters.limit = 100
+            return try await Sites.list(parameters, principal: principal, on: request.db)
         }, id: \.id, version: \.version,
         create: { body, principal, request in _ = try await Sites.create(from: { body }, principal: principal, through: request) },
         columns: [
@@ -40,14 +40,15 @@ enum WebCatalogs {
     /// Clients and vendors: the same contact, under their own permissions.
     static func contacts<M: Contact & VersionedModel>(
         _ type: M.Type, path: String, title: String, singular: String, read: Permission, write: Permission, idParameter: String,
-        notes: Bool, sortFields: [SortField<M>]
-    ) -> WebCatalog<M> {
-        WebCatalog<M>(
+        notes: Bool, sorts: [SortColumn]
+    ) -> WebCatalog<M.DTO> where M.DTO: ContactRow {
+        WebCatalog<M.DTO>(
             path: path, title: title, read: read, write: write, idParameter: idParameter,
             list: { request, principal in
-                try await Contacts.query(M.self, read: read, principal: principal, on: request.db)
-                    .catalogPage(request, sortFields: sortFields, defaultSort: "name")
-            }, id: { (try? $0.requireID()) ?? UUID() }, version: \.version,
+                var parameters = try ListParameters(request, sortable: sorts.map(\.name), defaultSort: "name")
+                parameters.limit = 100
+                return try await Contacts.list(M.self, read: read, sorts: sorts, parameters, principal: principal, on: request.db)
+            }, id: \.id, version: \.version,
             create: { body, principal, request in
                 _ = try await Contacts.create(M.self, write: write, from: { body }, principal: principal, through: request)
             },
@@ -59,7 +60,7 @@ enum WebCatalogs {
             fields: [.init(name: "name", label: "Name"), .init(name: "email", label: "E-mail"), .init(name: "phone", label: "Phone")]
                 + (notes ? [.init(name: "notes", label: "Notes", kind: .textarea)] : []),
             edit: .init(
-                find: { id, principal, db in try await Contacts.find(M.self, id, read: read, principal: principal, on: db) },
+                find: { id, principal, db in try await Contacts.find(M.self, id, read: read, principal: principal, on: db).dto },
                 values: { ["name": $0.name, "email": $0.email ?? "", "phone": $0.phone ?? "", "notes": $0.notes ?? ""] },
                 update: { id, body, expected, principal, request in
                     _ = try await Contacts.update(
@@ -69,11 +70,11 @@ enum WebCatalogs {
 
     static let clients = contacts(
         Client.self, path: "clients", title: "Clients", singular: "Client", read: .clientsRead, write: .clientsWrite,
-        idParameter: "clientID", notes: true, sortFields: Client.sortFields)
+        idParameter: "clientID", notes: true, sorts: Client.sorts)
 
     static let vendors = contacts(
         Vendor.self, path: "vendors", title: "Vendors", singular: "Vendor", read: .partsRead, write: .partsWrite, idParameter: "vendorID",
-        notes: false, sortFields: Vendor.sortFields)
+        notes: false, sorts: Vendor.sorts)
 
     static let parts = WebCatalog<Part.DTO>(
         path: "parts", title: "Parts", read: .partsRead, write: .partsWrite, idParameter: "partID",

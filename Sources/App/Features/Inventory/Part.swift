@@ -312,6 +312,10 @@ final class Alert: Model, SiteTagged, @unchecked Sendable {
 }
 
 extension Vendor {
-    /// The orders a list of vendors may be sorted in.
-    static let sortFields: [SortField<Vendor>] = [SortField("name", "name") { .string($0.name) }]
+    /// The sorts a list of vendors offers (`?sort=`).
+    static let sorts = [SortColumn("name", "name", .string)]
+}
+
+extension Vendor.DTO: ContactRow {
+    static let table = Vendor.schema
 }

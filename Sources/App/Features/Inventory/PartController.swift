@@ -29,10 +29,12 @@ struct PartController: RouteCollection {
     // MARK: Vendors
 
     @Sendable static func listVendors(_ request: Request) async throws -> Response {
-        let query = try Contacts.query(
-            Vendor.self, read: .partsRead, name: request.queryParameter("q"), principal: try request.principal, on: request.db)
-        return try await Listing.respond(request, query: query, sortFields: Vendor.sortFields, defaultSort: "name", filename: "vendors") {
-            $0.dto
+        let principal = try request.principal
+        try principal.require(.partsRead)
+        let name = request.queryParameter("q")
+        return try await Listing.respond(request, sorts: Vendor.sorts, defaultSort: "name", filename: "vendors") { parameters in
+            try await Contacts.list(
+                Vendor.self, read: .partsRead, name: name, sorts: Vendor.sorts, parameters, principal: principal, on: request.db)
         }
     }
 

@@ -44,9 +44,10 @@ final class Client: Model, VersionedModel, Contact, @unchecked Sendable {
 }
 
 extension Client {
-    /// The orders a list of clients may be sorted in.
-    static let sortFields: [SortField<Client>] = [
-        SortField("name", "name") { .string($0.name) },
-        SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) },
-    ]
+    /// The sorts a list of clients offers (`?sort=`), and the columns behind them.
+    static let sorts = [SortColumn("name", "name", .string), SortColumn("createdAt", "created_at", .date(missing: .distantPast))]
+}
+
+extension Client.DTO: ContactRow {
+    static let table = Client.schema
 }

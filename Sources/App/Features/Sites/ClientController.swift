@@ -13,10 +13,12 @@ struct ClientController: RouteCollection {
     }
 
     @Sendable static func list(_ request: Request) async throws -> Response {
-        let query = try Contacts.query(
-            Client.self, read: .clientsRead, name: request.queryParameter("q"), principal: try request.principal, on: request.db)
-        return try await Listing.respond(request, query: query, sortFields: Client.sortFields, defaultSort: "name", filename: "clients") {
-            $0.dto
+        let principal = try request.principal
+        try principal.require(.clientsRead)
+        let name = request.queryParameter("q")
+        return try await Listing.respond(request, sorts: Client.sorts, defaultSort: "name", filename: "clients") { parameters in
+            try await Contacts.list(
+                Client.self, read: .clientsRead, name: name, sorts: Client.sorts, parameters, principal: principal, on: request.db)
         }
     }
 

@@ -15,10 +15,9 @@ struct SiteController: RouteCollection {
     @Sendable static func list(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.sitesRead)
-        let query = try Sites.query(
-            principal: principal, clientID: try request.queryUUID("clientId"), name: request.queryParameter("q"), on: request.db)
-        return try await Listing.respond(request, query: query, sortFields: Sites.sortFields, defaultSort: "name", filename: "sites") {
-            $0.dto
+        let (clientID, name) = (try request.queryUUID("clientId"), request.queryParameter("q"))
+        return try await Listing.respond(request, sorts: Sites.sorts, defaultSort: "name", filename: "sites") { parameters in
+            try await Sites.list(clientID: clientID, name: name, parameters, principal: principal, on: request.db)
         }
     }
 

@@ -3,20 +3,6 @@ import Vapor
 
 /// The places where assets are: the operations the API's `/sites` routes and the sites page share.
 enum Sites {
-    static let sortFields: [SortField<Site>] = [
-        SortField("name", "name") { .string($0.name) },
-        SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) },
-    ]
-
-    /// The sites the principal reaches; `clientID` and `name` (a part of it) narrow them.
-    static func query(principal: Principal, clientID: UUID? = nil, name: String? = nil, on db: any Database) throws -> QueryBuilder<Site> {
-        try principal.require(.sitesRead)
-        let query = principal.sitesQuery(on: db)
-        if let clientID { query.filter(\.$clientID == clientID) }
-        if let name, !name.isEmpty { query.filter(\.$name ~~ name) }
-        return query
-    }
-
     static func find(_ id: UUID, principal: Principal, on db: any Database) async throws -> Site {
         try principal.require(.sitesRead)
         return try await principal.findSite(id, on: db)

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 
 /// Something people get in touch with: a client, a vendor.
@@ -36,16 +37,16 @@ struct ContactInput: Sendable {
 /// Listing, creating and changing contacts — clients under `clients:*`, vendors under `parts:*` — as the API's
 /// routes and the catalog pages both do.
 enum Contacts {
-    /// The organization's contacts of `type`; `name` (a part of it) narrows them.
-    static func query<M: Contact & VersionedModel>(
-        _ type: M.Type, read: Permission, name: String? = nil, principal: Principal, on db: any Database
-    ) throws -> QueryBuilder<M> {
+    /// One page of the organization's contacts of `type`, their name holding `name` when given, in one of
+    /// `sorts`, decoded straight from the rows: the API's lists and the catalogue pages'.
+    static func list<M: Contact & VersionedModel>(
+        _ type: M.Type, read: Permission, name: String? = nil, sorts: [SortColumn], _ parameters: ListParameters, principal: Principal,
+        on db: any Database
+    ) async throws -> (items: [M.DTO], nextCursor: String?) where M.DTO: ContactRow {
         try principal.require(read)
-        let query = principal.query(M.self, on: db)
-        if let name, !name.isEmpty {
-            query.filter(.path(["name"], schema: M.schema), .contains(inverse: false, .anywhere), .bind(name))
-        }
-        return query
+        let select = principal.scoped(try db.sql.select().from(M.schema), table: M.schema, siteColumn: nil)
+        if let name, !name.isEmpty { select.where(PlainColumn("name", table: M.schema), .like, SQLBind("%" + name + "%")) }
+        return try await select.page(parameters, sorts: sorts, as: M.DTO.self)
     }
 
     static func find<M: Contact & VersionedModel>(
@@ -83,5 +84,28 @@ enum Contacts {
         ) { contact, _ in
             input.apply(to: contact)
         }
+    }
+}
+
+/// A contact's DTO (a client's, a vendor's: the same shape), read straight from its row.
+protocol ContactRow: RowDecodable, Content {
+    var id: UUID { get }
+    var name: String { get }
+    var email: String? { get }
+    var phone: String? { get }
+    var notes: String? { get }
+    var version: Int { get }
+    init(id: UUID, name: String, email: String?, phone: String?, notes: String?, version: Int, createdAt: Date?, updatedAt: Date?)
+}
+
+extension ContactRow {
+    static var columns: [String] { ["id", "name", "email", "phone", "notes", "version", "created_at", "updated_at"] }
+
+    init(row: RowReader) throws {
+        self.init(
+            id: try row.uuid("id"), name: try row.string("name"), email: try row.optionalString("email"),
+            phone: try row.optionalString("phone"),
+            notes: try row.optionalString("notes"), version: try row.int("version"), createdAt: try row.optionalDate("created_at"),
+            updatedAt: try row.optionalDate("updated_at"))
     }
 }
