@@ -181,10 +181,12 @@ struct PhrasingTests {
 
     @Test func aSlowThenFailingProviderFallsBackAndIsPausedByTheBreaker() async throws {
         try await Self.withStandIn { standIn in
-            try await withTestApp(configure: Self.configure(standIn, timeout: .milliseconds(500))) { app in
+            // 2 s: short beside the slow provider's 6 s, long enough that the failing provider's immediate 500 is
+            // not a timeout too on a loaded machine (at 0.5 s it was, while the PostgreSQL suite ran in parallel).
+            try await withTestApp(configure: Self.configure(standIn, timeout: .seconds(2))) { app in
                 let tenant = try await app.makeTenant()
-                // The provider would take 5 s; the 0.5 s timeout gives up first, and the answer says so.
-                standIn.behaviour = .slow(seconds: 5)
+                // The provider would take 6 s; the 2 s timeout gives up first, and the answer says so.
+                standIn.behaviour = .slow(seconds: 6)
                 let slow = try await app.send(.POST, "/api/v1/diagnoses", token: tenant.token, json: ["query": "PowerFlex 525 F004"])
                 #expect(slow.status == .created)
                 let slowBody = try slow.json()
