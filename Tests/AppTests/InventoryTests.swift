@@ -256,3 +256,38 @@ struct PartListTests {
         }
     }
 }
+
+/// The purchase-order and location lists read their rows straight into DTOs: what Fluent's models give.
+@Suite("Purchase-order and location lists, typed")
+struct OrderAndLocationListTests {
+    @Test func theTypedListsGiveWhatTheModelsGive() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            _ = try await app.makeSubmittedPurchaseOrder(tenant)
+            _ = try await app.makeSubmittedPurchaseOrder(tenant)
+            let owner = try await Authenticator.memberPrincipal(
+                userID: tenant.ownerID, organizationID: tenant.organizationID, credential: .accessToken, on: app.db)
+            let orders = try await PurchaseOrder.query(on: app.db).filter(\.$organizationID == tenant.organizationID)
+                .sort(\.$number, .descending).all().map(\.dto)
+            #expect(orders.count == 2)
+            let read = try await PurchaseOrders.list(.init(limit: 1, sortName: "number", descending: true), principal: owner, on: app.db)
+            #expect(read.items == [orders[0]] && read.nextCursor != nil)
+            #expect(
+                try await PurchaseOrders.list(
+                    status: .submitted, .init(limit: 50, sortName: "number", descending: true), principal: owner, on: app.db
+                )
+                .items == orders)
+            #expect(
+                try await PurchaseOrders.list(
+                    status: .draft, .init(limit: 50, sortName: "number", descending: true), principal: owner, on: app.db
+                )
+                .items.isEmpty)
+            let locations = try await Location.query(on: app.db).filter(\.$organizationID == tenant.organizationID).sort(\.$name)
+                .sort(\.$id).all().map(\.dto)
+            #expect(!locations.isEmpty)
+            #expect(
+                try await Locations.list(.init(limit: 50, sortName: "name", descending: false), principal: owner, on: app.db).items
+                    == locations)
+        }
+    }
+}

@@ -184,9 +184,9 @@ enum WebCatalogs {
         path: "purchase-orders", title: "Purchase orders", read: .purchaseOrdersRead, write: .purchaseOrdersWrite,
         idParameter: "purchaseOrderID",
         list: { request, principal in
-            let (rows, next) = try await PurchaseOrders.query(principal: principal, on: request.db)
-                .catalogPage(request, sortFields: PurchaseOrders.sortFields, defaultSort: "-number")
-            return (rows.map(\.dto), next)
+            var parameters = try ListParameters(request, sortable: PurchaseOrders.sorts.map(\.name), defaultSort: "-number")
+            parameters.limit = 100
+            return try await PurchaseOrders.list(parameters, principal: principal, on: request.db)
         }, id: \.id, version: \.version,
         create: { body, principal, request in _ = try await PurchaseOrders.create(from: { body }, principal: principal, through: request) },
         columns: [

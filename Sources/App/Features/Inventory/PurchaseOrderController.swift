@@ -24,12 +24,10 @@ struct PurchaseOrderController: RouteCollection {
     @Sendable static func list(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.purchaseOrdersRead)
-        let query = try PurchaseOrders.query(
-            principal: principal, status: try request.queryEnum("status", PurchaseOrder.Status.self),
-            vendorID: try request.queryUUID("vendorId"), on: request.db)
-        return try await Listing.respond(
-            request, query: query, sortFields: PurchaseOrders.sortFields, defaultSort: "-number", filename: "purchase-orders"
-        ) { $0.dto }
+        let (status, vendorID) = (try request.queryEnum("status", PurchaseOrder.Status.self), try request.queryUUID("vendorId"))
+        return try await Listing.respond(request, sorts: PurchaseOrders.sorts, defaultSort: "-number", filename: "purchase-orders") {
+            try await PurchaseOrders.list(status: status, vendorID: vendorID, $0, principal: principal, on: request.db)
+        }
     }
 
     @Sendable static func show(_ request: Request) async throws -> Response {

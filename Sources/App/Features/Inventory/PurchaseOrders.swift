@@ -32,23 +32,6 @@ enum PurchaseOrders {
             updatedAt: dto.updatedAt)
     }
 
-    static let sortFields: [SortField<PurchaseOrder>] = [
-        SortField("number", "number") { .int($0.number) },
-        SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) },
-    ]
-
-    /// The orders delivered to the sites the principal reaches (or to no site, for those who reach every
-    /// site); `status` and `vendorID` narrow them.
-    static func query(
-        principal: Principal, status: PurchaseOrder.Status? = nil, vendorID: UUID? = nil, on db: any Database
-    ) throws -> QueryBuilder<PurchaseOrder> {
-        try principal.require(.purchaseOrdersRead)
-        let query = principal.siteQuery(PurchaseOrder.self, on: db)
-        if let status { query.filter(\.$status == status) }
-        if let vendorID { query.filter(\.$vendorID == vendorID) }
-        return query
-    }
-
     static func find(_ id: UUID, principal: Principal, on db: any Database) async throws -> PurchaseOrder {
         try principal.require(.purchaseOrdersRead)
         return try await principal.findInSite(PurchaseOrder.self, id, on: db)

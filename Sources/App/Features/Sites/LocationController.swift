@@ -12,20 +12,13 @@ struct LocationController: RouteCollection {
         locations.delete(":locationID", use: Self.delete)
     }
 
-    static let sortFields: [SortField<Location>] = [
-        SortField("name", "name") { .string($0.name) },
-        SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) },
-    ]
-
     @Sendable static func list(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.sitesRead)
-        let query = principal.siteQuery(Location.self, on: request.db)
-        if let siteID = try request.queryUUID("siteId") { query.filter(\.$siteID == siteID) }
-        if let parentID = try request.queryUUID("parentId") { query.filter(\.$parentID == parentID) }
-        if request.queryParameter("root") == "true" { query.filter(\.$parentID == nil) }
-        return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "name", filename: "locations") {
-            $0.dto
+        let (siteID, parentID) = (try request.queryUUID("siteId"), try request.queryUUID("parentId"))
+        let rootOnly = request.queryParameter("root") == "true"
+        return try await Listing.respond(request, sorts: Locations.sorts, defaultSort: "name", filename: "locations") {
+            try await Locations.list(siteID: siteID, parentID: parentID, rootOnly: rootOnly, $0, principal: principal, on: request.db)
         }
     }
 
