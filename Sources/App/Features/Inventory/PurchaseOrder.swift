@@ -46,9 +46,29 @@ final class PurchaseOrder: Model, VersionedModel, SiteTagged, @unchecked Sendabl
         var updatedAt: Date?
     }
 
+    /// `PO-` and the number, zero-padded to six digits.
+    static func displayNumber(_ number: Int) -> String { "PO-" + String(format: "%06d", number) }
+
+    /// A new draft order, numbered in the organization's sequence and created, without lines.
+    static func draft(
+        vendorID: UUID, siteID: UUID?, notes: String?, automatic: Bool, organizationID: UUID, on db: any Database
+    ) async throws -> PurchaseOrder {
+        let order = PurchaseOrder()
+        order.organizationID = organizationID
+        order.number = try await Counter.next("purchase_order", organizationID: organizationID, on: db)
+        order.vendorID = vendorID
+        order.siteID = siteID
+        order.status = .draft
+        order.notes = notes
+        order.automatic = automatic
+        order.version = 1
+        try await order.create(on: db)
+        return order
+    }
+
     var dto: DTO {
         DTO(
-            id: id ?? UUID(), number: "PO-" + String(format: "%06d", number), vendorId: vendorID, siteId: siteID, status: status,
+            id: id ?? UUID(), number: Self.displayNumber(number), vendorId: vendorID, siteId: siteID, status: status,
             notes: notes, automatic: automatic, version: version, createdAt: createdAt, updatedAt: updatedAt)
     }
 

@@ -28,7 +28,7 @@ extension PurchaseOrder.DTO: RowDecodable {
 
     init(row: RowReader) throws {
         self.init(
-            id: try row.uuid("id"), number: "PO-" + String(format: "%06d", try row.int("number")), vendorId: try row.uuid("vendor_id"),
+            id: try row.uuid("id"), number: PurchaseOrder.displayNumber(try row.int("number")), vendorId: try row.uuid("vendor_id"),
             siteId: try row.optionalUUID("site_id"), status: try row.enum("status"), notes: try row.optionalString("notes"),
             automatic: try row.bool("automatic"), version: try row.int("version"), createdAt: try row.optionalDate("created_at"),
             updatedAt: try row.optionalDate("updated_at"))

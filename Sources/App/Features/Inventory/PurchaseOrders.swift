@@ -116,16 +116,8 @@ enum PurchaseOrders {
             guard (try? await principal.find(Vendor.self, vendorID, on: db)) != nil else {
                 throw AppError.invalid("vendorId", "is not a vendor of this organization")
             }
-            let order = PurchaseOrder()
-            order.organizationID = principal.organizationID
-            order.number = try await Counter.next("purchase_order", organizationID: principal.organizationID, on: db)
-            order.vendorID = vendorID
-            order.siteID = siteID
-            order.status = .draft
-            order.notes = notes
-            order.automatic = false
-            order.version = 1
-            try await order.create(on: db)
+            let order = try await PurchaseOrder.draft(
+                vendorID: vendorID, siteID: siteID, notes: notes, automatic: false, organizationID: principal.organizationID, on: db)
             for (index, line) in linesToAdd.enumerated() {
                 try await addLine(line, to: order, field: "lines[\(index)].", principal: principal, on: db)
             }

@@ -111,16 +111,9 @@ enum Stock {
         guard alreadyOrdered == 0 else { return }
         let quantity = StockArithmetic.reorderQuantity(
             quantity: level.quantity, minimum: level.minimum, maximum: level.maximum, reorder: level.reorderQuantity)
-        let order = PurchaseOrder()
-        order.organizationID = principal.organizationID
-        order.number = try await Counter.next("purchase_order", organizationID: principal.organizationID, on: db)
-        order.vendorID = vendorID
-        order.siteID = siteID
-        order.status = .draft
-        order.automatic = true
-        order.notes = "Drafted because \(part.number) fell below its minimum."
-        order.version = 1
-        try await order.create(on: db)
+        let order = try await PurchaseOrder.draft(
+            vendorID: vendorID, siteID: siteID, notes: "Drafted because \(part.number) fell below its minimum.", automatic: true,
+            organizationID: principal.organizationID, on: db)
         let line = PurchaseOrderLine()
         line.organizationID = principal.organizationID
         line.purchaseOrderID = try order.requireID()
