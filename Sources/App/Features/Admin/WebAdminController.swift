@@ -126,11 +126,6 @@ struct WebAdminController: RouteCollection {
         return WebAPI.body(request, ["siteIds": .list])["siteIds"] ?? .array([])
     }
 
-    /// The version the form was read at, as an `If-Match` would name it.
-    static func expected(_ request: Request) -> [String] {
-        ETag.expected(version: try? request.content.get(String.self, at: "version"))
-    }
-
     @Sendable static func addUser(_ request: Request) async throws -> Response {
         let principal = try await WebSession.requirePrincipal(request)
         var body = WebAPI.body(request, ["email": .text, "name": .text, "role": .text])
@@ -150,7 +145,8 @@ struct WebAdminController: RouteCollection {
         body["siteIds"] = siteAccess(request)
         return try await onUsers(request, done: "Member updated.") { principal in
             _ = try await Members.update(
-                try request.pathID("userID"), from: { JSONBody(values: body) }, expected: expected(request), principal: principal,
+                try request.pathID("userID"), from: { JSONBody(values: body) }, expected: WebForm.expectedVersion(request),
+                principal: principal,
                 through: request)
         }
     }
@@ -174,7 +170,8 @@ struct WebAdminController: RouteCollection {
 
     @Sendable static func removeUser(_ request: Request) async throws -> Response {
         try await onUsers(request, done: "Member removed.") { principal in
-            try await Members.remove(try request.pathID("userID"), expected: expected(request), principal: principal, through: request)
+            try await Members.remove(
+                try request.pathID("userID"), expected: WebForm.expectedVersion(request), principal: principal, through: request)
         }
     }
 

@@ -6,19 +6,13 @@ import Maintenance
 enum WebCatalogs {
     static let all: [any WebCatalogPage] = [sites, clients, vendors, parts, pmSchedules, purchaseOrders]
 
-    /// A date as a date input's value (`2030-01-15`, UTC, which the API's dates are).
-    static func day(_ date: Date?) -> String {
-        guard let date else { return "" }
-        return String(ISO8601DateFormatter().string(from: date).prefix(10))
-    }
-
-    static func money(_ value: Double) -> String { WebFormat.number(value) }
+    /// A date as a date input's value (`2030-01-15`, UTC, which the API's dates are); none: empty.
+    static func day(_ date: Date?) -> String { date.map { WebFormat.date($0) } ?? "" }
 
     static let sites = WebCatalog<Site.DTO>(
         path: "sites", title: "Sites", read: .sitesRead, write: .sitesWrite, idParameter: "siteID",
         list: { request, principal in
-            var parameters = try ListParameters(request, sortable: Sites.sorts.map(\.name), defaultSort: "name")
-            parameters.limit = 100
+            let parameters = try ListParameters.catalog(request, sortable: Sites.sorts.map(\.name), defaultSort: "name")
             return try await Sites.list(parameters, principal: principal, on: request.db)
         }, id: \.id, version: \.version,
         create: { body, principal, request in _ = try await Sites.create(from: { body }, principal: principal, through: request) },
@@ -45,8 +39,7 @@ enum WebCatalogs {
         WebCatalog<M.DTO>(
             path: path, title: title, read: read, write: write, idParameter: idParameter,
             list: { request, principal in
-                var parameters = try ListParameters(request, sortable: sorts.map(\.name), defaultSort: "name")
-                parameters.limit = 100
+                let parameters = try ListParameters.catalog(request, sortable: sorts.map(\.name), defaultSort: "name")
                 return try await Contacts.list(M.self, read: read, sorts: sorts, parameters, principal: principal, on: request.db)
             }, id: \.id, version: \.version,
             create: { body, principal, request in
@@ -79,14 +72,14 @@ enum WebCatalogs {
     static let parts = WebCatalog<Part.DTO>(
         path: "parts", title: "Parts", read: .partsRead, write: .partsWrite, idParameter: "partID",
         list: { request, principal in
-            var parameters = try ListParameters(request, sortable: Parts.sorts.map(\.name), defaultSort: "number")
-            parameters.limit = 100
+            let parameters = try ListParameters.catalog(request, sortable: Parts.sorts.map(\.name), defaultSort: "number")
             return try await Parts.list(PartFilter(), parameters, principal: principal, on: request.db)
         }, id: \.id, version: \.version,
         create: { body, principal, request in _ = try await Parts.create(from: { body }, principal: principal, through: request) },
         columns: [
             .init(label: "Part", value: { part, _ in "\(part.number) \(part.name)" }, href: { "/parts/\($0.id.uuidString)" }),
-            .init(label: "Unit", value: { part, _ in part.unit }), .init(label: "Unit cost", value: { part, _ in money(part.unitCost) }),
+            .init(label: "Unit", value: { part, _ in part.unit }),
+            .init(label: "Unit cost", value: { part, _ in WebFormat.number(part.unitCost) }),
             .init(label: "Vendor", value: { part, lookups in lookups.name(part.preferredVendorId) }),
         ],
         fields: [
@@ -99,7 +92,7 @@ enum WebCatalogs {
             find: { id, principal, db in try await Parts.find(id, principal: principal, on: db).dto },
             values: {
                 [
-                    "number": $0.number, "name": $0.name, "unit": $0.unit, "unitCost": money($0.unitCost),
+                    "number": $0.number, "name": $0.name, "unit": $0.unit, "unitCost": WebFormat.number($0.unitCost),
                     "preferredVendorId": $0.preferredVendorId?.uuidString ?? "",
                 ]
             },
@@ -110,8 +103,10 @@ enum WebCatalogs {
     static let pmSchedules = WebCatalog<PMSchedule.DTO>(
         path: "pm-schedules", title: "PM schedules", read: .workOrdersRead, write: .workOrdersManage, idParameter: "pmScheduleID",
         list: { request, principal in
+            let parameters = try ListParameters.catalog(
+                request, sortable: PMSchedules.sortFields.map(\.name), defaultSort: "nextDueAt")
             let (rows, next) = try await PMSchedules.query(principal: principal, on: request.db)
-                .catalogPage(request, sortFields: PMSchedules.sortFields, defaultSort: "nextDueAt")
+                .paginate(parameters, sortFields: PMSchedules.sortFields)
             return (rows.map(\.dto), next)
         }, id: \.id, version: \.version,
         create: { body, principal, request in _ = try await PMSchedules.create(from: { body }, principal: principal, through: request) },
@@ -124,7 +119,7 @@ enum WebCatalogs {
                     guard let calendar = schedule.calendar else { return "by meter" }
                     return "\(calendar.every) \(calendar.unit.rawValue)\(calendar.every == 1 ? "" : "s")"
                 }),
-            .init(label: "Next due", value: { schedule, _ in schedule.nextDueAt.map { day($0) } ?? "—" }),
+            .init(label: "Next due", value: { schedule, _ in WebFormat.date(schedule.nextDueAt) }),
             .init(label: "Active", value: { schedule, _ in schedule.active ? "yes" : "no" }),
         ],
         fields: [
@@ -184,8 +179,7 @@ enum WebCatalogs {
         path: "purchase-orders", title: "Purchase orders", read: .purchaseOrdersRead, write: .purchaseOrdersWrite,
         idParameter: "purchaseOrderID",
         list: { request, principal in
-            var parameters = try ListParameters(request, sortable: PurchaseOrders.sorts.map(\.name), defaultSort: "-number")
-            parameters.limit = 100
+            let parameters = try ListParameters.catalog(request, sortable: PurchaseOrders.sorts.map(\.name), defaultSort: "-number")
             return try await PurchaseOrders.list(parameters, principal: principal, on: request.db)
         }, id: \.id, version: \.version,
         create: { body, principal, request in _ = try await PurchaseOrders.create(from: { body }, principal: principal, through: request) },
@@ -218,9 +212,7 @@ enum WebCatalogs {
 /// The choices the catalogue forms offer, each within what the member reaches.
 extension WebCatalog.Options {
     static var sites: Self {
-        .records { principal, db in
-            try await principal.sitesQuery(on: db).sort(\.$name).all().map { ($0.id?.uuidString ?? "", $0.name) }
-        }
+        .records { principal, db in try await WebOption.sites(principal, selected: nil, on: db).map { ($0.value, $0.label) } }
     }
 
     static var assets: Self {

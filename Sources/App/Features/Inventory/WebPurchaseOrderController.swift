@@ -85,7 +85,7 @@ struct WebPurchaseOrderController: RouteCollection {
     ) async throws -> Response {
         let principal = try await WebSession.requirePrincipal(request)
         let id = try request.pathID("purchaseOrderID")
-        let expected = ETag.expected(version: try? request.content.get(String.self, at: "version"))
+        let expected = WebForm.expectedVersion(request)
         return try await WebForm.submit(request, done: done, redirect: "/purchase-orders/\(id)", template: "purchase-order") {
             try await change(id, expected, principal)
         } page: { errors, problem in

@@ -301,7 +301,7 @@ struct WebWorkOrderController: RouteCollection {
         let id = try request.pathID("workOrderID")
         let body = JSONBody(values: WebAPI.body(request, fields))
         let values = WebForm.values(request, Array(fields.keys))
-        let expected = ETag.expected(version: try? request.content.get(String.self, at: "version"))
+        let expected = WebForm.expectedVersion(request)
         return try await WebForm.submit(request, done: message, redirect: "/work-orders/\(id)#\(form)", template: "work-order") {
             try await change(id, body, principal, expected)
         } page: { errors, problem in

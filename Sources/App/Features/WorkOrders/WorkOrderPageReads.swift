@@ -163,8 +163,8 @@ enum WorkOrderPageReads {
         }
     }
 
-    /// Names by id from `table`'s `label` expression, within the organization (users: any, by their memberships'
-    /// organization having been checked where the ids came from); none asked, none read.
+    /// Names by id from `table`'s `label` expression, within the principal's organization; `tenant: false` for a
+    /// table without one (users, whose ids came from this organization's rows). No ids, no query.
     static func names(
         _ ids: some Collection<UUID>, table: String, label: String, principal: Principal, tenant: Bool = true, on db: any Database
     ) async throws -> [UUID: String] {

@@ -21,11 +21,6 @@ struct WebCatalog<Record: Sendable>: WebCatalogPage {
     enum Kind: Sendable {
         case text, number, textarea, date
         case select(Options, optional: Bool)
-
-        var isDate: Bool {
-            if case .date = self { return true }
-            return false
-        }
     }
 
     struct Field: Sendable {
@@ -250,18 +245,13 @@ struct WebCatalog<Record: Sendable>: WebCatalogPage {
         return (JSONBody(values: shape(WebAPI.body(request, kinds))), WebForm.values(request, fields.map(\.name)))
     }
 
-    /// The version the row or edit form was read at, as an `If-Match` names it.
-    static func expected(_ request: Request) -> [String] {
-        ETag.expected(version: try? request.content.get(String.self, at: "version"))
-    }
-
     /// Makes a change from the list page's form or a row's button; a refusal shows the list again with the errors
     /// and what was typed.
     func submit(_ request: Request, fields: [Field], done: String, _ change: Change) async throws -> Response {
         let principal = try await WebSession.requirePrincipal(request)
         let (body, typed) = formBody(request, fields)
         return try await WebForm.submit(request, done: done, redirect: "/\(path)", template: "catalog") {
-            try await change(body, Self.expected(request), principal)
+            try await change(body, WebForm.expectedVersion(request), principal)
         } page: { errors, problem in
             try await listPage(request, principal: principal, values: typed, errors: errors, problem: problem)
         }
@@ -294,7 +284,7 @@ struct WebCatalog<Record: Sendable>: WebCatalogPage {
         let recordID = try request.pathID(idParameter)
         let (body, typed) = formBody(request, editableFields)
         return try await WebForm.submit(request, done: "Saved.", redirect: "/\(path)", template: "catalog-edit") {
-            try await edit.update(recordID, body, Self.expected(request), principal, request)
+            try await edit.update(recordID, body, WebForm.expectedVersion(request), principal, request)
         } page: { errors, problem in
             try await editPage(request, principal: principal, typed: typed, errors: errors, problem: problem)
         }
@@ -316,13 +306,11 @@ struct Lookups: Sendable {
     }
 }
 
-extension QueryBuilder where Model.IDValue == UUID {
-    /// The page of a catalog list: a hundred rows after the request's `cursor`, in `defaultSort` order.
-    func catalogPage(_ request: Request, sortFields: [SortField<Model>], defaultSort: String) async throws -> (
-        items: [Model], nextCursor: String?
-    ) {
-        var parameters = try ListParameters(request, sortable: sortFields.map(\.name), defaultSort: defaultSort)
+extension ListParameters {
+    /// A catalogue page's list: a hundred rows after the request's `cursor`, in `defaultSort` order.
+    static func catalog(_ request: Request, sortable: [String], defaultSort: String) throws -> ListParameters {
+        var parameters = try ListParameters(request, sortable: sortable, defaultSort: defaultSort)
         parameters.limit = 100
-        return try await paginate(parameters, sortFields: sortFields)
+        return parameters
     }
 }

@@ -10,6 +10,12 @@ enum WebForm {
         return try? request.content.decode(F.self)
     }
 
+    /// The version the form's record was read at (its hidden `version` field), as an `If-Match` names it: what an
+    /// operation checks, so a change from a stale page is refused like a stale API update.
+    static func expectedVersion(_ request: Request) -> [String] {
+        ETag.expected(version: try? request.content.get(String.self, at: "version"))
+    }
+
     /// A page's form, the common way: `change` calls the operation, then a message and a redirect to `redirect`;
     /// a refusal shows `template` again, built by `page` from the field errors and the problem's detail.
     static func submit(
