@@ -439,6 +439,33 @@ struct WebWorkOrderWorkTests {
     }
 }
 
+/// The parts form on a work order's page offers the stores a member reaches, nowhere else.
+@Suite("Stores on a work order's page")
+struct WebWorkOrderStoresTests {
+    @Test func aMemberLimitedToOneSiteIsOfferedThatSitesStoresOnly() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let here = try await app.makeStock(tenant, quantity: 5)
+            let elsewhere = try await app.makeStock(tenant, quantity: 5)
+            let email = "tech-\(UUID().uuidString.prefix(6).lowercased())@example.com"
+            let technician = try await app.addMember(to: tenant, role: .technician, email: email)
+            let limit = try await app.send(
+                .PATCH, "/api/v1/users/\(technician.id)", token: tenant.token, json: ["siteIds": [here.site.uuidString]])
+            #expect(limit.status == .ok)
+            let order = try await app.makeWorkOrder(
+                tenant, json: ["siteId": here.site.uuidString, "assigneeIds": [technician.id.uuidString]])
+            // The owner, who reaches every site, is offered both stores.
+            var owner = try await WebBrowser.member(app, of: tenant, role: .owner)
+            let everywhere = try await owner.get("/work-orders/\(order)").body.string
+            #expect(everywhere.contains(here.level.uuidString) && everywhere.contains(elsewhere.level.uuidString))
+            var browser = try await WebBrowser.signIn(app, email: email, password: "another long password")
+            let page = try await browser.get("/work-orders/\(order)").body.string
+            #expect(page.contains(here.level.uuidString))
+            #expect(!page.contains(elsewhere.level.uuidString))
+        }
+    }
+}
+
 @Suite("Web requests page")
 struct WebRequestPageTests {
     @Test func aRequesterSendsARequestAndAManagerApprovesIt() async throws {
