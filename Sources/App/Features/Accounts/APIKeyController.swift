@@ -23,10 +23,9 @@ struct APIKeyController: RouteCollection {
         default:
             throw AppError.badRequest("A query parameter is not valid.", [FieldProblem(field: "revoked", message: "must be true or false")])
         }
-        let query = try APIKeys.query(principal: principal, revoked: revoked, on: request.db)
-        return try await Listing.respond(
-            request, query: query, sortFields: APIKeys.sortFields, defaultSort: "-createdAt", filename: "api-keys"
-        ) { $0.dto }
+        return try await Listing.respond(request, sorts: APIKeys.sorts, defaultSort: "-createdAt", filename: "api-keys") {
+            try await APIKeys.list(revoked: revoked, $0, principal: principal, on: request.db)
+        }
     }
 
     @Sendable static func show(_ request: Request) async throws -> APIKeyDTO {

@@ -33,7 +33,9 @@ final class Invitation: Model, TenantModel, @unchecked Sendable {
 
     enum Status: String, Codable, Sendable { case pending, accepted, expired }
 
-    var status: Status {
+    var status: Status { Self.status(expiresAt: expiresAt, acceptedAt: acceptedAt) }
+
+    static func status(expiresAt: Date, acceptedAt: Date?) -> Status {
         if acceptedAt != nil { return .accepted }
         return expiresAt > Date() ? .pending : .expired
     }

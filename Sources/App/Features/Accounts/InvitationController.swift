@@ -12,14 +12,11 @@ struct InvitationController: RouteCollection {
         invitations.post("accept", use: Self.accept)
     }
 
-    static let sortFields: [SortField<Invitation>] = [SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) }]
-
     /// Not yet accepted (pending or expired), newest first.
     @Sendable static func list(_ request: Request) async throws -> Response {
-        let query = try Invitations.open(principal: try request.principal, on: request.db)
-        return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "-createdAt", filename: "invitations")
-        {
-            $0.dto
+        let principal = try request.principal
+        return try await Listing.respond(request, sorts: Invitations.sorts, defaultSort: "-createdAt", filename: "invitations") {
+            try await Invitations.list($0, principal: principal, on: request.db)
         }
     }
 

@@ -17,10 +17,9 @@ struct UserController: RouteCollection {
     @Sendable static func list(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.usersRead)
-        let query = try Members.query(
-            principal: principal, role: try request.queryEnum("role", Role.self), email: request.queryParameter("q"), on: request.db)
-        return try await Listing.respond(request, query: query, sortFields: Members.sortFields, defaultSort: "email", filename: "users") {
-            $0.dto(user: try $0.joined(User.self))
+        let (role, email) = (try request.queryEnum("role", Role.self), request.queryParameter("q"))
+        return try await Listing.respond(request, sorts: Members.sorts, defaultSort: "email", filename: "users") {
+            try await Members.list(role: role, email: email, $0, principal: principal, on: request.db)
         }
     }
 

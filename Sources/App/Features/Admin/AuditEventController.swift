@@ -17,10 +17,9 @@ struct AuditEventController: RouteCollection {
             action: request.queryParameter("action"), entityType: request.queryParameter("entityType"),
             entityID: try request.queryUUID("entityId"), actorID: try request.queryUUID("actorId"), since: try request.queryDate("since"),
             until: try request.queryDate("until"))
-        return try await Listing.respond(
-            request, query: try AuditEvents.query(principal: principal, filter: filter, on: request.db), sortFields: AuditEvents.sortFields,
-            defaultSort: "-sequence", filename: "audit-events"
-        ) { $0.dto }
+        return try await Listing.respond(request, sorts: AuditEvents.sorts, defaultSort: "-sequence", filename: "audit-events") {
+            try await AuditEvents.list(filter, $0, principal: principal, on: request.db)
+        }
     }
 
     @Sendable static func show(_ request: Request) async throws -> AuditEventDTO {

@@ -74,9 +74,11 @@ struct WebAdminController: RouteCollection {
         try principal.require(.usersRead)
         let values = WebAPI.body(request, ["email": .text, "name": .text])
             .compactMapValues { if case .string(let text) = $0 { text } else { nil } }
-        let members = try await Members.query(principal: principal, on: request.db).sort(User.self, \.$email).limit(500).all()
-            .map { try $0.dto(user: try $0.joined(User.self)) }
-        let invitations = try await Invitations.open(principal: principal, on: request.db).sort(\.$createdAt, .descending).limit(500).all()
+        let members = try await Members.list(.init(limit: 500, sortName: "email", descending: false), principal: principal, on: request.db)
+            .items
+        let invitations = try await Invitations.list(
+            .init(limit: 500, sortName: "createdAt", descending: true), principal: principal, on: request.db
+        ).items
         let sites = try await principal.query(Site.self, on: request.db).sort(\.$name).all()
         let siteNames = Dictionary(uniqueKeysWithValues: sites.compactMap { site in site.id.map { ($0, site.name) } })
         let grantable = Role.allCases.filter { MemberPolicy.mayGrant($0, principal: principal) }
@@ -95,7 +97,7 @@ struct WebAdminController: RouteCollection {
             },
             invitations: invitations.map {
                 InvitationRow(
-                    id: $0.id?.uuidString ?? "", email: $0.email, role: WebFormat.label($0.role.rawValue), status: $0.status.rawValue,
+                    id: $0.id.uuidString, email: $0.email, role: WebFormat.label($0.role.rawValue), status: $0.status.rawValue,
                     expires: WebFormat.date($0.expiresAt))
             },
             roles: grantable.map { Choice(value: $0.rawValue, label: WebFormat.label($0.rawValue), selected: $0 == .technician) },
@@ -203,10 +205,11 @@ struct WebAdminController: RouteCollection {
         _ request: Request, principal: Principal, key: String? = nil, name: String? = nil, errors: [String: String] = [:],
         problem: String? = nil
     ) async throws -> KeysPage {
-        let keys = try await APIKeys.query(principal: principal, on: request.db).sort(\.$createdAt, .descending).limit(500).all()
+        let keys = try await APIKeys.list(.init(limit: 500, sortName: "createdAt", descending: true), principal: principal, on: request.db)
+            .items
         return KeysPage(
             page: try await WebSession.page("API keys", section: "admin", principal: principal, request: request),
-            keys: keys.map(\.dto).map {
+            keys: keys.map {
                 KeyRow(
                     id: $0.id.uuidString, name: $0.name, prefix: $0.prefix, scopes: $0.scopes.joined(separator: ", "),
                     lastUsed: WebFormat.dateTime($0.lastUsedAt), expires: WebFormat.date($0.expiresAt), revoked: $0.revokedAt != nil)
@@ -261,16 +264,15 @@ struct WebAdminController: RouteCollection {
 
     @Sendable static func audit(_ request: Request) async throws -> Response {
         let principal = try await WebSession.requirePrincipal(request)
-        var parameters = try ListParameters(request, sortable: AuditEvents.sortFields.map(\.name), defaultSort: "-sequence")
+        var parameters = try ListParameters(request, sortable: AuditEvents.sorts.map(\.name), defaultSort: "-sequence")
         parameters.limit = 100
         let verify = request.queryParameter("verify") == "1"
-        let (events, next) = try await AuditEvents.query(principal: principal, on: request.db)
-            .paginate(parameters, sortFields: AuditEvents.sortFields)
+        let (events, next) = try await AuditEvents.list(.init(), parameters, principal: principal, on: request.db)
         var verification: AuditChain.Verification?
         if verify { verification = try await AuditEvents.verify(principal: principal, seal: request.application.auditSeal, on: request.db) }
         let page = AuditPage(
             page: try await WebSession.page("Audit trail", section: "admin", principal: principal, request: request),
-            events: events.map(\.dto).map {
+            events: events.map {
                 EventRow(
                     sequence: $0.sequence, when: WebFormat.dateTime($0.occurredAt), actor: $0.actor.label, action: $0.action,
                     entity: [$0.entityType, $0.entityId?.uuidString].compactMap { $0 }.joined(separator: " "))
@@ -300,14 +302,15 @@ struct WebAdminController: RouteCollection {
     /// then low stock.
     @Sendable static func alerts(_ request: Request) async throws -> Response {
         let principal = try await WebSession.requirePrincipal(request)
-        let open = try await Alerts.query(principal: principal, status: .open, on: request.db).sort(\.$createdAt, .descending).limit(500)
-            .all()
+        let open = try await Alerts.list(
+            status: .open, .init(limit: 500, sortName: "createdAt", descending: true), principal: principal, on: request.db
+        ).items
         let ordered = open.filter { $0.kind == .pmGenerationFailed } + open.filter { $0.kind != .pmGenerationFailed }
         let page = AlertsPage(
             page: try await WebSession.page("Alerts", section: "admin", principal: principal, request: request),
             alerts: ordered.map {
                 AlertRow(
-                    id: $0.id?.uuidString ?? "", kind: WebFormat.label($0.kind.rawValue), message: $0.message,
+                    id: $0.id.uuidString, kind: WebFormat.label($0.kind.rawValue), message: $0.message,
                     since: WebFormat.dateTime($0.createdAt))
             },
             canResolve: principal.can(.partsWrite), flash: request.queryParameter("done"))

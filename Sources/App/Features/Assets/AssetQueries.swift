@@ -57,6 +57,15 @@ enum Assets {
         filter.apply(to: select)
         return try await select.page(parameters, sorts: sorts, as: Asset.DTO.self)
     }
+
+    /// The asset `id`, if it is at a site the principal reaches; otherwise 404.
+    static func find(_ id: UUID, principal: Principal, on db: any Database) async throws -> Asset.DTO {
+        try principal.require(.assetsRead)
+        let select = try principal.select(Asset.DTO.self, siteColumn: "site_id", on: db).column(SelectList.of(Asset.DTO.self))
+            .where(Asset.schema, "id", is: id)
+        guard let row = try await select.first() else { throw AppError.notFound("No such asset.") }
+        return try Asset.DTO(row: RowReader(row))
+    }
 }
 
 extension Asset.DTO: RowDecodable {

@@ -12,15 +12,11 @@ struct CustomFieldController: RouteCollection {
         fields.delete(":customFieldID", use: Self.delete)
     }
 
-    static let sortFields: [SortField<CustomField>] = [SortField("key", "key") { .string($0.key) }]
-
     @Sendable static func list(_ request: Request) async throws -> Response {
         let principal = try request.principal
-        try principal.require(.assetsRead)
-        return try await Listing.respond(
-            request, query: principal.query(CustomField.self, on: request.db), sortFields: sortFields, defaultSort: "key",
-            filename: "custom-fields"
-        ) { $0.dto }
+        return try await Listing.respond(request, sorts: CustomFields.sorts, defaultSort: "key", filename: "custom-fields") {
+            try await CustomFields.list($0, principal: principal, on: request.db)
+        }
     }
 
     @Sendable static func show(_ request: Request) async throws -> Response {

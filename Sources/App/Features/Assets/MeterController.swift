@@ -14,15 +14,6 @@ struct MeterController: RouteCollection {
         meters.post(":meterID", "readings", use: Self.record)
     }
 
-    static let sortFields: [SortField<Meter>] = [
-        SortField("name", "name") { .string($0.name) },
-        SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) },
-    ]
-
-    static let readingSortFields: [SortField<MeterReading>] = [
-        SortField("readAt", "read_at") { .date($0.readAt) }
-    ]
-
     /// The meter, if its asset is one the principal reaches; otherwise 404.
     static func meter(_ id: UUID, principal: Principal, on db: any Database) async throws -> Meter {
         let meter = try await principal.find(Meter.self, id, on: db)
@@ -33,10 +24,10 @@ struct MeterController: RouteCollection {
     @Sendable static func list(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.assetsRead)
-        let query = principal.query(Meter.self, on: request.db).join(Asset.self, on: \Meter.$assetID == \Asset.$id)
-        principal.limitToSites(query, through: Asset.self)
-        if let assetID = try request.queryUUID("assetId") { query.filter(\.$assetID == assetID) }
-        return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "name", filename: "meters") { $0.dto }
+        let assetID = try request.queryUUID("assetId")
+        return try await Listing.respond(request, sorts: Meters.sorts, defaultSort: "name", filename: "meters") {
+            try await Meters.list(assetID: assetID, $0, principal: principal, on: request.db)
+        }
     }
 
     @Sendable static func show(_ request: Request) async throws -> Response {
@@ -128,13 +119,11 @@ struct MeterController: RouteCollection {
     @Sendable static func readings(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.assetsRead)
-        let meter = try await meter(request.pathID("meterID"), principal: principal, on: request.db)
-        let query = principal.query(MeterReading.self, on: request.db).filter(\.$meterID == (try meter.requireID()))
-        if let since = try request.queryDate("since") { query.filter(\.$readAt >= since) }
-        if let until = try request.queryDate("until") { query.filter(\.$readAt < until) }
-        return try await Listing.respond(
-            request, query: query, sortFields: readingSortFields, defaultSort: "-readAt", filename: "meter-readings"
-        ) { $0.dto }
+        let meterID = try await meter(request.pathID("meterID"), principal: principal, on: request.db).requireID()
+        let (since, until) = (try request.queryDate("since"), try request.queryDate("until"))
+        return try await Listing.respond(request, sorts: MeterReadings.sorts, defaultSort: "-readAt", filename: "meter-readings") {
+            try await MeterReadings.list(of: meterID, since: since, until: until, $0, principal: principal, on: request.db)
+        }
     }
 
     @Sendable static func record(_ request: Request) async throws -> Response {

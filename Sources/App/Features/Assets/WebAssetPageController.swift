@@ -119,54 +119,60 @@ struct WebAssetPageController: RouteCollection {
     @Sendable static func show(_ request: Request) async throws -> Response {
         let principal = try await WebSession.require(.assetsRead, request)
         let db = request.db
-        let asset = try await principal.findInSite(Asset.self, request.pathID("assetID"), on: db)
-        let id = try asset.requireID()
-        let site = try await Site.find(asset.siteID, on: db)
-        var location: Location?
-        if let locationID = asset.locationID { location = try await Location.find(locationID, on: db) }
-        var parent: Asset?
-        if let parentID = asset.parentID { parent = try? await principal.findInSite(Asset.self, parentID, on: db) }
+        let asset = try await Assets.find(request.pathID("assetID"), principal: principal, on: db)
+        let id = asset.id
+        let names = try await principal.names([asset.siteId], table: Site.schema, label: #""name""#, on: db)
+        let locations = try await principal.names(asset.locationId.map { [$0] } ?? [], table: Location.schema, label: #""name""#, on: db)
+        var parent: Asset.DTO?
+        if let parentID = asset.parentId { parent = try? await Assets.find(parentID, principal: principal, on: db) }
         let facts: [Line] =
             [
-                ("Kind", WebFormat.label(asset.kind.rawValue)), ("Status", WebFormat.label(asset.status.rawValue)), ("Site", site?.name),
-                ("Location", location?.name), ("Manufacturer", asset.manufacturer), ("Model", asset.modelName),
-                ("Serial number", asset.serialNumber), ("Criticality", String(asset.criticality)), ("Installed", asset.installDate),
-                ("Warranty until", asset.warrantyEnd),
+                ("Kind", WebFormat.label(asset.kind.rawValue)), ("Status", WebFormat.label(asset.status.rawValue)),
+                ("Site", names[asset.siteId]), ("Location", asset.locationId.flatMap { locations[$0] }),
+                ("Manufacturer", asset.manufacturer),
+                ("Model", asset.model), ("Serial number", asset.serialNumber), ("Criticality", String(asset.criticality)),
+                ("Installed", asset.installDate), ("Warranty until", asset.warrantyEnd),
             ].compactMap { label, value in value.map { Line(text: label, detail: $0, href: nil) } }
-            + (parent.map { [Line(text: "Part of", detail: "\($0.tag) \($0.name)", href: "/assets/\($0.id?.uuidString ?? "")")] } ?? [])
+            + (parent.map { [Line(text: "Part of", detail: "\($0.tag) \($0.name)", href: "/assets/\($0.id.uuidString)")] } ?? [])
 
-        let meters = try await principal.query(Meter.self, on: db).filter(\.$assetID == id).sort(\.$name).all()
-        var meterViews: [MeterView] = []
-        for meter in meters {
-            let readings = try await principal.query(MeterReading.self, on: db).filter(\.$meterID == meter.requireID())
-                .sort(\.$readAt, .descending).limit(60).all().reversed()
-            meterViews.append(
-                MeterView(
-                    name: meter.name, unit: meter.unit,
-                    last: meter.lastValue.map { "\(WebFormat.number($0)) \(meter.unit) on \(WebFormat.date(meter.lastReadAt))" }
-                        ?? "no reading yet",
-                    chart: WebChart.line(
-                        title: "\(meter.name) readings (\(meter.unit))", points: readings.map { ($0.readAt, $0.value) })))
+        let all = { (sort: String) in ListParameters(limit: ListParameters.maximumLimit, sortName: sort, descending: false) }
+        let meters = try await Meters.list(assetID: id, all("name"), principal: principal, on: db).items
+        let readings = try await MeterReadings.latest(60, of: meters.map(\.id), principal: principal, on: db)
+        let meterViews = meters.map { meter in
+            MeterView(
+                name: meter.name, unit: meter.unit,
+                last: meter.lastValue.map { "\(WebFormat.number($0)) \(meter.unit) on \(WebFormat.date(meter.lastReadAt))" }
+                    ?? "no reading yet",
+                chart: WebChart.line(
+                    title: "\(meter.name) readings (\(meter.unit))", points: (readings[meter.id] ?? []).map { ($0.readAt, $0.value) }))
         }
         var openOrders: [WebHome.WorkOrderRow] = []
         var pastOrders: [WebHome.WorkOrderRow] = []
         if principal.can(.workOrdersRead) {
-            let orders = try await principal.siteQuery(WorkOrder.self, on: db).filter(\.$assetID == id).sort(\.$number, .descending)
-                .limit(100).all()
+            var filter = WorkOrderFilter()
+            filter.assetID = id
+            let orders = try await WorkOrders.list(
+                filter, .init(limit: 100, sortName: "number", descending: true), principal: principal, on: db
+            ).items
             let now = Date()
             openOrders = orders.filter { !$0.status.isFinal }.map { WebHome.row($0, now: now) }
             pastOrders = orders.filter(\.status.isFinal).prefix(20).map { WebHome.row($0, now: now) }
         }
-        let schedules = try await principal.siteQuery(PMSchedule.self, on: db).filter(\.$assetID == id).sort(\.$title).all().map {
-            Line(text: $0.title, detail: $0.active ? "next due \(WebFormat.date($0.nextDueAt))" : "paused", href: nil)
+        // Schedules are work-order planning: shown to those who may read work orders, as the API's list is.
+        let schedules =
+            principal.can(.workOrdersRead)
+            ? try await PMSchedules.list(assetID: id, all("title"), principal: principal, on: db).items.map {
+                Line(text: $0.title, detail: $0.active ? "next due \(WebFormat.date($0.nextDueAt))" : "paused", href: nil)
+            } : []
+        let documents = try await AttachmentStore.list(of: .asset(id), all("createdAt"), principal: principal, on: db).items.map {
+            Line(text: $0.filename, detail: WebFormat.dateTime($0.createdAt), href: "/attachments/\($0.id.uuidString)/content")
         }
-        let documents = try await principal.query(Attachment.self, on: db).filter(\.$assetID == id).sort(\.$createdAt).all().map {
-            Line(text: $0.filename, detail: WebFormat.dateTime($0.createdAt), href: "/attachments/\($0.id?.uuidString ?? "")/content")
+        var childFilter = AssetFilter()
+        childFilter.parentID = id
+        let children = try await Assets.list(childFilter, all("tag"), principal: principal, on: db).items.map {
+            Line(text: "\($0.tag) \($0.name)", detail: WebFormat.label($0.status.rawValue), href: "/assets/\($0.id.uuidString)")
         }
-        let children = try await principal.siteQuery(Asset.self, on: db).filter(\.$parentID == id).sort(\.$tag).all().map {
-            Line(text: "\($0.tag) \($0.name)", detail: WebFormat.label($0.status.rawValue), href: "/assets/\($0.id?.uuidString ?? "")")
-        }
-        let publicRequests = try await Organization.find(principal.organizationID, on: db)?.publicRequests ?? false
+        let publicRequests = try await OrganizationDTO.find(id: principal.organizationID, on: db)?.settings.publicRequests ?? false
         let page = AssetPage(
             page: try await WebSession.page(asset.name, section: "assets", principal: principal, request: request), id: id.uuidString,
             tag: asset.tag, name: asset.name, facts: facts, meters: meterViews, openOrders: openOrders, pastOrders: pastOrders,

@@ -17,32 +17,28 @@ struct AttachmentController: RouteCollection {
         routes.get("attachments", ":attachmentID", "content", use: Self.content)
     }
 
-    static let sortFields: [SortField<Attachment>] = [SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) }]
-
     @Sendable static func listForWorkOrder(_ request: Request) async throws -> Response {
-        let workOrder = try await WorkOrders.readable(request)
-        let query = try request.principal.query(Attachment.self, on: request.db).filter(\.$workOrderID == (try workOrder.requireID()))
-        return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "createdAt", filename: "attachments") {
-            $0.dto
-        }
+        try await list(request, of: .workOrder(try await WorkOrders.readable(request).requireID()))
     }
 
     @Sendable static func listForRequest(_ request: Request) async throws -> Response {
         let principal = try request.principal
         let found = try await Requests.visible(request.pathID("requestID"), principal: principal, on: request.db)
-        let query = principal.query(Attachment.self, on: request.db).filter(\.$requestID == (try found.requireID()))
-        return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "createdAt", filename: "attachments") {
-            $0.dto
-        }
+        return try await list(request, of: .request(try found.requireID()))
     }
 
     @Sendable static func listForAsset(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.assetsRead)
         let asset = try await principal.findInSite(Asset.self, request.pathID("assetID"), on: request.db)
-        let query = principal.query(Attachment.self, on: request.db).filter(\.$assetID == (try asset.requireID()))
-        return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "createdAt", filename: "attachments") {
-            $0.dto
+        return try await list(request, of: .asset(try asset.requireID()))
+    }
+
+    /// One page of the owner's attachments, or all of them as CSV; the owner was found where the principal reaches it.
+    static func list(_ request: Request, of owner: AttachmentStore.Owner) async throws -> Response {
+        let principal = try request.principal
+        return try await Listing.respond(request, sorts: AttachmentStore.sorts, defaultSort: "createdAt", filename: "attachments") {
+            try await AttachmentStore.list(of: owner, $0, principal: principal, on: request.db)
         }
     }
 

@@ -103,11 +103,8 @@ enum WebCatalogs {
     static let pmSchedules = WebCatalog<PMSchedule.DTO>(
         path: "pm-schedules", title: "PM schedules", read: .workOrdersRead, write: .workOrdersManage, idParameter: "pmScheduleID",
         list: { request, principal in
-            let parameters = try ListParameters.catalog(
-                request, sortable: PMSchedules.sortFields.map(\.name), defaultSort: "nextDueAt")
-            let (rows, next) = try await PMSchedules.query(principal: principal, on: request.db)
-                .paginate(parameters, sortFields: PMSchedules.sortFields)
-            return (rows.map(\.dto), next)
+            let parameters = try ListParameters.catalog(request, sortable: PMSchedules.sorts.map(\.name), defaultSort: "nextDueAt")
+            return try await PMSchedules.list(parameters, principal: principal, on: request.db)
         }, id: \.id, version: \.version,
         create: { body, principal, request in _ = try await PMSchedules.create(from: { body }, principal: principal, through: request) },
         columns: [

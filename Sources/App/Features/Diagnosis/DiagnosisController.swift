@@ -16,19 +16,14 @@ struct DiagnosisController: RouteCollection {
         diagnoses.post(":diagnosisID", "work-order", use: Self.createWorkOrder)
     }
 
-    static let sortFields: [SortField<DiagnosisRecord>] = [
-        SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) }
-    ]
-
     @Sendable static func list(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.diagnosesRead)
-        let query = Diagnoses.scoped(principal, on: request.db)
-        if let assetID = try request.queryUUID("assetId") { query.filter(\.$assetID == assetID) }
-        if let confident = try request.queryBool("confident") { query.filter(\.$confident == confident) }
-        return try await Listing.respond(
-            request, query: query, sortFields: sortFields, defaultSort: "-createdAt", filename: "diagnoses"
-        ) { $0.dto }
+        let assetID = try request.queryUUID("assetId")
+        let confident = try request.queryBool("confident")
+        return try await Listing.respond(request, sorts: Diagnoses.sorts, defaultSort: "-createdAt", filename: "diagnoses") {
+            try await Diagnoses.list(assetID: assetID, confident: confident, $0, principal: principal, on: request.db)
+        }
     }
 
     @Sendable static func show(_ request: Request) async throws -> Response {

@@ -57,18 +57,22 @@ final class KnowledgeAtom: Model, VersionedModel, @unchecked Sendable {
         var updatedAt: Date?
     }
 
-    var dto: DTO {
-        DTO(
-            id: id ?? UUID(), key: key, atomId: atom.id, type: atom.type, title: atom.title, summary: atom.summary,
-            manufacturer: atom.manufacturer, family: atom.family, familyName: atom.familyName, models: atom.models,
-            faultCodes: atom.faultCodes, symptoms: atom.symptoms, causes: atom.causes, actions: atom.actions, safety: atom.safety,
-            keywords: atom.keywords, source: atom.source, lastReviewed: atom.lastReviewed, version: version, createdAt: createdAt,
-            updatedAt: updatedAt)
-    }
+    var dto: DTO { DTO(id: id ?? UUID(), key: key, atom: atom, version: version, createdAt: createdAt, updatedAt: updatedAt) }
 
     /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
     /// (`ModelPropertiesTests` checks the list against reflection).
     var properties: [any AnyProperty] {
         [_id, _organizationID, _key, _manufacturer, _family, _title, _atom, _version, _createdAt, _updatedAt]
+    }
+}
+
+extension KnowledgeAtom.DTO {
+    /// The stored atom `key`, as the API shows it.
+    init(id: UUID, key: String, atom: Atom, version: Int, createdAt: Date?, updatedAt: Date?) {
+        self.init(
+            id: id, key: key, atomId: atom.id, type: atom.type, title: atom.title, summary: atom.summary, manufacturer: atom.manufacturer,
+            family: atom.family, familyName: atom.familyName, models: atom.models, faultCodes: atom.faultCodes, symptoms: atom.symptoms,
+            causes: atom.causes, actions: atom.actions, safety: atom.safety, keywords: atom.keywords, source: atom.source,
+            lastReviewed: atom.lastReviewed, version: version, createdAt: createdAt, updatedAt: updatedAt)
     }
 }

@@ -17,20 +17,12 @@ struct KnowledgeAtomController: RouteCollection {
         atoms.delete(":knowledgeAtomID", use: Self.delete)
     }
 
-    static let sortFields: [SortField<KnowledgeAtom>] = [
-        SortField("key", "key") { .string($0.key) },
-        SortField("title", "title") { .string($0.title) },
-        SortField("updatedAt", "updated_at") { .date($0.updatedAt ?? .distantPast) },
-    ]
-
     @Sendable static func list(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.knowledgeRead)
-        let query = principal.query(KnowledgeAtom.self, on: request.db)
-        if let manufacturer = request.queryParameter("manufacturer") { query.filter(\.$manufacturer == manufacturer) }
-        if let family = request.queryParameter("family") { query.filter(\.$family == family) }
-        return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "key", filename: "knowledge-atoms") {
-            $0.dto
+        let (manufacturer, family) = (request.queryParameter("manufacturer"), request.queryParameter("family"))
+        return try await Listing.respond(request, sorts: KnowledgeAtoms.sorts, defaultSort: "key", filename: "knowledge-atoms") {
+            try await KnowledgeAtoms.list(manufacturer: manufacturer, family: family, $0, principal: principal, on: request.db)
         }
     }
 

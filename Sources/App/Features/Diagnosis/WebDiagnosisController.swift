@@ -25,7 +25,10 @@ struct WebDiagnosisController: RouteCollection {
         -> FormPage
     {
         let page = try await WebSession.page("Diagnose", section: "diagnose", principal: principal, request: request)
-        let recent = try await Diagnoses.scoped(principal, on: request.db).sort(\.$createdAt, .descending).limit(10).all()
+        let recent = try await Diagnoses.list(
+            .init(limit: 10, sortName: "createdAt", descending: true), principal: principal, on: request.db
+        )
+        .items
         return FormPage(
             page: page, query: query, errors: errors,
             recent: recent.map(WebHome.Line.init(diagnosis:)))

@@ -50,23 +50,25 @@ struct WebHome: Encodable {
         var home = WebHome(
             page: page, showsWork: principal.can(.workOrdersWork) && !principal.can(.workOrdersManage),
             showsManagement: principal.can(.workOrdersManage))
+        let newest = { (limit: Int) in ListParameters(limit: limit, sortName: "createdAt", descending: true) }
         if home.showsWork, let userID = principal.userID {
-            let query = principal.siteQuery(WorkOrder.self, on: db).filter(\.$status ~~ openStatuses)
-            query.assigned(to: userID)
-            let mine = try await query.sort(\.$dueAt).sort(\.$number).limit(50).all()
-            home.myWork = mine.map { row($0, now: now) }
+            var filter = WorkOrderFilter()
+            (filter.statuses, filter.assigneeID) = (openStatuses, userID)
+            home.myWork = try await WorkOrders.first(
+                50, filter, by: [("due_at", .ascending), ("number", .ascending)], principal: principal, on: db
+            )
+            .map { row($0, now: now) }
             home.myOverdue = home.myWork.filter(\.overdue).count
         }
         if principal.can(.diagnosesRead), let userID = principal.userID {
-            let diagnoses = try await principal.query(DiagnosisRecord.self, on: db).filter(\.$createdByUserID == userID)
-                .sort(\.$createdAt, .descending).limit(5).all()
+            let diagnoses = try await Diagnoses.list(createdBy: userID, newest(5), principal: principal, on: db).items
             home.recentDiagnoses = diagnoses.map(Line.init(diagnosis:))
         }
-        if principal.can(.requestsCreate) && !principal.can(.requestsManage), let userID = principal.userID {
-            let mine = try await principal.siteQuery(MaintenanceRequest.self, on: db).filter(\.$requesterUserID == userID)
-                .sort(\.$createdAt, .descending).limit(10).all()
+        if principal.can(.requestsCreate) && !principal.can(.requestsManage), principal.userID != nil {
+            // Theirs: one who does not manage requests lists only their own.
+            let mine = try await Requests.list(newest(10), principal: principal, on: db).items
             home.myRequests = mine.map {
-                Line(href: "/requests#request-\($0.id?.uuidString ?? "")", title: $0.title, detail: WebFormat.label($0.status.rawValue))
+                Line(href: "/requests#request-\($0.id.uuidString)", title: $0.title, detail: WebFormat.label($0.status.rawValue))
             }
         }
         guard home.showsManagement else { return home }
@@ -75,26 +77,27 @@ struct WebHome: Encodable {
         home.backlog = WorkOrderPriority.allCases.reversed().map { priority in
             Count(label: priority.rawValue.capitalized, key: priority.rawValue, count: backlog[priority] ?? 0)
         }
-        let pms = try await principal.siteQuery(PMSchedule.self, on: db).filter(\.$active == true).filter(\.$nextDueAt < now)
-            .sort(\.$nextDueAt).limit(10).all()
+        let pms = try await PMSchedules.list(
+            active: true, dueBefore: now, .init(limit: 10, sortName: "nextDueAt", descending: false), principal: principal, on: db
+        ).items
         home.overduePMs = pms.map {
             Line(href: "/pm-schedules", title: $0.title, detail: "due \(WebFormat.date($0.nextDueAt))")
         }
         if principal.can(.requestsManage) {
-            let requests = try await principal.siteQuery(MaintenanceRequest.self, on: db).filter(\.$status == .pending)
-                .sort(\.$createdAt, .descending).limit(10).all()
+            let requests = try await Requests.list(status: .pending, newest(10), principal: principal, on: db).items
             home.openRequests = requests.map {
-                Line(href: "/requests#request-\($0.id?.uuidString ?? "")", title: $0.title, detail: "sent \(WebFormat.date($0.createdAt))")
+                Line(href: "/requests#request-\($0.id.uuidString)", title: $0.title, detail: "sent \(WebFormat.date($0.createdAt))")
             }
         }
         if principal.can(.partsRead) {
-            let levels = try await principal.query(StockLevel.self, on: db)
-                .filter(.sql(unsafeRaw: "\"stock_levels\".\"quantity\" < \"stock_levels\".\"minimum\"")).limit(10).all()
-            let parts = try await principal.query(Part.self, on: db).filter(\.$id ~~ levels.map(\.partID)).all()
-            let names = Dictionary(uniqueKeysWithValues: parts.compactMap { part in part.id.map { ($0, "\(part.number) \(part.name)") } })
+            let levels = try await Stock.levels(
+                StockFilter(lowOnly: true), .init(limit: 10, sortName: "createdAt", descending: false), principal: principal, on: db
+            ).items
+            let names = try await principal.names(
+                Set(levels.map(\.partId)), table: Part.schema, label: #""number" || ' ' || "name""#, on: db)
             home.lowStock = levels.map {
                 Line(
-                    href: "/parts/\($0.partID.uuidString)", title: names[$0.partID] ?? "Part",
+                    href: "/parts/\($0.partId.uuidString)", title: names[$0.partId] ?? "Part",
                     detail: "\(WebFormat.number($0.quantity)) on hand, minimum \(WebFormat.number($0.minimum))")
             }
         }
@@ -110,8 +113,6 @@ struct WebHome: Encodable {
         return home
     }
 
-    static func row(_ order: WorkOrder, now: Date) -> WorkOrderRow { row(order.dto, now: now) }
-
     static func row(_ order: WorkOrder.DTO, now: Date) -> WorkOrderRow {
         WorkOrderRow(
             id: order.id.uuidString, number: order.number, title: order.title, status: order.status.rawValue,
@@ -123,9 +124,9 @@ struct WebHome: Encodable {
 
 extension WebHome.Line {
     /// A diagnosis in a list: the question, and the answer's title or that there was none.
-    init(diagnosis record: DiagnosisRecord) {
+    init(diagnosis record: DiagnosisRecord.DTO) {
         self.init(
-            href: "/diagnoses/\(record.id?.uuidString ?? "")", title: record.query,
-            detail: record.confident ? (record.result.candidates.first?.title ?? "") : "no confident answer")
+            href: "/diagnoses/\(record.id.uuidString)", title: record.query,
+            detail: record.confident ? (record.candidates.first?.title ?? "") : "no confident answer")
     }
 }

@@ -2,21 +2,14 @@ import Fluent
 import Vapor
 
 extension PartController {
-    static let levelSort: [SortField<StockLevel>] = [SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) }]
-    static let movementSort: [SortField<StockMovement>] = [SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) }]
-
     @Sendable static func listLevels(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.partsRead)
-        let query = principal.query(StockLevel.self, on: request.db).join(Location.self, on: \StockLevel.$locationID == \Location.$id)
-        principal.limitToSites(query, through: Location.self)
-        if let partID = try request.queryUUID("partId") { query.filter(\.$partID == partID) }
-        if let locationID = try request.queryUUID("locationId") { query.filter(\.$locationID == locationID) }
-        if request.queryParameter("low") == "true" {
-            query.filter(.sql(unsafeRaw: "\"stock_levels\".\"quantity\" < \"stock_levels\".\"minimum\""))
-        }
-        return try await Listing.respond(request, query: query, sortFields: levelSort, defaultSort: "createdAt", filename: "stock-levels") {
-            $0.dto
+        let filter = StockFilter(
+            partID: try request.queryUUID("partId"), locationID: try request.queryUUID("locationId"),
+            lowOnly: request.queryParameter("low") == "true")
+        return try await Listing.respond(request, sorts: Stock.levelSorts, defaultSort: "createdAt", filename: "stock-levels") {
+            try await Stock.levels(filter, $0, principal: principal, on: request.db)
         }
     }
 
@@ -143,27 +136,20 @@ extension PartController {
     @Sendable static func ledger(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.partsRead)
-        let query = principal.query(StockMovement.self, on: request.db).join(Location.self, on: \StockMovement.$locationID == \Location.$id)
-        principal.limitToSites(query, through: Location.self)
-        if let partID = try request.queryUUID("partId") { query.filter(\.$partID == partID) }
-        if let locationID = try request.queryUUID("locationId") { query.filter(\.$locationID == locationID) }
-        if let workOrderID = try request.queryUUID("workOrderId") { query.filter(\.$workOrderID == workOrderID) }
-        if let kind = try request.queryEnum("kind", StockMovement.Kind.self) { query.filter(\.$kind == kind) }
-        return try await Listing.respond(
-            request, query: query, sortFields: movementSort, defaultSort: "-createdAt", filename: "stock-movements"
-        ) {
-            $0.dto
+        let filter = StockFilter(
+            partID: try request.queryUUID("partId"), locationID: try request.queryUUID("locationId"),
+            workOrderID: try request.queryUUID("workOrderId"), kind: try request.queryEnum("kind", StockMovement.Kind.self))
+        return try await Listing.respond(request, sorts: Stock.movementSorts, defaultSort: "-createdAt", filename: "stock-movements") {
+            try await Stock.ledger(filter, $0, principal: principal, on: request.db)
         }
     }
 
     @Sendable static func listAlerts(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.partsRead)
-        let query = try Alerts.query(principal: principal, status: try request.queryEnum("status", Alert.Status.self), on: request.db)
-        return try await Listing.respond(
-            request, query: query, sortFields: Alerts.sortFields, defaultSort: "-createdAt", filename: "alerts"
-        ) {
-            $0.dto
+        let status = try request.queryEnum("status", Alert.Status.self)
+        return try await Listing.respond(request, sorts: Alerts.sorts, defaultSort: "-createdAt", filename: "alerts") {
+            try await Alerts.list(status: status, $0, principal: principal, on: request.db)
         }
     }
 

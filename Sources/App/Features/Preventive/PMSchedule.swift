@@ -42,6 +42,16 @@ final class PMSchedule: Model, SiteOwned, @unchecked Sendable {
     init() {}
 
     var trigger: PMTrigger? {
+        Self.trigger(
+            calendarEvery: calendarEvery, calendarUnit: calendarUnit, calendarBasis: calendarBasis, meterID: meterID, meterEvery: meterEvery
+        )
+    }
+
+    /// The trigger its stored columns describe: a calendar interval, a meter interval, both (whichever first), or none.
+    static func trigger(
+        calendarEvery: Int?, calendarUnit: CalendarInterval.Unit?, calendarBasis: CalendarInterval.Basis?, meterID: UUID?,
+        meterEvery: Double?
+    ) -> PMTrigger? {
         let calendar = calendarEvery.flatMap { every in
             calendarUnit.map { CalendarInterval(every: every, unit: $0, basis: calendarBasis ?? .scheduled) }
         }
@@ -91,11 +101,11 @@ final class PMSchedule: Model, SiteOwned, @unchecked Sendable {
     }
 
     var dto: DTO {
-        let calendar = trigger?.calendar.map { DTO.Calendar(every: $0.every, unit: $0.unit, basis: $0.basis) }
-        let meter = trigger?.meter.map { DTO.Meter(meterId: $0.meterID, every: $0.every) }
+        let trigger = self.trigger
         return DTO(
             id: id ?? UUID(), siteId: siteID, assetId: assetID, title: title, description: details, type: type, priority: priority,
-            calendar: calendar, meter: meter, leadDays: leadDays, nextDueAt: nextDueAt, nextDueReading: nextDueReading,
+            calendar: DTO.Calendar(trigger?.calendar), meter: DTO.Meter(trigger?.meter), leadDays: leadDays, nextDueAt: nextDueAt,
+            nextDueReading: nextDueReading,
             assigneeIds: assigneeIDs, teamId: teamID, estimatedMinutes: estimatedMinutes, active: active,
             checklistTemplateId: checklistTemplateID, version: version,
             createdAt: createdAt, updatedAt: updatedAt)
@@ -109,6 +119,20 @@ final class PMSchedule: Model, SiteOwned, @unchecked Sendable {
             _meterID, _meterEvery, _leadDays, _nextDueAt, _nextDueReading, _assigneeIDs, _teamID, _estimatedMinutes, _active,
             _checklistTemplateID, _version, _createdAt, _updatedAt,
         ]
+    }
+}
+
+extension PMSchedule.DTO.Calendar {
+    init?(_ interval: CalendarInterval?) {
+        guard let interval else { return nil }
+        self.init(every: interval.every, unit: interval.unit, basis: interval.basis)
+    }
+}
+
+extension PMSchedule.DTO.Meter {
+    init?(_ interval: MeterInterval?) {
+        guard let interval else { return nil }
+        self.init(meterId: interval.meterID, every: interval.every)
     }
 }
 

@@ -18,12 +18,12 @@ struct PMScheduleController: RouteCollection {
     @Sendable static func list(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.workOrdersRead)
-        let query = try PMSchedules.query(
-            principal: principal, assetID: try request.queryUUID("assetId"), active: request.queryParameter("active").map { $0 == "true" },
-            dueBefore: try request.queryDate("dueBefore"), on: request.db)
-        return try await Listing.respond(
-            request, query: query, sortFields: PMSchedules.sortFields, defaultSort: "nextDueAt", filename: "pm-schedules"
-        ) { $0.dto }
+        let assetID = try request.queryUUID("assetId")
+        let active = request.queryParameter("active").map { $0 == "true" }
+        let dueBefore = try request.queryDate("dueBefore")
+        return try await Listing.respond(request, sorts: PMSchedules.sorts, defaultSort: "nextDueAt", filename: "pm-schedules") {
+            try await PMSchedules.list(assetID: assetID, active: active, dueBefore: dueBefore, $0, principal: principal, on: request.db)
+        }
     }
 
     @Sendable static func show(_ request: Request) async throws -> Response {

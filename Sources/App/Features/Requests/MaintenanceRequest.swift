@@ -113,8 +113,11 @@ final class Attachment: Model, TenantModel, @unchecked Sendable {
             id: id, workOrderId: workOrderID, requestId: requestID, assetId: assetID, filename: filename, contentType: contentType,
             size: size,
             sha256: sha256,
-            uploadedByUserId: uploadedByUserID, url: "/api/v1/attachments/\(id)/content", createdAt: createdAt)
+            uploadedByUserId: uploadedByUserID, url: Self.contentURL(id), createdAt: createdAt)
     }
+
+    /// Where the API serves the attachment's bytes.
+    static func contentURL(_ id: UUID) -> String { "/api/v1/attachments/\(id)/content" }
 
     /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
     /// (`ModelPropertiesTests` checks the list against reflection).

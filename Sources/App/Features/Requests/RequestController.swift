@@ -17,13 +17,10 @@ struct RequestController: RouteCollection {
     @Sendable static func list(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try Requests.requireAccess(principal)
-        let query = try Requests.query(
-            principal: principal, status: try request.queryEnum("status", MaintenanceRequest.Status.self),
-            assetID: try request.queryUUID("assetId"), on: request.db)
-        return try await Listing.respond(
-            request, query: query, sortFields: Requests.sortFields, defaultSort: "-createdAt", filename: "requests"
-        ) {
-            $0.dto
+        let status = try request.queryEnum("status", MaintenanceRequest.Status.self)
+        let assetID = try request.queryUUID("assetId")
+        return try await Listing.respond(request, sorts: Requests.sorts, defaultSort: "-createdAt", filename: "requests") {
+            try await Requests.list(status: status, assetID: assetID, $0, principal: principal, on: request.db)
         }
     }
 

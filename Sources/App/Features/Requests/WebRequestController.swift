@@ -54,24 +54,26 @@ struct WebRequestController: RouteCollection {
     ) async throws -> ListPage {
         let db = request.db
         let manages = principal.can(.requestsManage)
-        let requests = try await Requests.query(principal: principal, on: db).sort(\.$createdAt, .descending).limit(200).all()
+        let requests = try await Requests.list(.init(limit: 200, sortName: "createdAt", descending: true), principal: principal, on: db)
+            .items
         // Only those who may read assets pick one; others name the site.
-        let assets = principal.can(.assetsRead) ? try await principal.siteQuery(Asset.self, on: db).sort(\.$tag).limit(1000).all() : []
-        let assetNames = Dictionary(
-            uniqueKeysWithValues: assets.compactMap { asset in asset.id.map { ($0, "\(asset.tag) \(asset.name)") } })
+        let assets =
+            principal.can(.assetsRead)
+            ? try await Assets.list(AssetFilter(), .init(limit: 1000, sortName: "tag", descending: false), principal: principal, on: db)
+                .items : []
+        let assetNames = Dictionary(uniqueKeysWithValues: assets.map { ($0.id, "\($0.tag) \($0.name)") })
         let sites = try await WebOption.sites(principal, selected: nil, on: db)
         let siteNames = Dictionary(uniqueKeysWithValues: sites.map { ($0.value, $0.label) })
-        let requesterIDs = Array(Set(requests.compactMap(\.requesterUserID)))
-        let users = try await User.query(on: db).filter(\.$id ~~ requesterIDs).all()
-        let userNames = Dictionary(uniqueKeysWithValues: users.compactMap { user in user.id.map { ($0, user.name) } })
+        let userNames = try await principal.names(
+            Set(requests.compactMap(\.requesterUserId)), table: User.schema, label: #""name""#, tenant: false, on: db)
         let rows = requests.map { item in
             Row(
-                id: item.id?.uuidString ?? "", title: item.title, description: item.details, status: item.status.rawValue,
-                statusLabel: WebFormat.label(item.status.rawValue), asset: item.assetID.flatMap { assetNames[$0] },
-                site: siteNames[item.siteID.uuidString],
-                requester: item.requesterUserID.flatMap { userNames[$0] } ?? item.contactName.map { "\($0) (QR form)" },
-                sent: WebFormat.dateTime(item.createdAt), declineReason: item.declineReason, workOrder: item.workOrderID?.uuidString,
-                pending: item.status == .pending, mine: item.requesterUserID != nil && item.requesterUserID == principal.userID)
+                id: item.id.uuidString, title: item.title, description: item.description, status: item.status.rawValue,
+                statusLabel: WebFormat.label(item.status.rawValue), asset: item.assetId.flatMap { assetNames[$0] },
+                site: siteNames[item.siteId.uuidString],
+                requester: item.requesterUserId.flatMap { userNames[$0] } ?? item.contactName.map { "\($0) (QR form)" },
+                sent: WebFormat.dateTime(item.createdAt), declineReason: item.declineReason, workOrder: item.workOrderId?.uuidString,
+                pending: item.status == .pending, mine: item.requesterUserId != nil && item.requesterUserId == principal.userID)
         }
         let values = WebAPI.body(request, ["title": .text, "description": .text, "reason": .text])
             .compactMapValues { if case .string(let text) = $0 { text } else { nil } }
@@ -80,9 +82,7 @@ struct WebRequestController: RouteCollection {
             canSend: principal.can(.requestsCreate), pending: rows.filter(\.pending), others: rows.filter { !$0.pending },
             sites: sites,
             assets: [WebOption(value: "", label: "No particular asset", selected: true)]
-                + assets.map {
-                    WebOption(value: $0.id?.uuidString ?? "", label: "\($0.tag) \($0.name)", selected: false)
-                },
+                + assets.map { WebOption(value: $0.id.uuidString, label: "\($0.tag) \($0.name)", selected: false) },
             errors: errors, values: values, problem: problem)
     }
 

@@ -71,7 +71,10 @@ final class ChecklistTemplate: Model, VersionedModel, @unchecked Sendable {
 
     init() {}
 
-    var items: [TaskSpec] { (try? JSONDecoder().decode([TaskSpec].self, from: Data(itemsJSON.utf8))) ?? [] }
+    var items: [TaskSpec] { Self.items(json: itemsJSON) }
+
+    /// Stored items; a list that no longer reads is empty.
+    static func items(json: String) -> [TaskSpec] { (try? JSONDecoder().decode([TaskSpec].self, from: Data(json.utf8))) ?? [] }
 
     struct DTO: Content, Equatable {
         var id: UUID

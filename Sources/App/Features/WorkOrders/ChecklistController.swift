@@ -18,16 +18,11 @@ struct ChecklistController: RouteCollection {
         tasks.post(":taskID", "follow-up", use: Self.followUp)
     }
 
-    static let templateSort: [SortField<ChecklistTemplate>] = [SortField("name", "name") { .string($0.name) }]
-    static let taskSort: [SortField<WorkOrderTask>] = [SortField("position", "position") { .int($0.position) }]
-
     @Sendable static func listTemplates(_ request: Request) async throws -> Response {
         let principal = try request.principal
-        try principal.require(.workOrdersRead)
-        return try await Listing.respond(
-            request, query: principal.query(ChecklistTemplate.self, on: request.db), sortFields: templateSort, defaultSort: "name",
-            filename: "checklist-templates"
-        ) { $0.dto }
+        return try await Listing.respond(request, sorts: Checklists.templateSorts, defaultSort: "name", filename: "checklist-templates") {
+            try await Checklists.templates($0, principal: principal, on: request.db)
+        }
     }
 
     @Sendable static func showTemplate(_ request: Request) async throws -> Response {
@@ -86,9 +81,8 @@ struct ChecklistController: RouteCollection {
     }
 
     @Sendable static func listTasks(_ request: Request) async throws -> Response {
-        let workOrder = try await WorkOrders.readable(request)
-        let query = try request.principal.query(WorkOrderTask.self, on: request.db).filter(\.$workOrderID == (try workOrder.requireID()))
-        return try await Listing.respond(request, query: query, sortFields: taskSort, defaultSort: "position", filename: "tasks") { $0.dto }
+        try await WorkOrders.listEntries(
+            request, WorkOrderTask.DTO.self, sorts: WorkOrderTask.sorts, defaultSort: "position", filename: "tasks")
     }
 
     /// `POST /work-orders/{id}/tasks` with `{templateId}` or `{items: [...]}`.

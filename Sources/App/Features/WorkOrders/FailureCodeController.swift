@@ -12,18 +12,13 @@ struct FailureCodeController: RouteCollection {
         codes.delete(":failureCodeID", use: Self.delete)
     }
 
-    static let sortFields: [SortField<FailureCode>] = [SortField("code", "code") { .string($0.code) }]
-
     @Sendable static func list(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.workOrdersRead)
-        let query = principal.query(FailureCode.self, on: request.db)
-        if let category = try request.queryEnum("category", FailureCode.Category.self) { query.filter(\.$category == category) }
-        if let kind = try request.queryEnum("assetKind", Asset.Kind.self) {
-            query.group(.or) { $0.filter(\.$assetKind == kind).filter(\.$assetKind == nil) }
-        }
-        return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "code", filename: "failure-codes") {
-            $0.dto
+        let category = try request.queryEnum("category", FailureCode.Category.self)
+        let kind = try request.queryEnum("assetKind", Asset.Kind.self)
+        return try await Listing.respond(request, sorts: FailureCodes.sorts, defaultSort: "code", filename: "failure-codes") {
+            try await FailureCodes.list(category: category, assetKind: kind, $0, principal: principal, on: request.db)
         }
     }
 

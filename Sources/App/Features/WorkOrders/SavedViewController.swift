@@ -11,22 +11,17 @@ struct SavedViewController: RouteCollection {
         views.delete(":savedViewID", use: Self.delete)
     }
 
-    static let sortFields: [SortField<SavedView>] = [SortField("name", "name") { .string($0.name) }]
-
     @Sendable static func list(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.workOrdersRead)
-        let query = SavedViews.visible(principal, on: request.db)
-        if let page = request.queryParameter("page") {
-            guard SavedView.pages.contains(page) else {
-                throw AppError.badRequest(
-                    "A query parameter is not valid.",
-                    [FieldProblem(field: "page", message: "must be one of \(SavedView.pages.joined(separator: ", "))")])
-            }
-            query.filter(\.$page == page)
+        let page = request.queryParameter("page")
+        if let page, !SavedView.pages.contains(page) {
+            throw AppError.badRequest(
+                "A query parameter is not valid.",
+                [FieldProblem(field: "page", message: "must be one of \(SavedView.pages.joined(separator: ", "))")])
         }
-        return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "name", filename: "saved-views") {
-            $0.dto
+        return try await Listing.respond(request, sorts: SavedViews.sorts, defaultSort: "name", filename: "saved-views") {
+            try await SavedViews.list(page: page, $0, principal: principal, on: request.db)
         }
     }
 

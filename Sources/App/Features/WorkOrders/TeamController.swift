@@ -12,14 +12,11 @@ struct TeamController: RouteCollection {
         teams.delete(":teamID", use: Self.delete)
     }
 
-    static let sortFields: [SortField<Team>] = [SortField("name", "name") { .string($0.name) }]
-
     @Sendable static func list(_ request: Request) async throws -> Response {
         let principal = try request.principal
-        try principal.require(.usersRead)
-        return try await Listing.respond(
-            request, query: principal.query(Team.self, on: request.db), sortFields: sortFields, defaultSort: "name", filename: "teams"
-        ) { $0.dto }
+        return try await Listing.respond(request, sorts: Teams.sorts, defaultSort: "name", filename: "teams") {
+            try await Teams.list($0, principal: principal, on: request.db)
+        }
     }
 
     @Sendable static func show(_ request: Request) async throws -> Response {

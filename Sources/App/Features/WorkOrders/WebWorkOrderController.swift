@@ -100,11 +100,14 @@ struct WebWorkOrderController: RouteCollection {
             q: request.queryParameter("q") ?? "", mine: request.queryParameter("mine") == "on",
             overdue: request.queryParameter("overdue") == "true", nextPage: nextPage,
             canCreate: principal.can(.workOrdersCreate),
-            views: try await SavedViews.visible(principal, on: request.db).filter(\.$page == "work-orders").sort(\.$name).all().map {
+            views: try await SavedViews.list(
+                page: "work-orders", .init(limit: ListParameters.maximumLimit, sortName: "name", descending: false), principal: principal,
+                on: request.db
+            ).items.map {
                 SavedViewLink(
-                    id: $0.id?.uuidString ?? "", name: $0.name, href: "/work-orders" + ($0.query.isEmpty ? "" : "?" + $0.query),
+                    id: $0.id.uuidString, name: $0.name, href: "/work-orders" + ($0.query.isEmpty ? "" : "?" + $0.query),
                     shared: $0.shared, active: $0.query == currentQuery,
-                    canDelete: $0.userID == principal.userID || principal.can(.workOrdersManage))
+                    canDelete: $0.userId == principal.userID || principal.can(.workOrdersManage))
             },
             currentQuery: currentQuery, canShare: principal.can(.workOrdersManage))
         return try await WebPage.render("work-orders", page, for: request)
@@ -221,16 +224,16 @@ struct WebWorkOrderController: RouteCollection {
         if canWork && !order.status.isFinal && principal.can(.partsRead) {
             levels = try await Reads.levels(principal: principal, on: db)
         }
-        let partNames = try await Reads.names(
+        let partNames = try await principal.names(
             Set(movements.map(\.partID)).union(levels.map(\.partID)), table: Part.schema,
-            label: #""number" || ' ' || "name""#, principal: principal, on: db)
-        let locationNames = try await Reads.names(
-            Set(levels.map(\.locationID)), table: Location.schema, label: #""name""#, principal: principal, on: db)
+            label: #""number" || ' ' || "name""#, on: db)
+        let locationNames = try await principal.names(
+            Set(levels.map(\.locationID)), table: Location.schema, label: #""name""#, on: db)
         let photos = try await Reads.photos(of: id, principal: principal, on: db)
         let comments = try await Reads.comments(of: id, principal: principal, on: db)
-        let userNames = try await Reads.names(
-            Set(comments.compactMap(\.authorUserID) + labor.map(\.userID)), table: User.schema, label: #""name""#,
-            principal: principal, tenant: false, on: db)
+        let userNames = try await principal.names(
+            Set(comments.compactMap(\.authorUserID) + labor.map(\.userID)), table: User.schema, label: #""name""#, tenant: false,
+            on: db)
         let events = try await Reads.history(of: id, principal: principal, on: db)
         return DetailPage(
             page: try await WebSession.page(order.number, section: "work-orders", principal: principal, request: request),
@@ -402,10 +405,12 @@ struct WebWorkOrderController: RouteCollection {
     @Sendable static func board(_ request: Request) async throws -> Response {
         let principal = try await WebSession.require(.workOrdersRead, request)
         let since = Date().addingTimeInterval(-14 * 86400)
-        let active = try await principal.siteQuery(WorkOrder.self, on: request.db)
-            .filter(\.$status ~~ boardStatuses.filter { $0 != .completed }).sort(\.$number, .descending).limit(500).all()
-        let done = try await principal.siteQuery(WorkOrder.self, on: request.db).filter(\.$status == .completed)
-            .filter(\.$completedAt >= since).sort(\.$completedAt, .descending).limit(50).all()
+        var activeFilter = WorkOrderFilter()
+        activeFilter.statuses = boardStatuses.filter { $0 != .completed }
+        let active = try await WorkOrders.first(500, activeFilter, by: [("number", .descending)], principal: principal, on: request.db)
+        var doneFilter = WorkOrderFilter()
+        (doneFilter.statuses, doneFilter.completedSince) = ([.completed], since)
+        let done = try await WorkOrders.first(50, doneFilter, by: [("completed_at", .descending)], principal: principal, on: request.db)
         let canMove = principal.can(.workOrdersWork) || principal.can(.workOrdersManage)
         let now = Date()
         let columns = boardStatuses.map { status in

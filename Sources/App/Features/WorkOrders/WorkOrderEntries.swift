@@ -145,8 +145,11 @@ final class Downtime: Model, TenantModel, @unchecked Sendable {
     var dto: DTO {
         DTO(
             id: id ?? UUID(), workOrderId: workOrderID, assetId: assetID, startedAt: startedAt, endedAt: endedAt,
-            minutes: endedAt.map { Int($0.timeIntervalSince(startedAt) / 60) }, reason: reason, createdAt: createdAt)
+            minutes: Self.minutes(from: startedAt, to: endedAt), reason: reason, createdAt: createdAt)
     }
+
+    /// Whole minutes down; nil while the asset is still down.
+    static func minutes(from startedAt: Date, to endedAt: Date?) -> Int? { endedAt.map { Int($0.timeIntervalSince(startedAt) / 60) } }
 
     /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
     /// (`ModelPropertiesTests` checks the list against reflection).

@@ -41,17 +41,9 @@ struct WorkOrderEntryController: RouteCollection {
         return .noContent
     }
 
-    static let laborSort: [SortField<LaborEntry>] = [SortField("performedAt", "performed_at") { .date($0.performedAt) }]
-    static let costSort: [SortField<WorkOrderCost>] = [SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) }]
-    static let commentSort: [SortField<Comment>] = [SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) }]
-    static let downtimeSort: [SortField<Downtime>] = [SortField("startedAt", "started_at") { .date($0.startedAt) }]
-
     @Sendable static func listLabor(_ request: Request) async throws -> Response {
-        let workOrder = try await WorkOrders.readable(request)
-        let query = try request.principal.query(LaborEntry.self, on: request.db).filter(\.$workOrderID == (try workOrder.requireID()))
-        return try await Listing.respond(request, query: query, sortFields: laborSort, defaultSort: "performedAt", filename: "labor") {
-            $0.dto
-        }
+        try await WorkOrders.listEntries(
+            request, LaborEntry.DTO.self, sorts: LaborEntry.sorts, defaultSort: "performedAt", filename: "labor")
     }
 
     @Sendable static func logLabor(_ request: Request) async throws -> Response {
@@ -69,11 +61,8 @@ struct WorkOrderEntryController: RouteCollection {
     }
 
     @Sendable static func listCosts(_ request: Request) async throws -> Response {
-        let workOrder = try await WorkOrders.readable(request)
-        let query = try request.principal.query(WorkOrderCost.self, on: request.db).filter(\.$workOrderID == (try workOrder.requireID()))
-        return try await Listing.respond(request, query: query, sortFields: costSort, defaultSort: "createdAt", filename: "costs") {
-            $0.dto
-        }
+        try await WorkOrders.listEntries(
+            request, WorkOrderCost.DTO.self, sorts: WorkOrderCost.sorts, defaultSort: "createdAt", filename: "costs")
     }
 
     @Sendable static func addCost(_ request: Request) async throws -> Response {
@@ -109,11 +98,7 @@ struct WorkOrderEntryController: RouteCollection {
     }
 
     @Sendable static func listComments(_ request: Request) async throws -> Response {
-        let workOrder = try await WorkOrders.readable(request)
-        let query = try request.principal.query(Comment.self, on: request.db).filter(\.$workOrderID == (try workOrder.requireID()))
-        return try await Listing.respond(request, query: query, sortFields: commentSort, defaultSort: "createdAt", filename: "comments") {
-            $0.dto
-        }
+        try await WorkOrders.listEntries(request, Comment.DTO.self, sorts: Comment.sorts, defaultSort: "createdAt", filename: "comments")
     }
 
     @Sendable static func addComment(_ request: Request) async throws -> Response {
@@ -123,11 +108,7 @@ struct WorkOrderEntryController: RouteCollection {
     }
 
     @Sendable static func listDowntime(_ request: Request) async throws -> Response {
-        let workOrder = try await WorkOrders.readable(request)
-        let query = try request.principal.query(Downtime.self, on: request.db).filter(\.$workOrderID == (try workOrder.requireID()))
-        return try await Listing.respond(request, query: query, sortFields: downtimeSort, defaultSort: "startedAt", filename: "downtime") {
-            $0.dto
-        }
+        try await WorkOrders.listEntries(request, Downtime.DTO.self, sorts: Downtime.sorts, defaultSort: "startedAt", filename: "downtime")
     }
 
     @Sendable static func startDowntime(_ request: Request) async throws -> Response {

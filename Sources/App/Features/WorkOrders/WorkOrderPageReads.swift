@@ -162,19 +162,4 @@ enum WorkOrderPageReads {
                 available: try $0.double("quantity") - $0.double("reserved"))
         }
     }
-
-    /// Names by id from `table`'s `label` expression, within the principal's organization; `tenant: false` for a
-    /// table without one (users, whose ids came from this organization's rows). No ids, no query.
-    static func names(
-        _ ids: some Collection<UUID>, table: String, label: String, principal: Principal, tenant: Bool = true, on db: any Database
-    ) async throws -> [UUID: String] {
-        guard !ids.isEmpty else { return [:] }
-        let organization: SQLQueryString = tenant ? " AND \"organization_id\" = \(bind: principal.organizationID)" : ""
-        let rows = try await db.sql.raw(
-            "SELECT \"id\", \(unsafeRaw: label) AS \"label\" FROM \(ident: table) WHERE \"id\" IN (\(binds: Array(ids)))\(organization)"
-        ).all().map(RowReader.init)
-        var names: [UUID: String] = [:]
-        for row in rows { names[try row.uuid("id")] = try row.string("label") }
-        return names
-    }
 }

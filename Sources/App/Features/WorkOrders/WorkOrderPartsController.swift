@@ -14,15 +14,9 @@ struct WorkOrderPartsController: RouteCollection {
         order.delete("reservations", ":reservationID", use: Self.release)
     }
 
-    static let sortFields: [SortField<StockMovement>] = [SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) }]
-    static let reservationSort: [SortField<Reservation>] = [SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) }]
-
     @Sendable static func list(_ request: Request) async throws -> Response {
-        let workOrder = try await WorkOrders.readable(request)
-        let query = try request.principal.query(StockMovement.self, on: request.db).filter(\.$workOrderID == (try workOrder.requireID()))
-        return try await Listing.respond(request, query: query, sortFields: sortFields, defaultSort: "createdAt", filename: "parts-used") {
-            $0.dto
-        }
+        try await WorkOrders.listEntries(
+            request, StockMovement.DTO.self, sorts: Stock.movementSorts, defaultSort: "createdAt", filename: "parts-used")
     }
 
     static func input(_ request: Request) async throws -> (levelID: UUID, quantity: Double) {
@@ -66,13 +60,8 @@ struct WorkOrderPartsController: RouteCollection {
     }
 
     @Sendable static func listReservations(_ request: Request) async throws -> Response {
-        let workOrder = try await WorkOrders.readable(request)
-        let query = try request.principal.query(Reservation.self, on: request.db).filter(\.$workOrderID == (try workOrder.requireID()))
-        return try await Listing.respond(
-            request, query: query, sortFields: reservationSort, defaultSort: "createdAt", filename: "reservations"
-        ) {
-            $0.dto
-        }
+        try await WorkOrders.listEntries(
+            request, Reservation.DTO.self, sorts: Reservation.sorts, defaultSort: "createdAt", filename: "reservations")
     }
 
     @Sendable static func reserve(_ request: Request) async throws -> Response {

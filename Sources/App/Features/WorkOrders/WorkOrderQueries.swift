@@ -20,6 +20,8 @@ struct WorkOrderFilter: Sendable {
     var overdue = false
     var text: String?
     var assigneeID: UUID?
+    /// Completed at or after this (the board's recent column; no query parameter sets it).
+    var completedSince: Date?
 
     init() {}
 
@@ -88,6 +90,7 @@ struct WorkOrderFilter: Sendable {
         }
         if let text { select.where(column("title"), .like, SQLBind("%" + text + "%")) }
         if let assigneeID { select.where(WorkOrders.assigneeCondition(assigneeID, dialect: dialect)) }
+        if let completedSince { select.where(column("completed_at"), .greaterThanOrEqual, SQLBind(completedSince)) }
     }
 }
 
@@ -109,6 +112,19 @@ extension WorkOrders {
         let select = principal.scoped(try db.sql.select().from(WorkOrder.schema), table: WorkOrder.schema)
         filter.apply(to: select, dialect: db.dialectKind)
         return try await select.page(parameters, sorts: sorts, as: WorkOrder.DTO.self)
+    }
+
+    /// The first `limit` work orders `principal` may see that match `filter`, in the order of `columns`: a page's
+    /// short list (the home page's "my work" by due date, the board's recently completed), not a paged list.
+    static func first(
+        _ limit: Int, _ filter: WorkOrderFilter, by columns: [(name: String, direction: SQLDirection)], principal: Principal,
+        on db: any Database
+    ) async throws -> [WorkOrder.DTO] {
+        let select = principal.scoped(try db.sql.select().from(WorkOrder.schema), table: WorkOrder.schema)
+            .column(SelectList.of(WorkOrder.DTO.self))
+        filter.apply(to: select, dialect: db.dialectKind)
+        for column in columns { select.orderBy(PlainColumn(column.name, table: WorkOrder.schema), column.direction) }
+        return try await select.limit(limit).all().map { try WorkOrder.DTO(row: RowReader($0)) }
     }
 
     /// One work order `principal` may see, or 404.

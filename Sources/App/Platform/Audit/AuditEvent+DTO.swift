@@ -1,8 +1,8 @@
 import Foundation
 import Vapor
 
-struct AuditEventDTO: Content {
-    struct Actor: Content {
+struct AuditEventDTO: Content, Equatable {
+    struct Actor: Content, Equatable {
         var type: String
         var id: UUID?
         var label: String

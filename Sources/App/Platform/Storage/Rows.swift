@@ -143,6 +143,22 @@ struct RowReader {
         return try row.decode(column: column, as: [UUID].self)
     }
 
+    /// A list column of strings (JSON text on SQLite, an array on PostgreSQL).
+    func strings(_ column: String) throws -> [String] {
+        if let data = data(column), let list = FastSQLiteRow.strings(data) { return list }
+        return try row.decode(column: column, as: [String].self)
+    }
+
+    /// A column holding a Codable value as JSON (how Fluent stores a `@Field` struct: text on SQLite, `jsonb` on
+    /// PostgreSQL), decoded by the row's own decoder, as Fluent decodes it.
+    func json<T: Decodable>(_ column: String, as type: T.Type = T.self) throws -> T { try row.decode(column: column, as: T.self) }
+
+    /// A JSON column, nil when NULL.
+    func optionalJSON<T: Decodable>(_ column: String, as type: T.Type = T.self) throws -> T? {
+        if case .null? = data(column) { return nil }
+        return try row.decode(column: column, as: T?.self)
+    }
+
     /// A list column of UUIDs, nil when NULL.
     func optionalUUIDs(_ column: String) throws -> [UUID]? { try optionalList(column, fast: FastSQLiteRow.uuids) }
 
@@ -161,7 +177,15 @@ struct RowReader {
 
     /// A text column holding a Swift enum's raw value (how Fluent stores `@Field` enums on both databases).
     func `enum`<T: RawRepresentable>(_ column: String, as type: T.Type = T.self) throws -> T where T.RawValue == String {
-        let raw = try string(column)
+        try Self.value(try string(column), of: column)
+    }
+
+    /// A text column holding a Swift enum's raw value, nil when NULL.
+    func optionalEnum<T: RawRepresentable>(_ column: String, as type: T.Type = T.self) throws -> T? where T.RawValue == String {
+        try optionalString(column).map { try Self.value($0, of: column) }
+    }
+
+    private static func value<T: RawRepresentable>(_ raw: String, of column: String) throws -> T where T.RawValue == String {
         guard let value = T(rawValue: raw) else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "\(column) holds an unknown value \(raw)"))
         }
@@ -193,12 +217,18 @@ struct SortColumn: Sendable {
     var name: String
     var column: String
     var kind: Kind
+    /// The joined table the column is of; nil for the listed row's own table.
+    var table: String?
 
-    init(_ name: String, _ column: String, _ kind: Kind) {
+    init(_ name: String, _ column: String, _ kind: Kind, table: String? = nil) {
         self.name = name
         self.column = column
         self.kind = kind
+        self.table = table
     }
+
+    /// The column as ``RowDecodable/columns`` names it: `table.column` when of a joined table.
+    var selected: String { table.map { "\($0).\(column)" } ?? column }
 
     func cursorValue(_ row: some SQLRow) throws -> CursorValue {
         switch kind {
@@ -240,11 +270,15 @@ enum SelectList {
     static func of<Row: RowDecodable>(_ type: Row.Type) -> SQLRaw {
         let key = ObjectIdentifier(type)
         if let list = cache.withLockedValue({ $0[key] }) { return list }
-        let plain = ([Row.table] + Row.columns).allSatisfy { name in
+        func isPlain(_ name: Substring) -> Bool {
             !name.isEmpty && name.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F }
         }
+        // A column is the row's table's, or `table.column` of a table the query joins.
+        let names = Row.columns.map { $0.split(separator: ".", omittingEmptySubsequences: false) }
+        let plain = isPlain(Substring(Row.table)) && names.allSatisfy { $0.count <= 2 && $0.allSatisfy(isPlain) }
         precondition(plain, "\(Row.self) names a table or column that needs quoting")
-        let list = SQLRaw(Row.columns.map { "\"\(Row.table)\".\"\($0)\"" }.joined(separator: ", "))
+        let list = SQLRaw(
+            names.map { $0.count == 2 ? "\"\($0[0])\".\"\($0[1])\"" : "\"\(Row.table)\".\"\($0[0])\"" }.joined(separator: ", "))
         cache.withLockedValue { $0[key] = list }
         return list
     }
@@ -260,10 +294,10 @@ extension SQLSelectBuilder {
             throw AppError.badRequest("Unknown sort.", [FieldProblem(field: "sort", message: "is not sortable")])
         }
         let table = Row.table
-        let sortColumn = PlainColumn(sort.column, table: table)
+        let sortColumn = PlainColumn(sort.column, table: sort.table ?? table)
         let idColumn = PlainColumn("id", table: table)
         column(SelectList.of(Row.self))
-        if !Row.columns.contains(sort.column) { column(sortColumn) }
+        if !Row.columns.contains(sort.selected) { column(sortColumn) }
         if let cursor = parameters.cursor {
             let after: SQLBinaryOperator = parameters.descending ? .lessThan : .greaterThan
             let value = sort.bind(cursor.v)

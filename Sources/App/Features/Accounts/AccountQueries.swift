@@ -1,0 +1,99 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// Reading members, invitations and API keys for the API's lists and the admin pages, decoded straight from the
+/// rows.
+extension Members {
+    /// The sorts a member list offers (`?sort=`): the membership's date, the account's e-mail or name.
+    static let sorts = [
+        SortColumn("createdAt", "created_at", .date(missing: .distantPast)), SortColumn("email", "email", .string, table: User.schema),
+        SortColumn("name", "name", .string, table: User.schema),
+    ]
+
+    /// One page of the organization's members, with their accounts; `role` and `email` (a part of the address)
+    /// narrow them.
+    static func list(role: Role? = nil, email: String? = nil, _ parameters: ListParameters, principal: Principal, on db: any Database)
+        async throws -> (items: [MemberDTO], nextCursor: String?)
+    {
+        try principal.require(.usersRead)
+        let select = try principal.select(MemberDTO.self, on: db)
+            .join(User.schema, on: PlainColumn("id", table: User.schema), .equal, PlainColumn("user_id", table: Membership.schema))
+        if let role { select.where(Membership.schema, "role", is: role.rawValue) }
+        if let email = email?.lowercased(), !email.isEmpty {
+            select.where(PlainColumn("email", table: User.schema), .like, SQLBind("%" + email + "%"))
+        }
+        return try await select.page(parameters, sorts: sorts, as: MemberDTO.self)
+    }
+}
+
+extension MemberDTO: RowDecodable {
+    static let table = Membership.schema
+    /// The membership's columns, and its account's (`users.…`, read by their own names).
+    static let columns = [
+        "id", "user_id", "role", "site_ids", "version", "created_at", "updated_at", "users.email", "users.name",
+        "users.must_change_password",
+    ]
+
+    init(row: RowReader) throws {
+        self.init(
+            id: try row.uuid("user_id"), email: try row.string("email"), name: try row.string("name"), role: try row.enum("role"),
+            siteIds: try row.optionalUUIDs("site_ids"), mustChangePassword: try row.bool("must_change_password"),
+            version: try row.int("version"), createdAt: try row.optionalDate("created_at"), updatedAt: try row.optionalDate("updated_at"))
+    }
+}
+
+extension Invitations {
+    static let sorts = [SortColumn("createdAt", "created_at", .date(missing: .distantPast))]
+
+    /// One page of the invitations not yet accepted (pending or expired).
+    static func list(_ parameters: ListParameters, principal: Principal, on db: any Database) async throws -> (
+        items: [Invitation.DTO], nextCursor: String?
+    ) {
+        try principal.require(.usersRead)
+        return try await principal.select(Invitation.DTO.self, on: db).where(Invitation.schema, "accepted_at", isNull: true)
+            .page(parameters, sorts: sorts, as: Invitation.DTO.self)
+    }
+}
+
+extension Invitation.DTO: RowDecodable {
+    static let table = Invitation.schema
+    static let columns = ["id", "email", "role", "site_ids", "invited_by_user_id", "expires_at", "accepted_at", "created_at"]
+
+    init(row: RowReader) throws {
+        let expiresAt = try row.date("expires_at")
+        let acceptedAt = try row.optionalDate("accepted_at")
+        self.init(
+            id: try row.uuid("id"), email: try row.string("email"), role: try row.enum("role"), siteIds: try row.optionalUUIDs("site_ids"),
+            status: Invitation.status(expiresAt: expiresAt, acceptedAt: acceptedAt),
+            invitedByUserId: try row.optionalUUID("invited_by_user_id"),
+            expiresAt: expiresAt, acceptedAt: acceptedAt, createdAt: try row.optionalDate("created_at"))
+    }
+}
+
+extension APIKeys {
+    static let sorts = [SortColumn("createdAt", "created_at", .date(missing: .distantPast)), SortColumn("name", "name", .string)]
+
+    /// One page of the organization's keys; `revoked` narrows them to revoked (true) or live (false) ones.
+    static func list(revoked: Bool? = nil, _ parameters: ListParameters, principal: Principal, on db: any Database) async throws -> (
+        items: [APIKeyDTO], nextCursor: String?
+    ) {
+        try principal.require(.apiKeysRead)
+        let select = try principal.select(APIKeyDTO.self, on: db)
+        if let revoked { select.where(APIKey.schema, "revoked_at", isNull: !revoked) }
+        return try await select.page(parameters, sorts: sorts, as: APIKeyDTO.self)
+    }
+}
+
+extension APIKeyDTO: RowDecodable {
+    static let table = APIKey.schema
+    static let columns = ["id", "name", "prefix", "scopes", "created_by_user_id", "last_used_at", "expires_at", "revoked_at", "created_at"]
+
+    init(row: RowReader) throws {
+        self.init(
+            id: try row.uuid("id"), name: try row.string("name"), prefix: try row.string("prefix"), scopes: try row.strings("scopes"),
+            createdByUserId: try row.optionalUUID("created_by_user_id"), lastUsedAt: try row.optionalDate("last_used_at"),
+            expiresAt: try row.optionalDate("expires_at"), revokedAt: try row.optionalDate("revoked_at"),
+            createdAt: try row.optionalDate("created_at"))
+    }
+}

@@ -1,0 +1,114 @@
+import Fluent
+import Foundation
+import Maintenance
+import SQLKit
+
+/// Which stock rows a list shows: one part's, one location's, one work order's (movements), one kind
+/// (movements), or only the levels below their minimum.
+struct StockFilter: Sendable {
+    var partID: UUID?
+    var locationID: UUID?
+    var workOrderID: UUID?
+    var kind: StockMovement.Kind?
+    var lowOnly = false
+
+    func apply(to select: SQLSelectBuilder, table: String) {
+        if let partID { select.where(table, "part_id", is: partID) }
+        if let locationID { select.where(table, "location_id", is: locationID) }
+        if let workOrderID { select.where(table, "work_order_id", is: workOrderID) }
+        if let kind { select.where(table, "kind", is: kind.rawValue) }
+        if lowOnly { select.where(PlainColumn("quantity", table: table), .lessThan, PlainColumn("minimum", table: table)) }
+    }
+}
+
+extension Stock {
+    static let levelSorts = [SortColumn("createdAt", "created_at", .date(missing: .distantPast))]
+    static let movementSorts = [SortColumn("createdAt", "created_at", .date(missing: .distantPast))]
+
+    /// One page of the stock levels at locations of the sites the principal reaches, narrowed by `filter`
+    /// (`partID`, `locationID`, `lowOnly`).
+    static func levels(_ filter: StockFilter, _ parameters: ListParameters, principal: Principal, on db: any Database) async throws
+        -> (items: [StockLevel.DTO], nextCursor: String?)
+    {
+        try principal.require(.partsRead)
+        let select = principal.limitToSites(
+            try principal.select(StockLevel.DTO.self, on: db), of: StockLevel.schema, through: Location.schema, on: "location_id")
+        filter.apply(to: select, table: StockLevel.schema)
+        return try await select.page(parameters, sorts: levelSorts, as: StockLevel.DTO.self)
+    }
+
+    /// One page of the stock ledger at locations of the sites the principal reaches, narrowed by `filter`
+    /// (`partID`, `locationID`, `workOrderID`, `kind`).
+    static func ledger(_ filter: StockFilter, _ parameters: ListParameters, principal: Principal, on db: any Database) async throws
+        -> (items: [StockMovement.DTO], nextCursor: String?)
+    {
+        try principal.require(.partsRead)
+        let select = principal.limitToSites(
+            try principal.select(StockMovement.DTO.self, on: db), of: StockMovement.schema, through: Location.schema, on: "location_id")
+        filter.apply(to: select, table: StockMovement.schema)
+        return try await select.page(parameters, sorts: movementSorts, as: StockMovement.DTO.self)
+    }
+}
+
+extension StockLevel.DTO: RowDecodable {
+    static let table = StockLevel.schema
+    static let columns = [
+        "id", "part_id", "location_id", "quantity", "reserved", "minimum", "maximum", "reorder_quantity", "version", "created_at",
+        "updated_at",
+    ]
+
+    init(row: RowReader) throws {
+        let quantity = try row.double("quantity")
+        let reserved = try row.double("reserved")
+        let minimum = try row.double("minimum")
+        self.init(
+            id: try row.uuid("id"), partId: try row.uuid("part_id"), locationId: try row.uuid("location_id"), quantity: quantity,
+            reserved: reserved, available: quantity - reserved, minimum: minimum, maximum: try row.optionalDouble("maximum"),
+            reorderQuantity: try row.optionalDouble("reorder_quantity"), low: StockArithmetic.isLow(quantity: quantity, minimum: minimum),
+            version: try row.int("version"), createdAt: try row.optionalDate("created_at"), updatedAt: try row.optionalDate("updated_at"))
+    }
+}
+
+extension StockMovement.DTO: RowDecodable {
+    static let table = StockMovement.schema
+    static let columns = [
+        "id", "part_id", "location_id", "kind", "quantity", "balance_after", "unit_cost", "work_order_id", "purchase_order_id", "user_id",
+        "reason", "created_at",
+    ]
+
+    init(row: RowReader) throws {
+        self.init(
+            id: try row.uuid("id"), partId: try row.uuid("part_id"), locationId: try row.uuid("location_id"), kind: try row.enum("kind"),
+            quantity: try row.double("quantity"), balanceAfter: try row.double("balance_after"),
+            unitCost: try row.optionalDouble("unit_cost"),
+            workOrderId: try row.optionalUUID("work_order_id"), purchaseOrderId: try row.optionalUUID("purchase_order_id"),
+            userId: try row.optionalUUID("user_id"), reason: try row.string("reason"), createdAt: try row.optionalDate("created_at"))
+    }
+}
+
+extension Alerts {
+    static let sorts = [SortColumn("createdAt", "created_at", .date(missing: .distantPast))]
+
+    /// One page of the alerts at the sites the principal reaches (one limited to some sites sees none of no site);
+    /// `status` narrows them.
+    static func list(status: Alert.Status? = nil, _ parameters: ListParameters, principal: Principal, on db: any Database) async throws
+        -> (items: [Alert.DTO], nextCursor: String?)
+    {
+        try principal.require(.partsRead)
+        let select = try principal.select(Alert.DTO.self, siteColumn: "site_id", on: db)
+        if let status { select.where(Alert.schema, "status", is: status.rawValue) }
+        return try await select.page(parameters, sorts: sorts, as: Alert.DTO.self)
+    }
+}
+
+extension Alert.DTO: RowDecodable {
+    static let table = Alert.schema
+    static let columns = ["id", "kind", "status", "entity_id", "site_id", "message", "resolved_at", "created_at"]
+
+    init(row: RowReader) throws {
+        self.init(
+            id: try row.uuid("id"), kind: try row.enum("kind"), status: try row.enum("status"), entityId: try row.uuid("entity_id"),
+            siteId: try row.optionalUUID("site_id"), message: try row.string("message"), resolvedAt: try row.optionalDate("resolved_at"),
+            createdAt: try row.optionalDate("created_at"))
+    }
+}

@@ -1,0 +1,61 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// The pieces every typed list is made of: a select of one table in the principal's tenant (and sites), narrowed
+/// by plain column conditions, then paged by ``SQLSelectBuilder/page(_:sorts:as:)``.
+extension Principal {
+    /// `Row`'s table in this tenant and, with `siteColumn`, at the sites the principal reaches: a select to narrow
+    /// and page. The same scope as ``query(_:on:)`` and ``siteQuery(_:on:)``.
+    func select<Row: RowDecodable>(_ type: Row.Type, siteColumn: String? = nil, on db: any Database) throws -> SQLSelectBuilder {
+        scoped(try db.sql.select().from(Row.table), table: Row.table, siteColumn: siteColumn)
+    }
+
+    /// Narrows a select of `table`, whose rows have no site of their own, to those whose `parent` row (the one
+    /// `table.foreignKey` names) is at a site the principal reaches — stock at a location, a meter on an asset.
+    /// Nothing to do for a member of every site.
+    func limitToSites(_ select: SQLSelectBuilder, of table: String, through parent: String, on foreignKey: String) -> SQLSelectBuilder {
+        guard let siteIDs else { return select }
+        if siteIDs.isEmpty { return select.where(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0")) }
+        return select.join(parent, on: PlainColumn("id", table: parent), .equal, PlainColumn(foreignKey, table: table))
+            .where(PlainColumn("site_id", table: parent), .in, SQLBind.group(siteIDs))
+    }
+}
+
+extension Principal {
+    /// Names by id from `table`'s `label` expression, within the principal's organization; `tenant: false` for a
+    /// table without one (users, whose ids came from this organization's rows). No ids, no query.
+    func names(
+        _ ids: some Collection<UUID>, table: String, label: String, tenant: Bool = true, on db: any Database
+    ) async throws -> [UUID: String] {
+        guard !ids.isEmpty else { return [:] }
+        let organization: SQLQueryString = tenant ? " AND \"organization_id\" = \(bind: organizationID)" : ""
+        let rows = try await db.sql.raw(
+            "SELECT \"id\", \(unsafeRaw: label) AS \"label\" FROM \(ident: table) WHERE \"id\" IN (\(binds: Array(ids)))\(organization)"
+        ).all().map(RowReader.init)
+        var names: [UUID: String] = [:]
+        for row in rows { names[try row.uuid("id")] = try row.string("label") }
+        return names
+    }
+}
+
+extension SQLPredicateBuilder {
+    /// Rows whose `column` of `table` holds `value`; a nil `value` matches NULL, as Fluent's `== nil` does.
+    @discardableResult
+    func `where`(_ table: String, _ column: String, is value: (any Encodable & Sendable)?) -> Self {
+        guard let value else { return `where`(PlainColumn(column, table: table), .is, SQLLiteral.null) }
+        return `where`(PlainColumn(column, table: table), .equal, SQLBind(value))
+    }
+
+    /// Rows whose `column` of `table` compares to `value` by `op` (`>=`, `<`, …).
+    @discardableResult
+    func `where`(_ table: String, _ column: String, _ op: SQLBinaryOperator, _ value: any Encodable & Sendable) -> Self {
+        `where`(PlainColumn(column, table: table), op, SQLBind(value))
+    }
+
+    /// Rows whose `column` of `table` is NULL (`true`) or is not (`false`).
+    @discardableResult
+    func `where`(_ table: String, _ column: String, isNull: Bool) -> Self {
+        `where`(PlainColumn(column, table: table), isNull ? .is : .isNot, SQLLiteral.null)
+    }
+}
