@@ -65,7 +65,8 @@ struct TypedReadsTests {
             // Members read two tables: the membership and its account.
             let owner = try await Authenticator.memberPrincipal(
                 userID: tenant.ownerID, organizationID: organization, credential: .accessToken, on: db)
-            let members = try await Members.query(principal: owner, on: db).sort(User.self, \.$email).sort(\.$id).all()
+            let members = try await Membership.query(on: db).filter(\.$organizationID == organization)
+                .join(User.self, on: \Membership.$user.$id == \User.$id).sort(User.self, \.$email).sort(\.$id).all()
                 .map { try $0.dto(user: $0.joined(User.self)) }
             #expect(members.count == 2)
             let first = try await Members.list(.init(limit: 1, sortName: "email", descending: false), principal: owner, on: db)

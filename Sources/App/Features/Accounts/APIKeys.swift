@@ -5,23 +5,6 @@ import Vapor
 /// routes and the API keys page call these; ``Accounts/createAPIKey(name:scopes:expiresAt:createdBy:organizationID:context:on:)``
 /// is the step the CLI shares.
 enum APIKeys {
-    static let sortFields: [SortField<APIKey>] = [
-        SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) },
-        SortField("name", "name") { .string($0.name) },
-    ]
-
-    /// The organization's keys; `revoked` narrows them to revoked (true) or live (false) ones.
-    static func query(principal: Principal, revoked: Bool? = nil, on db: any Database) throws -> QueryBuilder<APIKey> {
-        try principal.require(.apiKeysRead)
-        let query = principal.query(APIKey.self, on: db)
-        switch revoked {
-        case nil: break
-        case true?: query.filter(\.$revokedAt != nil)
-        case false?: query.filter(\.$revokedAt == nil)
-        }
-        return query
-    }
-
     /// A key named `name` with `scopes` (none beyond the creator's own) and an optional future `expiresAt`.
     static func create(from body: () throws -> JSONBody, principal: Principal, through request: Request) async throws -> CreatedAPIKeyDTO {
         try principal.require(.apiKeysCreate)

@@ -40,12 +40,6 @@ enum Invitations {
         return (invitation, token)
     }
 
-    /// The invitations not yet accepted (pending or expired).
-    static func open(principal: Principal, on db: any Database) throws -> QueryBuilder<Invitation> {
-        try principal.require(.usersRead)
-        return principal.query(Invitation.self, on: db).filter(\.$acceptedAt == nil)
-    }
-
     /// Withdraws the invitation `id`: its link stops working.
     static func withdraw(_ id: UUID, principal: Principal, through request: Request) async throws {
         try principal.require(.usersCreate)

@@ -6,23 +6,6 @@ import Vapor
 /// above their own, the last owner stays, a stale change is refused. Each finds the member (or answers 404)
 /// before it reads the body.
 enum Members {
-    static let sortFields: [SortField<Membership>] = [
-        SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) },
-        SortField("email", on: User.self, "email") { .string((try? $0.joined(User.self).email) ?? "") },
-        SortField("name", on: User.self, "name") { .string((try? $0.joined(User.self).name) ?? "") },
-    ]
-
-    /// The organization's memberships joined to their accounts (``MemberDTO`` reads both); `role` and `email`
-    /// (a part of the address) narrow them.
-    static func query(principal: Principal, role: Role? = nil, email: String? = nil, on db: any Database) throws -> QueryBuilder<Membership>
-    {
-        try principal.require(.usersRead)
-        let query = principal.query(Membership.self, on: db).join(User.self, on: \Membership.$user.$id == \User.$id)
-        if let role { query.filter(\.$role == role) }
-        if let email = email?.lowercased(), !email.isEmpty { query.filter(User.self, \.$email ~~ email) }
-        return query
-    }
-
     /// An invitation and the link that accepts it (shown only now: only its hash is stored).
     struct Invited: Content {
         var invitation: Invitation.DTO

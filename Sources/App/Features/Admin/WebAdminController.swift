@@ -79,8 +79,8 @@ struct WebAdminController: RouteCollection {
         let invitations = try await Invitations.list(
             .init(limit: 500, sortName: "createdAt", descending: true), principal: principal, on: request.db
         ).items
-        let sites = try await principal.query(Site.self, on: request.db).sort(\.$name).all()
-        let siteNames = Dictionary(uniqueKeysWithValues: sites.compactMap { site in site.id.map { ($0, site.name) } })
+        let sites = try await principal.rows(Site.DTO.self, orderedBy: "name", on: request.db)
+        let siteNames = Dictionary(uniqueKeysWithValues: sites.map { ($0.id, $0.name) })
         let grantable = Role.allCases.filter { MemberPolicy.mayGrant($0, principal: principal) }
         return UsersPage(
             page: try await WebSession.page("Members", section: "admin", principal: principal, request: request),
@@ -90,7 +90,7 @@ struct WebAdminController: RouteCollection {
                     roles: grantable.map { Choice(value: $0.rawValue, label: WebFormat.label($0.rawValue), selected: $0 == member.role) },
                     allSites: member.siteIds == nil,
                     sites: sites.map {
-                        Choice(value: $0.id?.uuidString ?? "", label: $0.name, selected: member.siteIds?.contains($0.id ?? UUID()) ?? false)
+                        Choice(value: $0.id.uuidString, label: $0.name, selected: member.siteIds?.contains($0.id) ?? false)
                     },
                     siteNames: member.siteIds.map { $0.compactMap { siteNames[$0] }.joined(separator: ", ") } ?? "All sites",
                     version: member.version, isMe: member.id == principal.userID)
@@ -101,7 +101,7 @@ struct WebAdminController: RouteCollection {
                     expires: WebFormat.date($0.expiresAt))
             },
             roles: grantable.map { Choice(value: $0.rawValue, label: WebFormat.label($0.rawValue), selected: $0 == .technician) },
-            sites: sites.map { Choice(value: $0.id?.uuidString ?? "", label: $0.name, selected: false) },
+            sites: sites.map { Choice(value: $0.id.uuidString, label: $0.name, selected: false) },
             canCreate: principal.can(.usersCreate), canUpdate: principal.can(.usersUpdate), canDelete: principal.can(.usersDelete),
             invited: invited, invitationLink: link, reset: reset, resetPassword: password, errors: errors, values: values,
             problem: problem)

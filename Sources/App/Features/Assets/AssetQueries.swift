@@ -61,10 +61,10 @@ enum Assets {
     /// The asset `id`, if it is at a site the principal reaches; otherwise 404.
     static func find(_ id: UUID, principal: Principal, on db: any Database) async throws -> Asset.DTO {
         try principal.require(.assetsRead)
-        let select = try principal.select(Asset.DTO.self, siteColumn: "site_id", on: db).column(SelectList.of(Asset.DTO.self))
-            .where(Asset.schema, "id", is: id)
-        guard let row = try await select.first() else { throw AppError.notFound("No such asset.") }
-        return try Asset.DTO(row: RowReader(row))
+        guard let asset = try await principal.row(Asset.DTO.self, id, siteColumn: "site_id", on: db) else {
+            throw AppError.notFound("No such asset.")
+        }
+        return asset
     }
 }
 

@@ -36,42 +36,51 @@ struct WebAssetPageController: RouteCollection {
         let principal = try await WebSession.require(.assetsRead, request)
         let db = request.db
         let q = (request.queryParameter("q") ?? "").trimmingCharacters(in: .whitespaces)
-        let sites = try await principal.sitesQuery(on: db).sort(\.$name).all()
-        let locations = try await principal.siteQuery(Location.self, on: db).sort(\.$name).all()
-        let assetQuery = principal.siteQuery(Asset.self, on: db)
-        if !q.isEmpty { assetQuery.group(.or) { $0.filter(\.$name ~~ q).filter(\.$tag ~~ q) } }
-        let assets = try await assetQuery.sort(\.$tag).limit(5000).all()
-        let assetIDs = Set(assets.compactMap(\.id))
+        let sites = try await principal.rows(Site.DTO.self, siteColumn: "id", orderedBy: "name", on: db)
+        let locations = try await principal.rows(Location.DTO.self, siteColumn: "site_id", orderedBy: "name", on: db)
+        var filter = AssetFilter()
+        if !q.isEmpty { filter.text = q }
+        let assets = try await principal.rows(Asset.DTO.self, siteColumn: "site_id", orderedBy: "tag", on: db, where: filter.apply(to:))
+        let assetIDs = Set(assets.map(\.id))
+        // Each node's children, looked up once: an asset's under its parent; a top-level one (no parent among the
+        // shown assets) under its site and location; a location's under its site and parent location.
+        struct Place: Hashable {
+            var site: UUID
+            var parent: UUID?
+        }
+        var childAssets: [UUID: [Asset.DTO]] = [:]
+        var topAssets: [Place: [Asset.DTO]] = [:]
+        for asset in assets {
+            if let parent = asset.parentId, assetIDs.contains(parent) {
+                childAssets[parent, default: []].append(asset)
+            } else {
+                topAssets[Place(site: asset.siteId, parent: asset.locationId), default: []].append(asset)
+            }
+        }
+        let childLocations = Dictionary(grouping: locations) { Place(site: $0.siteId, parent: $0.parentId) }
 
         var rows: [TreeRow] = []
-        func addAssets(parent: UUID?, location: UUID?, site: UUID, depth: Int) {
-            let here = assets.filter { asset in
-                guard asset.siteID == site else { return false }
-                if let parent { return asset.parentID == parent }
-                // Top level here: no parent among the shown assets, in this location.
-                return (asset.parentID.map { !assetIDs.contains($0) } ?? true) && asset.locationID == location
-            }
-            for asset in here {
+        func add(_ assets: [Asset.DTO], depth: Int) {
+            for asset in assets {
                 rows.append(
                     TreeRow(
                         kind: "asset", label: "\(asset.tag) \(asset.name)",
-                        detail: [asset.manufacturer, asset.modelName].compactMap { $0 }.joined(separator: " "),
-                        href: "/assets/\(asset.id?.uuidString ?? "")", depth: depth, status: asset.status.rawValue))
-                if let id = asset.id { addAssets(parent: id, location: nil, site: site, depth: depth + 1) }
+                        detail: [asset.manufacturer, asset.model].compactMap { $0 }.joined(separator: " "),
+                        href: "/assets/\(asset.id.uuidString)", depth: depth, status: asset.status.rawValue))
+                add(childAssets[asset.id] ?? [], depth: depth + 1)
             }
         }
         func addLocations(parent: UUID?, site: UUID, depth: Int) {
-            for location in locations.filter({ $0.siteID == site && $0.parentID == parent }) {
+            for location in childLocations[Place(site: site, parent: parent)] ?? [] {
                 rows.append(TreeRow(kind: "location", label: location.name, detail: nil, href: nil, depth: depth, status: nil))
-                addAssets(parent: nil, location: location.id, site: site, depth: depth + 1)
+                add(topAssets[Place(site: site, parent: location.id)] ?? [], depth: depth + 1)
                 addLocations(parent: location.id, site: site, depth: depth + 1)
             }
         }
         for site in sites {
-            guard let siteID = site.id else { continue }
             rows.append(TreeRow(kind: "site", label: site.name, detail: nil, href: nil, depth: 0, status: nil))
-            addAssets(parent: nil, location: nil, site: siteID, depth: 1)
-            addLocations(parent: nil, site: siteID, depth: 1)
+            add(topAssets[Place(site: site.id, parent: nil)] ?? [], depth: 1)
+            addLocations(parent: nil, site: site.id, depth: 1)
         }
         if !q.isEmpty {
             // Searching: only the branches that hold a match.

@@ -215,20 +215,22 @@ extension WebCatalog.Options {
     static var assets: Self {
         .records { principal, db in
             guard principal.can(.assetsRead) else { return [] }
-            return try await principal.siteQuery(Asset.self, on: db).sort(\.$tag).limit(2000).all()
-                .map { ($0.id?.uuidString ?? "", "\($0.tag) \($0.name)") }
+            return try await principal.rows(Asset.DTO.self, siteColumn: "site_id", orderedBy: "tag", limit: 2000, on: db)
+                .map { ($0.id.uuidString, "\($0.tag) \($0.name)") }
         }
     }
 
     static var vendors: Self {
         .records { principal, db in
-            try await principal.query(Vendor.self, on: db).sort(\.$name).all().map { ($0.id?.uuidString ?? "", $0.name) }
+            try await principal.rows(Vendor.DTO.self, orderedBy: "name", on: db).map { ($0.id.uuidString, $0.name) }
         }
     }
 
     static var locations: Self {
         .records { principal, db in
-            try await principal.siteQuery(Location.self, on: db).sort(\.$name).all().map { ($0.id?.uuidString ?? "", $0.name) }
+            try await principal.rows(Location.DTO.self, siteColumn: "site_id", orderedBy: "name", on: db).map {
+                ($0.id.uuidString, $0.name)
+            }
         }
     }
 }

@@ -29,8 +29,7 @@ struct DiagnosisController: RouteCollection {
     @Sendable static func show(_ request: Request) async throws -> Response {
         let principal = try request.principal
         try principal.require(.diagnosesRead)
-        let record = try await Diagnoses.find(principal, request.pathID("diagnosisID"), on: request.db)
-        return try await record.dto.encodeResponse(for: request)
+        return try await Diagnoses.read(request.pathID("diagnosisID"), principal: principal, on: request.db).encodeResponse(for: request)
     }
 
     @Sendable static func create(_ request: Request) async throws -> Response {
@@ -46,9 +45,8 @@ struct DiagnosisController: RouteCollection {
     @Sendable static func listFeedback(_ request: Request) async throws -> [DiagnosisFeedback.DTO] {
         let principal = try request.principal
         try principal.require(.diagnosesRead)
-        let record = try await Diagnoses.find(principal, request.pathID("diagnosisID"), on: request.db)
-        return try await principal.query(DiagnosisFeedback.self, on: request.db).filter(\.$diagnosis.$id == record.requireID())
-            .sort(\.$createdAt).all().map(\.dto)
+        let record = try await Diagnoses.read(request.pathID("diagnosisID"), principal: principal, on: request.db)
+        return try await Diagnoses.feedback(on: record.id, principal: principal, on: request.db)
     }
 
     @Sendable static func giveFeedback(_ request: Request) async throws -> Response {

@@ -12,14 +12,49 @@ extension Diagnoses {
         assetID: UUID? = nil, confident: Bool? = nil, createdBy: UUID? = nil, _ parameters: ListParameters, principal: Principal,
         on db: any Database
     ) async throws -> (items: [DiagnosisRecord.DTO], nextCursor: String?) {
-        try principal.require(.diagnosesRead)
         let table = DiagnosisRecord.schema
-        let select = try principal.select(DiagnosisRecord.DTO.self, on: db)
-        if principal.siteIDs != nil { select.where(table, "created_by_user_id", is: principal.userID) }
+        let select = try visible(principal, on: db)
         if let createdBy { select.where(table, "created_by_user_id", is: createdBy) }
         if let assetID { select.where(table, "asset_id", is: assetID) }
         if let confident { select.where(table, "confident", is: confident) }
         return try await select.page(parameters, sorts: sorts, as: DiagnosisRecord.DTO.self)
+    }
+
+    /// The diagnosis `id` as the API and its page show it, if the principal sees it; otherwise 404.
+    static func read(_ id: UUID, principal: Principal, on db: any Database) async throws -> DiagnosisRecord.DTO {
+        let select = try visible(principal, on: db).column(SelectList.of(DiagnosisRecord.DTO.self))
+        guard let row = try await select.where(DiagnosisRecord.schema, "id", is: id).first() else {
+            throw AppError.notFound("No such diagnosis.")
+        }
+        return try DiagnosisRecord.DTO(row: RowReader(row))
+    }
+
+    /// What was said of the diagnosis `id` (which the caller has read), oldest first.
+    static func feedback(on id: UUID, principal: Principal, on db: any Database) async throws -> [DiagnosisFeedback.DTO] {
+        try await principal.rows(DiagnosisFeedback.DTO.self, orderedBy: "created_at", limit: ListParameters.maximumLimit, on: db) {
+            $0.where(DiagnosisFeedback.schema, "diagnosis_id", is: id)
+        }
+    }
+
+    /// The diagnoses the principal sees: the organization's, or for a member limited to some sites, their own
+    /// (the rule ``scoped(_:on:)`` applies to Fluent's reads).
+    private static func visible(_ principal: Principal, on db: any Database) throws -> SQLSelectBuilder {
+        try principal.require(.diagnosesRead)
+        let select = try principal.select(DiagnosisRecord.DTO.self, on: db)
+        if principal.siteIDs != nil { select.where(DiagnosisRecord.schema, "created_by_user_id", is: principal.userID) }
+        return select
+    }
+}
+
+extension DiagnosisFeedback.DTO: RowDecodable {
+    static let table = DiagnosisFeedback.schema
+    static let columns = ["id", "diagnosis_id", "atom_id", "outcome", "note", "user_id", "created_at"]
+
+    init(row: RowReader) throws {
+        self.init(
+            id: try row.uuid("id"), diagnosisId: try row.uuid("diagnosis_id"), atomId: try row.string("atom_id"),
+            outcome: try row.enum("outcome"), note: try row.optionalString("note"), userId: try row.optionalUUID("user_id"),
+            createdAt: try row.optionalDate("created_at"))
     }
 }
 

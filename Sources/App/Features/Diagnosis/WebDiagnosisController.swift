@@ -92,18 +92,18 @@ struct WebDiagnosisController: RouteCollection {
 
     @Sendable static func show(_ request: Request) async throws -> Response {
         let principal = try await WebSession.require(.diagnosesRead, request)
-        let record = try await Diagnoses.find(principal, request.pathID("diagnosisID"), on: request.db)
+        let record = try await Diagnoses.read(request.pathID("diagnosisID"), principal: principal, on: request.db)
         let page = try await WebSession.page("Diagnosis", section: "diagnose", principal: principal, request: request)
-        let candidates = record.result.candidates.map(view)
-        let detected = record.result.detected
-        let given = try await principal.query(DiagnosisFeedback.self, on: request.db).filter(\.$diagnosis.$id == record.requireID())
-            .all().map { "\(WebFormat.label($0.outcome.rawValue)) for \($0.atomID)" }
+        let candidates = record.candidates.map(view)
+        let detected = record.detected
+        let given = try await Diagnoses.feedback(on: record.id, principal: principal, on: request.db)
+            .map { "\(WebFormat.label($0.outcome.rawValue)) for \($0.atomId)" }
         let result = ResultPage(
-            page: page, id: try record.requireID().uuidString, query: record.query, confident: record.confident,
-            unmatched: record.result.unmatched,
+            page: page, id: record.id.uuidString, query: record.query, confident: record.confident,
+            unmatched: record.unmatched,
             detected: [detected.manufacturer, detected.familyName, detected.codes.isEmpty ? nil : detected.codes.joined(separator: ", ")]
                 .compactMap { $0 }.joined(separator: " · "),
-            ocrText: record.ocrText, first: record.confident ? candidates.first : nil,
+            ocrText: record.ocr?.text, first: record.confident ? candidates.first : nil,
             others: record.confident ? Array(candidates.dropFirst()) : candidates,
             phrasing: record.phrasing?.status == .phrased ? record.phrasing?.text : nil,
             history: record.history.map {
@@ -111,8 +111,8 @@ struct WebDiagnosisController: RouteCollection {
                     href: "/work-orders/\($0.workOrderId)", title: "\($0.number) \($0.title)",
                     detail: [$0.status, $0.resolutionNote].compactMap { $0 }.joined(separator: ": "))
             },
-            workOrder: record.workOrderID?.uuidString, canFeedback: principal.can(.diagnosesCreate) && !candidates.isEmpty,
-            canCreateWorkOrder: principal.can(.workOrdersCreate) && record.workOrderID == nil, feedbackGiven: given,
+            workOrder: record.workOrderId?.uuidString, canFeedback: principal.can(.diagnosesCreate) && !candidates.isEmpty,
+            canCreateWorkOrder: principal.can(.workOrdersCreate) && record.workOrderId == nil, feedbackGiven: given,
             createdAt: WebFormat.dateTime(record.createdAt))
         return try await WebPage.render("diagnosis", result, for: request)
     }
@@ -152,8 +152,8 @@ struct WebDiagnosisController: RouteCollection {
         var body = JSONBody(values: [:])
         if record.assetID == nil {
             // A work order needs a site; without an asset, the member's only (or first) site.
-            if let site = try await principal.sitesQuery(on: request.db).sort(\.$name).first() {
-                body = JSONBody(values: ["siteId": .string(try site.requireID().uuidString)])
+            if let site = try await principal.rows(Site.DTO.self, siteColumn: "id", orderedBy: "name", limit: 1, on: request.db).first {
+                body = JSONBody(values: ["siteId": .string(site.id.uuidString)])
             }
         }
         let dto = try await Diagnoses.makeWorkOrder(body: &body, from: record, principal: principal, request: request)

@@ -4,16 +4,6 @@ import Vapor
 /// What needs someone's attention — low stock, a PM schedule that could not make its work order — as the API's
 /// `/alerts` routes and the alerts page read and resolve them.
 enum Alerts {
-    static let sortFields: [SortField<Alert>] = [SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) }]
-
-    /// The alerts at the sites the principal reaches; `status` narrows them.
-    static func query(principal: Principal, status: Alert.Status? = nil, on db: any Database) throws -> QueryBuilder<Alert> {
-        try principal.require(.partsRead)
-        let query = principal.siteQuery(Alert.self, on: db)
-        if let status { query.filter(\.$status == status) }
-        return query
-    }
-
     /// Marks the alert `id` resolved; resolving a resolved alert changes nothing.
     static func resolve(_ id: UUID, principal: Principal, through request: Request) async throws -> Alert.DTO {
         try principal.require(.partsWrite)

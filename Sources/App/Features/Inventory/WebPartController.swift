@@ -39,29 +39,35 @@ struct WebPartController: RouteCollection {
     @Sendable static func show(_ request: Request) async throws -> Response {
         let principal = try await WebSession.require(.partsRead, request)
         let db = request.db
-        let part = try await principal.find(Part.self, request.pathID("partID"), on: db)
-        let id = try part.requireID()
-        let levels = try await principal.query(StockLevel.self, on: db).filter(\.$partID == id).all()
-        let movements = try await principal.query(StockMovement.self, on: db).filter(\.$partID == id).sort(\.$createdAt, .descending)
-            .limit(200).all()
-        let locationIDs = Array(Set(levels.map(\.locationID) + movements.map(\.locationID)))
-        let locations = try await principal.query(Location.self, on: db).filter(\.$id ~~ locationIDs).all()
-        let names = Dictionary(uniqueKeysWithValues: locations.compactMap { location in location.id.map { ($0, location.name) } })
+        guard let part = try await principal.row(Part.DTO.self, request.pathID("partID"), on: db) else {
+            throw AppError.notFound("No such part.")
+        }
+        var filter = StockFilter()
+        filter.partID = part.id
+        let levels = try await Stock.levels(
+            filter, .init(limit: ListParameters.maximumLimit, sortName: "createdAt", descending: false), principal: principal, on: db
+        ).items
+        let movements = try await Stock.ledger(
+            filter, .init(limit: 200, sortName: "createdAt", descending: true), principal: principal, on: db
+        )
+        .items
+        let names = try await principal.names(
+            Set(levels.map(\.locationId) + movements.map(\.locationId)), table: Location.schema, label: #""name""#, on: db)
         let page = PartPage(
             page: try await WebSession.page(part.name, section: "parts", principal: principal, request: request), number: part.number,
             name: part.name, unit: part.unit, unitCost: WebFormat.number(part.unitCost),
             levels: levels.map {
                 Level(
-                    location: names[$0.locationID] ?? "store", quantity: WebFormat.number($0.quantity),
+                    location: names[$0.locationId] ?? "store", quantity: WebFormat.number($0.quantity),
                     reserved: WebFormat.number($0.reserved),
-                    minimum: WebFormat.number($0.minimum), low: $0.isLow)
+                    minimum: WebFormat.number($0.minimum), low: $0.low)
             },
             movements: movements.map {
                 Movement(
                     when: WebFormat.dateTime($0.createdAt), kind: WebFormat.label($0.kind.rawValue),
                     quantity: WebFormat.number($0.quantity),
-                    balance: WebFormat.number($0.balanceAfter), location: names[$0.locationID] ?? "", reason: $0.reason,
-                    workOrder: $0.workOrderID?.uuidString)
+                    balance: WebFormat.number($0.balanceAfter), location: names[$0.locationId] ?? "", reason: $0.reason,
+                    workOrder: $0.workOrderId?.uuidString)
             })
         return try await WebPage.render("part", page, for: request)
     }

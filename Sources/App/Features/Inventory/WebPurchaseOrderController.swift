@@ -49,11 +49,11 @@ struct WebPurchaseOrderController: RouteCollection {
         let db = request.db
         let order = try await PurchaseOrders.find(request.pathID("purchaseOrderID"), principal: principal, on: db)
         let detail = try await PurchaseOrders.detail(order, on: db)
-        let parts = try await principal.query(Part.self, on: db).sort(\.$number).all()
-        let partNames = Dictionary(uniqueKeysWithValues: parts.compactMap { part in part.id.map { ($0, "\(part.number) \(part.name)") } })
-        let locations = try await principal.siteQuery(Location.self, on: db).sort(\.$name).all()
-        let locationNames = Dictionary(uniqueKeysWithValues: locations.compactMap { location in location.id.map { ($0, location.name) } })
-        let vendor = try await Vendor.find(detail.vendorId, on: db)
+        let parts = try await principal.rows(Part.DTO.self, orderedBy: "number", on: db)
+        let partNames = Dictionary(uniqueKeysWithValues: parts.map { ($0.id, "\($0.number) \($0.name)") })
+        let locations = try await principal.rows(Location.DTO.self, siteColumn: "site_id", orderedBy: "name", on: db)
+        let locationNames = Dictionary(uniqueKeysWithValues: locations.map { ($0.id, $0.name) })
+        let vendor = try await principal.row(Vendor.DTO.self, detail.vendorId, on: db)
         return OrderPage(
             page: try await WebSession.page(detail.number, section: "purchase-orders", principal: principal, request: request),
             id: detail.id.uuidString, number: detail.number, vendor: vendor?.name ?? "", status: detail.status.rawValue,
@@ -67,8 +67,8 @@ struct WebPurchaseOrderController: RouteCollection {
             },
             draft: detail.status == .draft, receiving: [.approved, .partiallyReceived].contains(detail.status),
             canWrite: principal.can(.purchaseOrdersWrite),
-            parts: parts.map { WebOption(value: $0.id?.uuidString ?? "", label: "\($0.number) \($0.name)", selected: false) },
-            locations: locations.map { WebOption(value: $0.id?.uuidString ?? "", label: $0.name, selected: false) }, errors: errors,
+            parts: parts.map { WebOption(value: $0.id.uuidString, label: "\($0.number) \($0.name)", selected: false) },
+            locations: locations.map { WebOption(value: $0.id.uuidString, label: $0.name, selected: false) }, errors: errors,
             values: values, problem: problem)
     }
 

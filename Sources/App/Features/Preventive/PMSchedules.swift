@@ -5,23 +5,6 @@ import Vapor
 /// Preventive maintenance schedules: the operations and reads the API's `/pm-schedules` routes, the schedules
 /// page and the compliance page share.
 enum PMSchedules {
-    static let sortFields: [SortField<PMSchedule>] = [
-        SortField("title", "title") { .string($0.title) },
-        SortField("nextDueAt", "next_due_at") { .date($0.nextDueAt ?? .distantFuture) },
-    ]
-
-    /// The schedules at the sites the principal reaches; `assetID`, `active` and `dueBefore` narrow them.
-    static func query(
-        principal: Principal, assetID: UUID? = nil, active: Bool? = nil, dueBefore: Date? = nil, on db: any Database
-    ) throws -> QueryBuilder<PMSchedule> {
-        try principal.require(.workOrdersRead)
-        let query = principal.siteQuery(PMSchedule.self, on: db)
-        if let assetID { query.filter(\.$assetID == assetID) }
-        if let active { query.filter(\.$active == active) }
-        if let dueBefore { query.filter(\.$nextDueAt < dueBefore) }
-        return query
-    }
-
     static func find(_ id: UUID, principal: Principal, on db: any Database) async throws -> PMSchedule {
         try principal.require(.workOrdersRead)
         return try await principal.findInSite(PMSchedule.self, id, on: db)

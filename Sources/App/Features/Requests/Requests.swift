@@ -8,27 +8,11 @@ import Vapor
 /// text and photos) or decline them with a reason. Each finds the request (or answers 404) before it reads the
 /// body.
 enum Requests {
-    static let sortFields: [SortField<MaintenanceRequest>] = [
-        SortField("createdAt", "created_at") { .date($0.createdAt ?? .distantPast) }
-    ]
-
     /// Those who may send or manage requests; the rest get 403.
     static func requireAccess(_ principal: Principal) throws {
         guard principal.can(.requestsManage) || principal.can(.requestsCreate) else {
             throw AppError.forbidden("This requires the permission requests:create.")
         }
-    }
-
-    /// The requests the principal sees: all of their sites' for those who manage requests, otherwise their own.
-    static func query(
-        principal: Principal, status: MaintenanceRequest.Status? = nil, assetID: UUID? = nil, on db: any Database
-    ) throws -> QueryBuilder<MaintenanceRequest> {
-        try requireAccess(principal)
-        let query = principal.siteQuery(MaintenanceRequest.self, on: db)
-        if !principal.can(.requestsManage) { query.filter(\.$requesterUserID == principal.userID) }
-        if let status { query.filter(\.$status == status) }
-        if let assetID { query.filter(\.$assetID == assetID) }
-        return query
     }
 
     /// The request, if the principal manages requests (within their sites) or submitted it.

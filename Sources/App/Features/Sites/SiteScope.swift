@@ -4,13 +4,6 @@ import Vapor
 /// The sites a principal reaches, as the scoped look-ups every feature uses (the generic site scope of site-owned
 /// rows is ``Principal/siteQuery(_:on:)`` in Platform).
 extension Principal {
-    /// Sites this principal reaches.
-    func sitesQuery(on database: any Database) -> QueryBuilder<Site> {
-        let query = self.query(Site.self, on: database)
-        if let siteIDs { query.filter(\.$id ~~ siteIDs) }
-        return query
-    }
-
     func findSite(_ id: UUID?, on database: any Database) async throws -> Site {
         guard let id, canAccess(siteID: id), let site = try await query(Site.self, on: database).filter(\.$id == id).first() else {
             throw AppError.notFound("No such site.")

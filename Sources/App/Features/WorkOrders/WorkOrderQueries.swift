@@ -148,14 +148,6 @@ extension WorkOrders {
     }
 }
 
-extension QueryBuilder where Model == WorkOrder {
-    /// Work orders whose assignee list holds `id` (``WorkOrders/assigneeCondition(_:dialect:)``).
-    @discardableResult
-    func assigned(to id: UUID) -> Self {
-        filter(.sql(WorkOrders.assigneeCondition(id, dialect: SQLDialectKind(database))))
-    }
-}
-
 extension WorkOrder.DTO: RowDecodable {
     static let table = WorkOrder.schema
     /// In the order ``init(row:)`` reads them (status and due date first, for `overdue`).

@@ -7,34 +7,16 @@ enum Listing {
     /// Most rows one CSV export writes; past this, filter the list.
     static let exportLimit = 50_000
 
-    /// A list read through Fluent: `query`, paginated on `sortFields`, each row turned into its DTO.
-    static func respond<M: Model, DTO: Content>(
-        _ request: Request, query: QueryBuilder<M>, sortFields: [SortField<M>], defaultSort: String, filename: String,
-        dto: @escaping (M) throws -> DTO
-    ) async throws -> Response where M.IDValue == UUID {
-        try await respond(request, sortable: sortFields.map(\.name), defaultSort: defaultSort, filename: filename) { parameters in
-            let (rows, next) = try await query.copy().paginate(parameters, sortFields: sortFields)
-            return (try rows.map(dto), next)
-        }
-    }
-
     /// A list read by a typed query (``SQLSelectBuilder/page(_:sorts:as:)``): `page` reads one page of DTOs.
     static func respond<DTO: Content>(
         _ request: Request, sorts: [SortColumn], defaultSort: String, filename: String,
-        page: (ListParameters) async throws -> (items: [DTO], nextCursor: String?)
-    ) async throws -> Response {
-        try await respond(request, sortable: sorts.map(\.name), defaultSort: defaultSort, filename: filename, page: page)
-    }
-
-    private static func respond<DTO: Content>(
-        _ request: Request, sortable: [String], defaultSort: String, filename: String,
         page: (ListParameters) async throws -> (items: [DTO], nextCursor: String?)
     ) async throws -> Response {
         let format = request.queryParameter("format") ?? "json"
         guard format == "json" || format == "csv" else {
             throw AppError.badRequest("A query parameter is not valid.", [FieldProblem(field: "format", message: "must be json or csv")])
         }
-        var parameters = try ListParameters(request, sortable: sortable, defaultSort: defaultSort)
+        var parameters = try ListParameters(request, sortable: sorts.map(\.name), defaultSort: defaultSort)
         if format == "json" {
             let (items, next) = try await page(parameters)
             return try await Page(items: items, nextCursor: next).encodeResponse(for: request)

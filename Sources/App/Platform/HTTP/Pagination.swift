@@ -17,37 +17,11 @@ struct Page<Item: Content>: Content {
     }
 }
 
-/// A column a list may be sorted by (`?sort=name` or `?sort=-name`), and how to read it from a row for the cursor.
-struct SortField<M: Model>: Sendable {
-    var name: String
-    var field: DatabaseQuery.Field
-    var value: @Sendable (M) -> CursorValue
-
-    init(_ name: String, _ key: FieldKey, value: @escaping @Sendable (M) -> CursorValue) {
-        self.init(name, on: M.self, key, value: value)
-    }
-
-    /// A column of a joined model.
-    init<S: Schema>(_ name: String, on schema: S.Type, _ key: FieldKey, value: @escaping @Sendable (M) -> CursorValue) {
-        self.name = name
-        self.field = .extendedPath([key], schema: S.schemaOrAlias, space: S.spaceIfNotAliased)
-        self.value = value
-    }
-}
-
 /// A sort value carried in a cursor.
 enum CursorValue: Codable, Sendable, Equatable {
     case string(String)
     case int(Int)
     case date(Date)
-
-    var databaseValue: DatabaseQuery.Value {
-        switch self {
-        case .string(let value): .bind(value)
-        case .int(let value): .bind(value)
-        case .date(let value): .bind(value)
-        }
-    }
 }
 
 /// The list parameters every list endpoint accepts: `limit` (1…500, default 50), `sort`, `cursor`.
@@ -101,34 +75,6 @@ struct ListParameters: Sendable {
     }
 
     var sortKey: String { descending ? "-" + sortName : sortName }
-}
-
-extension QueryBuilder where Model.IDValue == UUID {
-    /// Keyset pagination on the chosen sort field, then the id: stable under inserts and fast at any depth.
-    func paginate(_ parameters: ListParameters, sortFields: [SortField<Model>]) async throws -> (items: [Model], nextCursor: String?) {
-        guard let sortField = sortFields.first(where: { $0.name == parameters.sortName }) else {
-            throw AppError.badRequest("Unknown sort.", [FieldProblem(field: "sort", message: "is not sortable")])
-        }
-        let direction: DatabaseQuery.Sort.Direction = parameters.descending ? .descending : .ascending
-        let idField = DatabaseQuery.Field.extendedPath([.id], schema: Model.schemaOrAlias, space: Model.spaceIfNotAliased)
-        if let cursor = parameters.cursor {
-            let after: DatabaseQuery.Filter.Method = parameters.descending ? .lessThan : .greaterThan
-            self.group(.or) { group in
-                group.filter(sortField.field, after, cursor.v.databaseValue)
-                group.group(.and) { tie in
-                    tie.filter(sortField.field, .equal, cursor.v.databaseValue)
-                    tie.filter(idField, after, .bind(cursor.id))
-                }
-            }
-        }
-        let rows = try await self.sort(sortField.field, direction).sort(idField, direction).limit(parameters.limit + 1).all()
-        guard rows.count > parameters.limit, let last = rows.dropLast().last, let id = last.id else {
-            return (rows, nil)
-        }
-        let cursor = ListParameters.Cursor(s: parameters.sortKey, v: sortField.value(last), id: id)
-        let token = try JSONEncoder().encode(cursor).base64URLEncodedString()
-        return (Array(rows.prefix(parameters.limit)), token)
-    }
 }
 
 extension Data {

@@ -61,14 +61,6 @@ extension Principal {
         }
         return found
     }
-
-    /// A query joined to a site-owned model (a meter through its asset, stock through its location), limited to
-    /// the principal's sites.
-    @discardableResult
-    func limitToSites<M: Model, J: SiteOwned>(_ query: QueryBuilder<M>, through joined: J.Type) -> QueryBuilder<M> {
-        if let siteIDs { query.filter(J.self, J.siteIDKey ~~ siteIDs) }
-        return query
-    }
 }
 
 /// The shared shape of create, read, update and delete: tenant scope, ETag/If-Match, one transaction with its

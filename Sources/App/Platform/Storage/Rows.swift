@@ -285,8 +285,9 @@ enum SelectList {
 }
 
 extension SQLSelectBuilder {
-    /// Keyset pagination on the chosen sort column, then the id, decoding each row into `Row`: the same order and
-    /// cursors as ``QueryBuilder/paginate(_:sortFields:)``.
+    /// Keyset pagination on the chosen sort column, then the id, decoding each row into `Row`: stable under inserts,
+    /// fast at any depth, and the same
+    /// cursors on every list (`?cursor=` carries the sort, its value and the id of the last row).
     func page<Row: RowDecodable>(_ parameters: ListParameters, sorts: [SortColumn], as: Row.Type) async throws -> (
         items: [Row], nextCursor: String?
     ) {

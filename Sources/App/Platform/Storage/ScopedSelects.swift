@@ -11,6 +11,24 @@ extension Principal {
         scoped(try db.sql.select().from(Row.table), table: Row.table, siteColumn: siteColumn)
     }
 
+    /// The row `id` of `Row`'s table, if it is in this tenant and, with `siteColumn`, at a site the principal
+    /// reaches: a page's one record, typed.
+    func row<Row: RowDecodable>(_ type: Row.Type, _ id: UUID, siteColumn: String? = nil, on db: any Database) async throws -> Row? {
+        let select = try self.select(Row.self, siteColumn: siteColumn, on: db).column(SelectList.of(Row.self))
+        return try await select.where(Row.table, "id", is: id).first().map { try Row(row: RowReader($0)) }
+    }
+
+    /// The rows of `Row`'s table in this tenant (with `siteColumn`, at the principal's sites), narrowed by `narrow`,
+    /// ordered by `column`, at most `limit`: a page's choices or tree, not a paged list.
+    func rows<Row: RowDecodable>(
+        _ type: Row.Type, siteColumn: String? = nil, orderedBy column: String, limit: Int = 5000, on db: any Database,
+        where narrow: (SQLSelectBuilder) -> Void = { _ in }
+    ) async throws -> [Row] {
+        let select = try self.select(Row.self, siteColumn: siteColumn, on: db).column(SelectList.of(Row.self))
+        narrow(select)
+        return try await select.orderBy(PlainColumn(column, table: Row.table)).limit(limit).all().map { try Row(row: RowReader($0)) }
+    }
+
     /// Narrows a select of `table`, whose rows have no site of their own, to those whose `parent` row (the one
     /// `table.foreignKey` names) is at a site the principal reaches — stock at a location, a meter on an asset.
     /// Nothing to do for a member of every site.
