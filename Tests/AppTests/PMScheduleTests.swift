@@ -268,4 +268,34 @@ struct PMScheduleTests {
             #expect(report["compliance"].value as? Double == 0.5)
         }
     }
+
+    @Test func aMeterOnlyPMHasTheGraceItsMetersRateImplies() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let asset = try await app.makeAsset(tenant)
+            let meter = try await app.makeMeter(tenant, asset: asset)
+            // 10 h a day over the 90 days before the due date: every 100 h is every 10 days, so 2 days of grace
+            // (without a rate it would be a week).
+            for (day, value) in [("2026-01-01", 0), ("2026-02-20", 500)] {
+                let reading = try await app.send(
+                    .POST, "/api/v1/meters/\(meter)/readings", token: tenant.token, json: ["value": value, "readAt": day + "T00:00:00Z"])
+                #expect(reading.status == .created)
+            }
+            let schedule = try await Self.makeSchedule(
+                app, tenant, asset: asset, json: ["meter": ["meterId": meter.uuidString, "every": 100], "nextDueReading": 600])
+            for completed in ["2026-03-02T00:00:00Z", "2026-03-04T00:00:00Z"] {
+                let order = try #require(
+                    try await WorkOrder.find(try await app.makeWorkOrder(tenant, json: ["assetId": asset.uuidString]), on: app.db))
+                (order.source, order.pmScheduleID, order.pmDueAt) = (.pm, schedule, Self.date("2026-03-01T00:00:00Z"))
+                (order.status, order.completedAt) = (.completed, Self.date(completed))
+                try await order.update(on: app.db)
+            }
+            let report = try await app.send(
+                .GET, "/api/v1/pm-schedules/compliance?from=2026-02-15T00:00:00Z&to=2026-03-15T00:00:00Z", token: tenant.token
+            ).json()
+            #expect(report["due"].intValue == 2)
+            #expect(report["completedOnTime"].intValue == 1)
+            #expect(report["completedLate"].intValue == 1)
+        }
+    }
 }

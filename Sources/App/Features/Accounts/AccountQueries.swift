@@ -97,3 +97,8 @@ extension APIKeyDTO: RowDecodable {
             createdAt: try row.optionalDate("created_at"))
     }
 }
+
+/// What an id in a body may name (``JSONBody/reference(_:_:required:)``).
+extension ReferenceKind {
+    static let member = ReferenceKind("a member of this organization", table: Membership.schema, idColumn: "user_id")
+}

@@ -264,6 +264,11 @@ struct WebAdminController: RouteCollection {
 
     @Sendable static func audit(_ request: Request) async throws -> Response {
         let principal = try await WebSession.requirePrincipal(request)
+        return try await WebPage.render("admin-audit", try await auditPage(request, principal: principal), for: request)
+    }
+
+    /// The audit trail's page: 100 events a page, newest first, and the chain's verification when asked.
+    static func auditPage(_ request: Request, principal: Principal) async throws -> AuditPage {
         var parameters = try ListParameters(request, sortable: AuditEvents.sorts.map(\.name), defaultSort: "-sequence")
         parameters.limit = 100
         let verify = request.queryParameter("verify") == "1"
@@ -279,7 +284,7 @@ struct WebAdminController: RouteCollection {
             },
             nextPage: next.map { "/admin/audit?cursor=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") },
             verified: verify, verification: verification)
-        return try await WebPage.render("admin-audit", page, for: request)
+        return page
     }
 
     // MARK: Alerts
@@ -302,6 +307,11 @@ struct WebAdminController: RouteCollection {
     /// then low stock.
     @Sendable static func alerts(_ request: Request) async throws -> Response {
         let principal = try await WebSession.requirePrincipal(request)
+        return try await WebPage.render("admin-alerts", try await alertsPage(request, principal: principal), for: request)
+    }
+
+    /// The alerts' page: failed PM generations first, then low stock.
+    static func alertsPage(_ request: Request, principal: Principal) async throws -> AlertsPage {
         let open = try await Alerts.list(
             status: .open, .init(limit: 500, sortName: "createdAt", descending: true), principal: principal, on: request.db
         ).items
@@ -314,7 +324,7 @@ struct WebAdminController: RouteCollection {
                     since: WebFormat.dateTime($0.createdAt))
             },
             canResolve: principal.can(.partsWrite), flash: request.queryParameter("done"))
-        return try await WebPage.render("admin-alerts", page, for: request)
+        return page
     }
 
     @Sendable static func resolveAlert(_ request: Request) async throws -> Response {

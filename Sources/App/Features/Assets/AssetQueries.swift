@@ -91,3 +91,8 @@ extension Asset.DTO: RowDecodable {
             updatedAt: try row.optionalDate("updated_at"))
     }
 }
+
+/// What an id in a body may name (``JSONBody/reference(_:_:required:)``).
+extension ReferenceKind {
+    static let asset = ReferenceKind("an asset of this organization that you can reach", table: Asset.schema, siteColumn: "site_id")
+}

@@ -103,3 +103,8 @@ extension CustomField.DTO: RowDecodable {
             createdAt: try row.optionalDate("created_at"), updatedAt: try row.optionalDate("updated_at"))
     }
 }
+
+/// What an id in a body may name (``JSONBody/reference(_:_:required:)``).
+extension ReferenceKind {
+    static let meter = ReferenceKind("a meter of this organization", table: Meter.schema)
+}

@@ -34,6 +34,11 @@ struct WebAssetPageController: RouteCollection {
 
     @Sendable static func tree(_ request: Request) async throws -> Response {
         let principal = try await WebSession.require(.assetsRead, request)
+        return try await WebPage.render("assets", try await treePage(request, principal: principal), for: request)
+    }
+
+    /// The asset tree's context: sites, their locations and assets, narrowed by `q`.
+    static func treePage(_ request: Request, principal: Principal) async throws -> TreePage {
         let db = request.db
         let q = (request.queryParameter("q") ?? "").trimmingCharacters(in: .whitespaces)
         let sites = try await principal.rows(Site.DTO.self, siteColumn: "id", orderedBy: "name", on: db)
@@ -95,7 +100,7 @@ struct WebAssetPageController: RouteCollection {
                 row.depth = min(row.depth, 8)
                 return row
             }, q: q, count: assets.count)
-        return try await WebPage.render("assets", page, for: request)
+        return page
     }
 
     // MARK: An asset
@@ -127,6 +132,11 @@ struct WebAssetPageController: RouteCollection {
 
     @Sendable static func show(_ request: Request) async throws -> Response {
         let principal = try await WebSession.require(.assetsRead, request)
+        return try await WebPage.render("asset", try await assetPage(request, principal: principal), for: request)
+    }
+
+    /// An asset's page: its facts, meters and their readings, work orders, schedules, documents and sub-assets.
+    static func assetPage(_ request: Request, principal: Principal) async throws -> AssetPage {
         let db = request.db
         let asset = try await Assets.find(request.pathID("assetID"), principal: principal, on: db)
         let id = asset.id
@@ -187,7 +197,7 @@ struct WebAssetPageController: RouteCollection {
             tag: asset.tag, name: asset.name, facts: facts, meters: meterViews, openOrders: openOrders, pastOrders: pastOrders,
             schedules: schedules, documents: documents, children: children,
             requestLink: publicRequests ? "/assets/\(id)/request" : nil, canCreateWorkOrder: principal.can(.workOrdersCreate))
-        return try await WebPage.render("asset", page, for: request)
+        return page
     }
 
     // MARK: Files the pages show (the API's handlers, for the session's member)

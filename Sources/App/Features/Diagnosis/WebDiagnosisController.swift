@@ -92,6 +92,11 @@ struct WebDiagnosisController: RouteCollection {
 
     @Sendable static func show(_ request: Request) async throws -> Response {
         let principal = try await WebSession.require(.diagnosesRead, request)
+        return try await WebPage.render("diagnosis", try await resultPage(request, principal: principal), for: request)
+    }
+
+    /// A diagnosis's page: the answer as it was given, and the feedback on it.
+    static func resultPage(_ request: Request, principal: Principal) async throws -> ResultPage {
         let record = try await Diagnoses.read(request.pathID("diagnosisID"), principal: principal, on: request.db)
         let page = try await WebSession.page("Diagnosis", section: "diagnose", principal: principal, request: request)
         let candidates = record.candidates.map(view)
@@ -114,7 +119,7 @@ struct WebDiagnosisController: RouteCollection {
             workOrder: record.workOrderId?.uuidString, canFeedback: principal.can(.diagnosesCreate) && !candidates.isEmpty,
             canCreateWorkOrder: principal.can(.workOrdersCreate) && record.workOrderId == nil, feedbackGiven: given,
             createdAt: WebFormat.dateTime(record.createdAt))
-        return try await WebPage.render("diagnosis", result, for: request)
+        return result
     }
 
     static func view(_ candidate: Diagnosis.Candidate) -> CandidateView {

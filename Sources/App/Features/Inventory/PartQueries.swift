@@ -60,3 +60,9 @@ extension Part.DTO: RowDecodable {
             createdAt: try row.optionalDate("created_at"), updatedAt: try row.optionalDate("updated_at"))
     }
 }
+
+/// What an id in a body may name (``JSONBody/reference(_:_:required:)``).
+extension ReferenceKind {
+    static let vendor = ReferenceKind("a vendor of this organization", table: Vendor.schema)
+    static let part = ReferenceKind("a part of this organization", table: Part.schema)
+}

@@ -34,3 +34,8 @@ extension PurchaseOrder.DTO: RowDecodable {
             updatedAt: try row.optionalDate("updated_at"))
     }
 }
+
+/// What an id in a body may name (``JSONBody/reference(_:_:required:)``).
+extension ReferenceKind {
+    static let purchaseOrderLine = ReferenceKind("a line of this organization's purchase orders", table: PurchaseOrderLine.schema)
+}

@@ -112,3 +112,8 @@ extension Alert.DTO: RowDecodable {
             createdAt: try row.optionalDate("created_at"))
     }
 }
+
+/// What an id in a body may name (``JSONBody/reference(_:_:required:)``).
+extension ReferenceKind {
+    static let stockLevel = ReferenceKind("a stock level of this organization", table: StockLevel.schema)
+}

@@ -38,6 +38,11 @@ struct WebPartController: RouteCollection {
 
     @Sendable static func show(_ request: Request) async throws -> Response {
         let principal = try await WebSession.require(.partsRead, request)
+        return try await WebPage.render("part", try await partPage(request, principal: principal), for: request)
+    }
+
+    /// A part's page: its stock at each store of the member's sites, and its latest movements.
+    static func partPage(_ request: Request, principal: Principal) async throws -> PartPage {
         let db = request.db
         guard let part = try await principal.row(Part.DTO.self, request.pathID("partID"), on: db) else {
             throw AppError.notFound("No such part.")
@@ -69,6 +74,6 @@ struct WebPartController: RouteCollection {
                     balance: WebFormat.number($0.balanceAfter), location: names[$0.locationId] ?? "", reason: $0.reason,
                     workOrder: $0.workOrderId?.uuidString)
             })
-        return try await WebPage.render("part", page, for: request)
+        return page
     }
 }

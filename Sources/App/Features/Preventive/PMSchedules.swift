@@ -218,33 +218,33 @@ enum PMSchedules {
         guard from < to else {
             throw AppError.badRequest("A query parameter is not valid.", [FieldProblem(field: "from", message: "must be before to")])
         }
-        let orders = try await principal.siteQuery(WorkOrder.self, on: db).filter(\.$source == .pm)
-            .filter(\.$pmDueAt >= from).filter(\.$pmDueAt < to).filter(\.$status != .cancelled).all()
-        let scheduleIDs = Set(orders.compactMap(\.pmScheduleID))
-        let schedules = try await PMSchedule.query(on: db).filter(\.$id ~~ scheduleIDs).all()
-        let triggers = Dictionary(uniqueKeysWithValues: schedules.compactMap { schedule in schedule.trigger.map { (schedule.id, $0) } })
-        var tallied: [PMCompliance.Order] = []
-        for order in orders {
-            guard let due = order.pmDueAt else { continue }
-            let trigger = order.pmScheduleID.flatMap { triggers[$0] }
-            var rate: Double?
-            // Only a completed meter-only PM needs its meter's rate.
-            if order.completedAt != nil, let trigger, trigger.calendar == nil, let meter = trigger.meter {
-                rate = try await meterRate(meter.meterID, before: due, on: db)
+        let orders = try await ComplianceRead.orders(from: from, to: to, principal: principal, on: db)
+        let triggers = try await ComplianceRead.triggers(of: Set(orders.compactMap(\.scheduleID)), principal: principal, on: db)
+        // Only a completed meter-only PM needs its meter's rate: the readings of those meters, read at once.
+        func meterOnly(_ order: ComplianceRead.Order) -> MeterInterval? {
+            guard order.completedAt != nil, let trigger = order.scheduleID.flatMap({ triggers[$0] }), trigger.calendar == nil else {
+                return nil
             }
-            tallied.append(.init(dueAt: due, completedAt: order.completedAt, trigger: trigger, meterRatePerDay: rate))
+            return trigger.meter
+        }
+        let rated = orders.compactMap { order in meterOnly(order).map { (meterID: $0.meterID, due: order.dueAt) } }
+        let readings = try await ComplianceRead.readings(
+            of: Set(rated.map(\.meterID)), from: (rated.map(\.due).min() ?? from).addingTimeInterval(-90 * 86_400),
+            to: rated.map(\.due).max() ?? to, principal: principal, on: db)
+        let tallied = orders.map { order in
+            let rate = meterOnly(order).flatMap { meter in
+                PMCalendar.dailyRate(
+                    (readings[meter.meterID] ?? []).filter { $0.at <= order.dueAt && $0.at >= order.dueAt.addingTimeInterval(-90 * 86_400) }
+                )
+            }
+            return PMCompliance.Order(
+                dueAt: order.dueAt, completedAt: order.completedAt, trigger: order.scheduleID.flatMap { triggers[$0] },
+                meterRatePerDay: rate)
         }
         let result = PMCompliance(tallied)
         return Compliance(
             from: from, to: to, due: orders.count, completedOnTime: result.onTime, completedLate: result.late,
             notCompleted: orders.count - result.onTime - result.late, compliance: orders.isEmpty ? nil : result.share,
             rule: PMCompliance.rule)
-    }
-
-    /// The meter's units a day over the 90 days before `date`.
-    static func meterRate(_ meterID: UUID, before date: Date, on db: any Database) async throws -> Double? {
-        let readings = try await MeterReading.query(on: db).filter(\.$meterID == meterID).filter(\.$readAt <= date)
-            .filter(\.$readAt >= date.addingTimeInterval(-90 * 86_400)).all()
-        return PMCalendar.dailyRate(readings.map { (at: $0.readAt, value: $0.value) })
     }
 }

@@ -21,6 +21,11 @@ struct WebPMController: RouteCollection {
 
     @Sendable static func compliance(_ request: Request) async throws -> Response {
         let principal = try await WebSession.require(.workOrdersRead, request)
+        return try await WebPage.render("pm-compliance", try await compliancePage(request, principal: principal), for: request)
+    }
+
+    /// The compliance page's context for the period the form names (by default, the last 90 days).
+    static func compliancePage(_ request: Request, principal: Principal) async throws -> CompliancePage {
         // The form sends dates as days, read as the start of the day (UTC); what is not shaped as a day is left out
         // (the default period), a day that does not exist is a 400 naming the field.
         func day(_ name: String) throws -> Date? {
@@ -41,6 +46,6 @@ struct WebPMController: RouteCollection {
             chart: WebChart.groupedBars(
                 title: "PM work orders due in the period: on time, late, not completed",
                 series: [("On time", [result.completedOnTime]), ("Late", [result.completedLate]), ("Not done", [result.notCompleted])]))
-        return try await WebPage.render("pm-compliance", page, for: request)
+        return page
     }
 }

@@ -18,3 +18,10 @@ extension Principal {
         }
     }
 }
+
+/// What an id in a body may name (``JSONBody/reference(_:_:required:)``).
+extension ReferenceKind {
+    static let site = ReferenceKind("a site of this organization that you can reach", table: Site.schema, siteColumn: "id")
+    static let client = ReferenceKind("a client of this organization", table: Client.schema)
+    static let location = ReferenceKind("a location of this organization that you can reach", table: Location.schema, siteColumn: "site_id")
+}

@@ -56,6 +56,11 @@ struct WebWorkOrderController: RouteCollection {
 
     @Sendable static func list(_ request: Request) async throws -> Response {
         let principal = try await WebSession.require(.workOrdersRead, request)
+        return try await WebPage.render("work-orders", try await listPage(request, principal: principal), for: request)
+    }
+
+    /// The work-order list's context: the filtered page of orders, the filter form's choices and the saved views.
+    static func listPage(_ request: Request, principal: Principal) async throws -> ListPage {
         // A form sends its empty fields; an empty filter is no filter.
         var components = URLComponents()
         components.percentEncodedQuery = request.url.query
@@ -110,7 +115,7 @@ struct WebWorkOrderController: RouteCollection {
                     canDelete: $0.userId == principal.userID || principal.can(.workOrdersManage))
             },
             currentQuery: currentQuery, canShare: principal.can(.workOrdersManage))
-        return try await WebPage.render("work-orders", page, for: request)
+        return page
     }
 
     /// Saves the list's filters under a name (``SavedViews/create(from:principal:through:)``).
@@ -404,6 +409,11 @@ struct WebWorkOrderController: RouteCollection {
 
     @Sendable static func board(_ request: Request) async throws -> Response {
         let principal = try await WebSession.require(.workOrdersRead, request)
+        return try await WebPage.render("board", try await boardPage(request, principal: principal), for: request)
+    }
+
+    /// The board's context: open work by status, and what was completed in the last 14 days.
+    static func boardPage(_ request: Request, principal: Principal) async throws -> BoardPage {
         let since = Date().addingTimeInterval(-14 * 86400)
         var activeFilter = WorkOrderFilter()
         activeFilter.statuses = boardStatuses.filter { $0 != .completed }
@@ -430,7 +440,7 @@ struct WebWorkOrderController: RouteCollection {
         let page = BoardPage(
             page: try await WebSession.page("Board", section: "board", principal: principal, request: request), columns: columns,
             canMove: canMove)
-        return try await WebPage.render("board", page, for: request)
+        return page
     }
 
     /// A card dropped on a column (or moved with the card's own form): the state machine's action that leads

@@ -116,3 +116,10 @@ extension Team.DTO: RowDecodable {
             createdAt: try row.optionalDate("created_at"), updatedAt: try row.optionalDate("updated_at"))
     }
 }
+
+/// What an id in a body may name (``JSONBody/reference(_:_:required:)``).
+extension ReferenceKind {
+    static let team = ReferenceKind("a team of this organization", table: Team.schema)
+    static let failureCode = ReferenceKind("a failure code of this organization", table: FailureCode.schema)
+    static let checklistTemplate = ReferenceKind("a checklist template of this organization", table: ChecklistTemplate.schema)
+}

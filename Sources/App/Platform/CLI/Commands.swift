@@ -2,19 +2,6 @@ import Fluent
 import Vapor
 
 extension Application {
-    /// The `millwright` subcommands beside Vapor's own `serve`, `migrate` and `routes`.
-    func registerCommands() {
-        asyncCommands.use(OrgsCommand(), as: "orgs")
-        asyncCommands.use(UsersCommand(), as: "users")
-        asyncCommands.use(APIKeysCommand(), as: "api-keys")
-        asyncCommands.use(AuditCommand(), as: "audit")
-        asyncCommands.use(BackupCommand(), as: "backup")
-        asyncCommands.use(RestoreCommand(), as: "restore")
-        asyncCommands.use(PMCommand(), as: "pm")
-        asyncCommands.use(DiagnoseCommand(), as: "diagnose")
-        asyncCommands.use(KnowledgeCommand(), as: "kb")
-    }
-
     /// The organization named by `--org`: its id, or its exact name when that is unique.
     func organization(named reference: String?) async throws -> Organization {
         guard let reference, !reference.isEmpty else { throw CommandFailure("--org is required (an organization id or name)") }
