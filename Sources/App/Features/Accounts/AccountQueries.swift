@@ -16,14 +16,13 @@ extension Members {
     static func list(role: Role? = nil, email: String? = nil, _ parameters: ListParameters, principal: Principal, on db: any Database)
         async throws -> (items: [MemberDTO], nextCursor: String?)
     {
-        try principal.require(.usersRead)
-        let select = try principal.select(MemberDTO.self, on: db)
-            .join(User.schema, on: PlainColumn("id", table: User.schema), .equal, PlainColumn("user_id", table: Membership.schema))
-        if let role { select.where(Membership.schema, "role", is: role.rawValue) }
-        if let email = email?.lowercased(), !email.isEmpty {
-            select.where(PlainColumn("email", table: User.schema), .like, SQLBind("%" + email + "%"))
+        try await principal.page(MemberDTO.self, requiring: .usersRead, parameters, sorts: sorts, on: db) { select in
+            select.join(User.schema, on: PlainColumn("id", table: User.schema), .equal, PlainColumn("user_id", table: Membership.schema))
+            if let role { select.where(Membership.schema, "role", is: role.rawValue) }
+            if let email = email?.lowercased(), !email.isEmpty {
+                select.where(PlainColumn("email", table: User.schema), .like, SQLBind("%" + email + "%"))
+            }
         }
-        return try await select.page(parameters, sorts: sorts, as: MemberDTO.self)
     }
 }
 
@@ -50,9 +49,9 @@ extension Invitations {
     static func list(_ parameters: ListParameters, principal: Principal, on db: any Database) async throws -> (
         items: [Invitation.DTO], nextCursor: String?
     ) {
-        try principal.require(.usersRead)
-        return try await principal.select(Invitation.DTO.self, on: db).where(Invitation.schema, "accepted_at", isNull: true)
-            .page(parameters, sorts: sorts, as: Invitation.DTO.self)
+        try await principal.page(Invitation.DTO.self, requiring: .usersRead, parameters, sorts: sorts, on: db) {
+            $0.where(Invitation.schema, "accepted_at", isNull: true)
+        }
     }
 }
 
@@ -78,10 +77,9 @@ extension APIKeys {
     static func list(revoked: Bool? = nil, _ parameters: ListParameters, principal: Principal, on db: any Database) async throws -> (
         items: [APIKeyDTO], nextCursor: String?
     ) {
-        try principal.require(.apiKeysRead)
-        let select = try principal.select(APIKeyDTO.self, on: db)
-        if let revoked { select.where(APIKey.schema, "revoked_at", isNull: !revoked) }
-        return try await select.page(parameters, sorts: sorts, as: APIKeyDTO.self)
+        try await principal.page(APIKeyDTO.self, requiring: .apiKeysRead, parameters, sorts: sorts, on: db) {
+            if let revoked { $0.where(APIKey.schema, "revoked_at", isNull: !revoked) }
+        }
     }
 }
 

@@ -10,16 +10,15 @@ extension AuditEvents {
     static func list(_ filter: Filter, _ parameters: ListParameters, principal: Principal, on db: any Database) async throws
         -> (items: [AuditEventDTO], nextCursor: String?)
     {
-        try principal.require(.auditRead)
         let table = AuditEvent.schema
-        let select = try principal.select(AuditEventDTO.self, on: db)
-        if let action = filter.action { select.where(table, "action", is: action) }
-        if let entityType = filter.entityType { select.where(table, "entity_type", is: entityType) }
-        if let entityID = filter.entityID { select.where(table, "entity_id", is: entityID) }
-        if let actorID = filter.actorID { select.where(table, "actor_id", is: actorID) }
-        if let since = filter.since { select.where(table, "occurred_at", .greaterThanOrEqual, since) }
-        if let until = filter.until { select.where(table, "occurred_at", .lessThan, until) }
-        return try await select.page(parameters, sorts: sorts, as: AuditEventDTO.self)
+        return try await principal.page(AuditEventDTO.self, requiring: .auditRead, parameters, sorts: sorts, on: db) { select in
+            if let action = filter.action { select.where(table, "action", is: action) }
+            if let entityType = filter.entityType { select.where(table, "entity_type", is: entityType) }
+            if let entityID = filter.entityID { select.where(table, "entity_id", is: entityID) }
+            if let actorID = filter.actorID { select.where(table, "actor_id", is: actorID) }
+            if let since = filter.since { select.where(table, "occurred_at", .greaterThanOrEqual, since) }
+            if let until = filter.until { select.where(table, "occurred_at", .lessThan, until) }
+        }
     }
 }
 

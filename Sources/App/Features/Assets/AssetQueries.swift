@@ -52,10 +52,8 @@ enum Assets {
     static func list(
         _ filter: AssetFilter, _ parameters: ListParameters, principal: Principal, on db: any Database
     ) async throws -> (items: [Asset.DTO], nextCursor: String?) {
-        try principal.require(.assetsRead)
-        let select = principal.scoped(try db.sql.select().from(Asset.schema), table: Asset.schema)
-        filter.apply(to: select)
-        return try await select.page(parameters, sorts: sorts, as: Asset.DTO.self)
+        try await principal.page(
+            Asset.DTO.self, requiring: .assetsRead, siteColumn: "site_id", parameters, sorts: sorts, on: db, where: filter.apply(to:))
     }
 
     /// The asset `id`, if it is at a site the principal reaches; otherwise 404.

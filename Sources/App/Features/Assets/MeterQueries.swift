@@ -11,11 +11,10 @@ enum Meters {
     static func list(assetID: UUID? = nil, _ parameters: ListParameters, principal: Principal, on db: any Database) async throws -> (
         items: [Meter.DTO], nextCursor: String?
     ) {
-        try principal.require(.assetsRead)
-        let select = principal.limitToSites(
-            try principal.select(Meter.DTO.self, on: db), of: Meter.schema, through: Asset.schema, on: "asset_id")
-        if let assetID { select.where(Meter.schema, "asset_id", is: assetID) }
-        return try await select.page(parameters, sorts: sorts, as: Meter.DTO.self)
+        try await principal.page(Meter.DTO.self, requiring: .assetsRead, parameters, sorts: sorts, on: db) { select in
+            principal.limitToSites(select, of: Meter.schema, through: Asset.schema, on: "asset_id")
+            if let assetID { select.where(Meter.schema, "asset_id", is: assetID) }
+        }
     }
 }
 
@@ -87,8 +86,7 @@ extension CustomFields {
     static func list(_ parameters: ListParameters, principal: Principal, on db: any Database) async throws -> (
         items: [CustomField.DTO], nextCursor: String?
     ) {
-        try principal.require(.assetsRead)
-        return try await principal.select(CustomField.DTO.self, on: db).page(parameters, sorts: sorts, as: CustomField.DTO.self)
+        try await principal.page(CustomField.DTO.self, requiring: .assetsRead, parameters, sorts: sorts, on: db)
     }
 }
 

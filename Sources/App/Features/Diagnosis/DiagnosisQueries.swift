@@ -89,11 +89,10 @@ enum KnowledgeAtoms {
     static func list(
         manufacturer: String? = nil, family: String? = nil, _ parameters: ListParameters, principal: Principal, on db: any Database
     ) async throws -> (items: [KnowledgeAtom.DTO], nextCursor: String?) {
-        try principal.require(.knowledgeRead)
-        let select = try principal.select(KnowledgeAtom.DTO.self, on: db)
-        if let manufacturer { select.where(KnowledgeAtom.schema, "manufacturer", is: manufacturer) }
-        if let family { select.where(KnowledgeAtom.schema, "family", is: family) }
-        return try await select.page(parameters, sorts: sorts, as: KnowledgeAtom.DTO.self)
+        try await principal.page(KnowledgeAtom.DTO.self, requiring: .knowledgeRead, parameters, sorts: sorts, on: db) {
+            if let manufacturer { $0.where(KnowledgeAtom.schema, "manufacturer", is: manufacturer) }
+            if let family { $0.where(KnowledgeAtom.schema, "family", is: family) }
+        }
     }
 }
 

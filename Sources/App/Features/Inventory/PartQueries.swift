@@ -37,10 +37,7 @@ extension Parts {
     static func list(
         _ filter: PartFilter, _ parameters: ListParameters, principal: Principal, on db: any Database
     ) async throws -> (items: [Part.DTO], nextCursor: String?) {
-        try principal.require(.partsRead)
-        let select = principal.scoped(try db.sql.select().from(Part.schema), table: Part.schema, siteColumn: nil)
-        filter.apply(to: select)
-        return try await select.page(parameters, sorts: sorts, as: Part.DTO.self)
+        try await principal.page(Part.DTO.self, requiring: .partsRead, parameters, sorts: sorts, on: db, where: filter.apply(to:))
     }
 }
 

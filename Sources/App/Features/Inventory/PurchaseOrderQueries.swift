@@ -14,11 +14,12 @@ extension PurchaseOrders {
         status: PurchaseOrder.Status? = nil, vendorID: UUID? = nil, _ parameters: ListParameters, principal: Principal,
         on db: any Database
     ) async throws -> (items: [PurchaseOrder.DTO], nextCursor: String?) {
-        try principal.require(.purchaseOrdersRead)
-        let select = principal.scoped(try db.sql.select().from(PurchaseOrder.schema), table: PurchaseOrder.schema)
-        if let status { select.where(PlainColumn("status", table: PurchaseOrder.schema), .equal, SQLBind(status.rawValue)) }
-        if let vendorID { select.where(PlainColumn("vendor_id", table: PurchaseOrder.schema), .equal, SQLBind(vendorID)) }
-        return try await select.page(parameters, sorts: sorts, as: PurchaseOrder.DTO.self)
+        try await principal.page(
+            PurchaseOrder.DTO.self, requiring: .purchaseOrdersRead, siteColumn: "site_id", parameters, sorts: sorts, on: db
+        ) { select in
+            if let status { select.where(PurchaseOrder.schema, "status", is: status.rawValue) }
+            if let vendorID { select.where(PurchaseOrder.schema, "vendor_id", is: vendorID) }
+        }
     }
 }
 

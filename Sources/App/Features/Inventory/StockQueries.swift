@@ -30,11 +30,11 @@ extension Stock {
     static func levels(_ filter: StockFilter, _ parameters: ListParameters, principal: Principal, on db: any Database) async throws
         -> (items: [StockLevel.DTO], nextCursor: String?)
     {
-        try principal.require(.partsRead)
-        let select = principal.limitToSites(
-            try principal.select(StockLevel.DTO.self, on: db), of: StockLevel.schema, through: Location.schema, on: "location_id")
-        filter.apply(to: select, table: StockLevel.schema)
-        return try await select.page(parameters, sorts: levelSorts, as: StockLevel.DTO.self)
+        try await principal.page(StockLevel.DTO.self, requiring: .partsRead, parameters, sorts: levelSorts, on: db) {
+            filter.apply(
+                to: principal.limitToSites($0, of: StockLevel.schema, through: Location.schema, on: "location_id"), table: StockLevel.schema
+            )
+        }
     }
 
     /// One page of the stock ledger at locations of the sites the principal reaches, narrowed by `filter`
@@ -42,11 +42,11 @@ extension Stock {
     static func ledger(_ filter: StockFilter, _ parameters: ListParameters, principal: Principal, on db: any Database) async throws
         -> (items: [StockMovement.DTO], nextCursor: String?)
     {
-        try principal.require(.partsRead)
-        let select = principal.limitToSites(
-            try principal.select(StockMovement.DTO.self, on: db), of: StockMovement.schema, through: Location.schema, on: "location_id")
-        filter.apply(to: select, table: StockMovement.schema)
-        return try await select.page(parameters, sorts: movementSorts, as: StockMovement.DTO.self)
+        try await principal.page(StockMovement.DTO.self, requiring: .partsRead, parameters, sorts: movementSorts, on: db) {
+            filter.apply(
+                to: principal.limitToSites($0, of: StockMovement.schema, through: Location.schema, on: "location_id"),
+                table: StockMovement.schema)
+        }
     }
 }
 
@@ -94,10 +94,9 @@ extension Alerts {
     static func list(status: Alert.Status? = nil, _ parameters: ListParameters, principal: Principal, on db: any Database) async throws
         -> (items: [Alert.DTO], nextCursor: String?)
     {
-        try principal.require(.partsRead)
-        let select = try principal.select(Alert.DTO.self, siteColumn: "site_id", on: db)
-        if let status { select.where(Alert.schema, "status", is: status.rawValue) }
-        return try await select.page(parameters, sorts: sorts, as: Alert.DTO.self)
+        try await principal.page(Alert.DTO.self, requiring: .partsRead, siteColumn: "site_id", parameters, sorts: sorts, on: db) {
+            if let status { $0.where(Alert.schema, "status", is: status.rawValue) }
+        }
     }
 }
 

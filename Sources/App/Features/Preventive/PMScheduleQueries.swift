@@ -13,13 +13,14 @@ extension PMSchedules {
         assetID: UUID? = nil, active: Bool? = nil, dueBefore: Date? = nil, _ parameters: ListParameters, principal: Principal,
         on db: any Database
     ) async throws -> (items: [PMSchedule.DTO], nextCursor: String?) {
-        try principal.require(.workOrdersRead)
         let table = PMSchedule.schema
-        let select = try principal.select(PMSchedule.DTO.self, siteColumn: "site_id", on: db)
-        if let assetID { select.where(table, "asset_id", is: assetID) }
-        if let active { select.where(table, "active", is: active) }
-        if let dueBefore { select.where(table, "next_due_at", .lessThan, dueBefore) }
-        return try await select.page(parameters, sorts: sorts, as: PMSchedule.DTO.self)
+        return try await principal.page(
+            PMSchedule.DTO.self, requiring: .workOrdersRead, siteColumn: "site_id", parameters, sorts: sorts, on: db
+        ) { select in
+            if let assetID { select.where(table, "asset_id", is: assetID) }
+            if let active { select.where(table, "active", is: active) }
+            if let dueBefore { select.where(table, "next_due_at", .lessThan, dueBefore) }
+        }
     }
 }
 

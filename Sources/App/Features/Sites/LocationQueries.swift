@@ -14,13 +14,13 @@ enum Locations {
         siteID: UUID? = nil, parentID: UUID? = nil, rootOnly: Bool = false, _ parameters: ListParameters, principal: Principal,
         on db: any Database
     ) async throws -> (items: [Location.DTO], nextCursor: String?) {
-        try principal.require(.sitesRead)
-        let select = principal.scoped(try db.sql.select().from(Location.schema), table: Location.schema)
-        func column(_ name: String) -> PlainColumn { PlainColumn(name, table: Location.schema) }
-        if let siteID { select.where(column("site_id"), .equal, SQLBind(siteID)) }
-        if let parentID { select.where(column("parent_id"), .equal, SQLBind(parentID)) }
-        if rootOnly { select.where(column("parent_id"), .is, SQLLiteral.null) }
-        return try await select.page(parameters, sorts: sorts, as: Location.DTO.self)
+        let table = Location.schema
+        return try await principal.page(Location.DTO.self, requiring: .sitesRead, siteColumn: "site_id", parameters, sorts: sorts, on: db) {
+            select in
+            if let siteID { select.where(table, "site_id", is: siteID) }
+            if let parentID { select.where(table, "parent_id", is: parentID) }
+            if rootOnly { select.where(table, "parent_id", isNull: true) }
+        }
     }
 }
 

@@ -12,12 +12,11 @@ extension Sites {
     static func list(
         clientID: UUID? = nil, name: String? = nil, _ parameters: ListParameters, principal: Principal, on db: any Database
     ) async throws -> (items: [Site.DTO], nextCursor: String?) {
-        try principal.require(.sitesRead)
         // A member limited to some sites reaches those sites themselves: the scope is on the id.
-        let select = principal.scoped(try db.sql.select().from(Site.schema), table: Site.schema, siteColumn: "id")
-        if let clientID { select.where(PlainColumn("client_id", table: Site.schema), .equal, SQLBind(clientID)) }
-        if let name, !name.isEmpty { select.where(PlainColumn("name", table: Site.schema), .like, SQLBind("%" + name + "%")) }
-        return try await select.page(parameters, sorts: sorts, as: Site.DTO.self)
+        try await principal.page(Site.DTO.self, requiring: .sitesRead, siteColumn: "id", parameters, sorts: sorts, on: db) { select in
+            if let clientID { select.where(Site.schema, "client_id", is: clientID) }
+            if let name, !name.isEmpty { select.where(PlainColumn("name", table: Site.schema), .like, SQLBind("%" + name + "%")) }
+        }
     }
 }
 

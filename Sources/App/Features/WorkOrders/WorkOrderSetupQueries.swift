@@ -11,16 +11,15 @@ extension SavedViews {
     static func list(page: String? = nil, _ parameters: ListParameters, principal: Principal, on db: any Database) async throws -> (
         items: [SavedView.DTO], nextCursor: String?
     ) {
-        try principal.require(.workOrdersRead)
         let table = SavedView.schema
-        let select = try principal.select(SavedView.DTO.self, on: db)
-        select.where { visible in
-            visible.where(table, "shared", is: true)
-            if let userID = principal.userID { visible.orWhere(PlainColumn("user_id", table: table), .equal, SQLBind(userID)) }
-            return visible
+        return try await principal.page(SavedView.DTO.self, requiring: .workOrdersRead, parameters, sorts: sorts, on: db) { select in
+            select.where { visible in
+                visible.where(table, "shared", is: true)
+                if let userID = principal.userID { visible.orWhere(PlainColumn("user_id", table: table), .equal, SQLBind(userID)) }
+                return visible
+            }
+            if let page { select.where(table, "page", is: page) }
         }
-        if let page { select.where(table, "page", is: page) }
-        return try await select.page(parameters, sorts: sorts, as: SavedView.DTO.self)
     }
 }
 
@@ -45,16 +44,16 @@ enum FailureCodes {
         category: FailureCode.Category? = nil, assetKind: Asset.Kind? = nil, _ parameters: ListParameters, principal: Principal,
         on db: any Database
     ) async throws -> (items: [FailureCode.DTO], nextCursor: String?) {
-        try principal.require(.workOrdersRead)
         let table = FailureCode.schema
-        let select = try principal.select(FailureCode.DTO.self, on: db)
-        if let category { select.where(table, "category", is: category.rawValue) }
-        if let assetKind {
-            select.where {
-                $0.where(table, "asset_kind", is: assetKind.rawValue).orWhere(PlainColumn("asset_kind", table: table), .is, SQLLiteral.null)
+        return try await principal.page(FailureCode.DTO.self, requiring: .workOrdersRead, parameters, sorts: sorts, on: db) { select in
+            if let category { select.where(table, "category", is: category.rawValue) }
+            if let assetKind {
+                select.where {
+                    $0.where(table, "asset_kind", is: assetKind.rawValue).orWhere(
+                        PlainColumn("asset_kind", table: table), .is, SQLLiteral.null)
+                }
             }
         }
-        return try await select.page(parameters, sorts: sorts, as: FailureCode.DTO.self)
     }
 }
 
@@ -77,9 +76,7 @@ extension Checklists {
     static func templates(_ parameters: ListParameters, principal: Principal, on db: any Database) async throws -> (
         items: [ChecklistTemplate.DTO], nextCursor: String?
     ) {
-        try principal.require(.workOrdersRead)
-        return try await principal.select(ChecklistTemplate.DTO.self, on: db).page(
-            parameters, sorts: templateSorts, as: ChecklistTemplate.DTO.self)
+        try await principal.page(ChecklistTemplate.DTO.self, requiring: .workOrdersRead, parameters, sorts: templateSorts, on: db)
     }
 }
 
@@ -101,8 +98,7 @@ enum Teams {
     static func list(_ parameters: ListParameters, principal: Principal, on db: any Database) async throws -> (
         items: [Team.DTO], nextCursor: String?
     ) {
-        try principal.require(.usersRead)
-        return try await principal.select(Team.DTO.self, on: db).page(parameters, sorts: sorts, as: Team.DTO.self)
+        try await principal.page(Team.DTO.self, requiring: .usersRead, parameters, sorts: sorts, on: db)
     }
 }
 

@@ -11,6 +11,18 @@ extension Principal {
         scoped(try db.sql.select().from(Row.table), table: Row.table, siteColumn: siteColumn)
     }
 
+    /// One page of `Row`s for a principal who holds `permission`: the table in this tenant (with `siteColumn`, at
+    /// the principal's sites), narrowed by `narrow`, paged on `sorts`. What most list queries are.
+    func page<Row: RowDecodable>(
+        _ type: Row.Type, requiring permission: Permission, siteColumn: String? = nil, _ parameters: ListParameters,
+        sorts: [SortColumn], on db: any Database, where narrow: (SQLSelectBuilder) -> Void = { _ in }
+    ) async throws -> (items: [Row], nextCursor: String?) {
+        try require(permission)
+        let select = try self.select(Row.self, siteColumn: siteColumn, on: db)
+        narrow(select)
+        return try await select.page(parameters, sorts: sorts, as: Row.self)
+    }
+
     /// The row `id` of `Row`'s table, if it is in this tenant and, with `siteColumn`, at a site the principal
     /// reaches: a page's one record, typed.
     func row<Row: RowDecodable>(_ type: Row.Type, _ id: UUID, siteColumn: String? = nil, on db: any Database) async throws -> Row? {
