@@ -6,8 +6,8 @@ import SQLKit
 /// rows.
 extension Members {
     /// The sorts a member list offers (`?sort=`): the membership's date, the account's e-mail or name.
-    static let sorts = [
-        SortColumn("createdAt", "created_at", .date(missing: .distantPast)), SortColumn("email", "email", .string, table: User.schema),
+    static let sorts: [SortColumn] = [
+        .createdAt, SortColumn("email", "email", .string, table: User.schema),
         SortColumn("name", "name", .string, table: User.schema),
     ]
 
@@ -43,7 +43,7 @@ extension MemberDTO: RowDecodable {
 }
 
 extension Invitations {
-    static let sorts = [SortColumn("createdAt", "created_at", .date(missing: .distantPast))]
+    static let sorts: [SortColumn] = [.createdAt]
 
     /// One page of the invitations not yet accepted (pending or expired).
     static func list(_ parameters: ListParameters, principal: Principal, on db: any Database) async throws -> (
@@ -71,7 +71,7 @@ extension Invitation.DTO: RowDecodable {
 }
 
 extension APIKeys {
-    static let sorts = [SortColumn("createdAt", "created_at", .date(missing: .distantPast)), SortColumn("name", "name", .string)]
+    static let sorts: [SortColumn] = [.createdAt, SortColumn("name", "name", .string)]
 
     /// One page of the organization's keys; `revoked` narrows them to revoked (true) or live (false) ones.
     static func list(revoked: Bool? = nil, _ parameters: ListParameters, principal: Principal, on db: any Database) async throws -> (

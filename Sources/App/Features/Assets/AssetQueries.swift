@@ -45,7 +45,7 @@ enum Assets {
     /// The sorts an asset list offers (`?sort=`), and the columns behind them.
     static let sorts = [
         SortColumn("tag", "tag", .string), SortColumn("name", "name", .string), SortColumn("criticality", "criticality", .int),
-        SortColumn("createdAt", "created_at", .date(missing: .distantPast)),
+        .createdAt,
     ]
 
     /// One page of the assets `principal` may see that match `filter`, decoded straight from the rows.

@@ -5,7 +5,7 @@ import SQLKit
 /// Reading meters, their readings and the custom-field definitions for the API's lists, decoded straight from
 /// the rows.
 enum Meters {
-    static let sorts = [SortColumn("name", "name", .string), SortColumn("createdAt", "created_at", .date(missing: .distantPast))]
+    static let sorts = [SortColumn("name", "name", .string), .createdAt]
 
     /// One page of the meters on assets at the sites the principal reaches, `assetID`'s only when given.
     static func list(assetID: UUID? = nil, _ parameters: ListParameters, principal: Principal, on db: any Database) async throws -> (

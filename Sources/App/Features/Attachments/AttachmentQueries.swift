@@ -18,7 +18,7 @@ extension AttachmentStore {
         }
     }
 
-    static let sorts = [SortColumn("createdAt", "created_at", .date(missing: .distantPast))]
+    static let sorts: [SortColumn] = [.createdAt]
 
     /// One page of the attachments of `owner`, decoded straight from the rows. The caller has found the owner
     /// where the principal may read it.

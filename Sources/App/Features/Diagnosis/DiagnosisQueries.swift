@@ -4,7 +4,7 @@ import Foundation
 import SQLKit
 
 extension Diagnoses {
-    static let sorts = [SortColumn("createdAt", "created_at", .date(missing: .distantPast))]
+    static let sorts: [SortColumn] = [.createdAt]
 
     /// One page of the diagnoses the principal sees (a member limited to some sites: their own), `assetID`'s,
     /// `confident`'s and those asked by `createdBy` only when given, decoded straight from the rows.

@@ -5,7 +5,7 @@ import Vapor
 
 extension PurchaseOrders {
     /// The sorts a purchase-order list offers (`?sort=`), and the columns behind them.
-    static let sorts = [SortColumn("number", "number", .int), SortColumn("createdAt", "created_at", .date(missing: .distantPast))]
+    static let sorts = [SortColumn("number", "number", .int), .createdAt]
 
     /// One page of the orders delivered to the sites the principal reaches (an order of no site only for those who
     /// reach every site), `status`'s and `vendorID`'s only when given, decoded straight from the rows: the API's

@@ -22,8 +22,8 @@ struct StockFilter: Sendable {
 }
 
 extension Stock {
-    static let levelSorts = [SortColumn("createdAt", "created_at", .date(missing: .distantPast))]
-    static let movementSorts = [SortColumn("createdAt", "created_at", .date(missing: .distantPast))]
+    static let levelSorts: [SortColumn] = [.createdAt]
+    static let movementSorts: [SortColumn] = [.createdAt]
 
     /// One page of the stock levels at locations of the sites the principal reaches, narrowed by `filter`
     /// (`partID`, `locationID`, `lowOnly`).
@@ -87,7 +87,7 @@ extension StockMovement.DTO: RowDecodable {
 }
 
 extension Alerts {
-    static let sorts = [SortColumn("createdAt", "created_at", .date(missing: .distantPast))]
+    static let sorts: [SortColumn] = [.createdAt]
 
     /// One page of the alerts at the sites the principal reaches (one limited to some sites sees none of no site);
     /// `status` narrows them.

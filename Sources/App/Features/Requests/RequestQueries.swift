@@ -3,7 +3,7 @@ import Foundation
 import SQLKit
 
 extension Requests {
-    static let sorts = [SortColumn("createdAt", "created_at", .date(missing: .distantPast))]
+    static let sorts: [SortColumn] = [.createdAt]
 
     /// One page of the requests the principal sees — all of their sites' for those who manage requests, otherwise
     /// their own — `status`'s and `assetID`'s only when given, decoded straight from the rows.

@@ -45,7 +45,7 @@ final class Client: Model, VersionedModel, Contact, @unchecked Sendable {
 
 extension Client {
     /// The sorts a list of clients offers (`?sort=`), and the columns behind them.
-    static let sorts = [SortColumn("name", "name", .string), SortColumn("createdAt", "created_at", .date(missing: .distantPast))]
+    static let sorts = [SortColumn("name", "name", .string), .createdAt]
 }
 
 extension Client.DTO: ContactRow {

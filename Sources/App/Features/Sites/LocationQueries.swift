@@ -6,7 +6,7 @@ import Vapor
 /// Reading locations for the API's `/locations` list.
 enum Locations {
     /// The sorts a location list offers (`?sort=`), and the columns behind them.
-    static let sorts = [SortColumn("name", "name", .string), SortColumn("createdAt", "created_at", .date(missing: .distantPast))]
+    static let sorts = [SortColumn("name", "name", .string), .createdAt]
 
     /// One page of the locations at the sites the principal reaches, `siteID`'s or `parentID`'s only when given,
     /// only top-level ones with `rootOnly`, decoded straight from the rows.

@@ -5,7 +5,7 @@ import Vapor
 
 extension Sites {
     /// The sorts a site list offers (`?sort=`), and the columns behind them.
-    static let sorts = [SortColumn("name", "name", .string), SortColumn("createdAt", "created_at", .date(missing: .distantPast))]
+    static let sorts = [SortColumn("name", "name", .string), .createdAt]
 
     /// One page of the sites the principal reaches, `clientID`'s only when given, their name holding `name` when
     /// given, decoded straight from the rows: the API's list and the sites page's.

@@ -45,7 +45,7 @@ extension LaborEntry.DTO: RowDecodable {
 }
 
 extension WorkOrderCost {
-    static let sorts = [SortColumn("createdAt", "created_at", .date(missing: .distantPast))]
+    static let sorts: [SortColumn] = [.createdAt]
 }
 
 extension WorkOrderCost.DTO: RowDecodable {
@@ -61,7 +61,7 @@ extension WorkOrderCost.DTO: RowDecodable {
 }
 
 extension Comment {
-    static let sorts = [SortColumn("createdAt", "created_at", .date(missing: .distantPast))]
+    static let sorts: [SortColumn] = [.createdAt]
 }
 
 extension Comment.DTO: RowDecodable {
@@ -117,7 +117,7 @@ extension WorkOrderTask.DTO: RowDecodable {
 }
 
 extension Reservation {
-    static let sorts = [SortColumn("createdAt", "created_at", .date(missing: .distantPast))]
+    static let sorts: [SortColumn] = [.createdAt]
 }
 
 extension Reservation.DTO: RowDecodable {

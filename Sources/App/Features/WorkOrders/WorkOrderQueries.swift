@@ -100,7 +100,7 @@ extension WorkOrders {
         SortColumn("number", "number", .int),
         SortColumn("priority", "priority_rank", .int),
         SortColumn("dueAt", "due_at", .date(missing: .distantFuture)),
-        SortColumn("createdAt", "created_at", .date(missing: .distantPast)),
+        .createdAt,
         SortColumn("updatedAt", "updated_at", .date(missing: .distantPast)),
     ]
 

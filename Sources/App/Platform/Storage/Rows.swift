@@ -227,6 +227,9 @@ struct SortColumn: Sendable {
         self.table = table
     }
 
+    /// When the row was made: the sort most lists offer, a row without a date first.
+    static let createdAt = SortColumn("createdAt", "created_at", .date(missing: .distantPast))
+
     /// The column as ``RowDecodable/columns`` names it: `table.column` when of a joined table.
     var selected: String { table.map { "\($0).\(column)" } ?? column }
 
