@@ -37,7 +37,10 @@ final class APIKey: Model, TenantModel, @unchecked Sendable {
         self.expiresAt = expiresAt
     }
 
-    var permissions: Set<Permission> { Set(scopes.compactMap(Permission.init(rawValue:))) }
+    var permissions: Set<Permission> { Self.permissions(of: scopes) }
+
+    /// The permissions a key's scopes grant; a scope no longer known grants nothing.
+    static func permissions(of scopes: [String]) -> Set<Permission> { Set(scopes.compactMap(Permission.init(rawValue:))) }
 
     /// Its properties, listed: Fluent otherwise finds them by reflection on every query and every row
     /// (`ModelPropertiesTests` checks the list against reflection).
