@@ -93,4 +93,25 @@ struct TypedReadsTests {
         #expect(!fluent.isEmpty, "\(M.self) has rows", sourceLocation: sourceLocation)
         #expect(typed == fluent, "\(M.self)", sourceLocation: sourceLocation)
     }
+
+    @Test("the typed lists' filters have their indexes, and SQLite's planner uses them")
+    func typedListIndexesExistAndAreUsed() async throws {
+        try await withTestApp { app in
+            let sql = try app.db.sql
+            let listing =
+                TestDatabase.isPostgres
+                ? "SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema()"
+                : "SELECT name FROM sqlite_master WHERE type = 'index'"
+            let names = Set(try await sql.raw(SQLQueryString(listing)).all().map { try $0.decode(column: "name", as: String.self) })
+            for index in AddTypedListIndexes.indexes { #expect(names.contains(index.name), "\(index.name)") }
+            guard !TestDatabase.isPostgres else { return }
+            // An asset's documents, as its page reads them: by the asset, not by walking the organization's files.
+            let plan = try await sql.raw(
+                """
+                EXPLAIN QUERY PLAN SELECT "id" FROM "attachments" WHERE "organization_id" = \(bind: UUID()) AND "asset_id" = \(bind: UUID())
+                """
+            ).all().map { try $0.decode(column: "detail", as: String.self) }.joined(separator: "; ")
+            #expect(plan.contains("attachments_asset_idx"), "\(plan)")
+        }
+    }
 }

@@ -60,5 +60,7 @@ extension Application {
         migrations.add(UpdateWorkOrderAddPriorityRank())
         // 021: indexes for a record's history and the home page's counts
         migrations.add(AddHotReadIndexes())
+        // 022: indexes for the typed lists' and pages' filters
+        migrations.add(AddTypedListIndexes())
     }
 }
