@@ -912,3 +912,38 @@ struct WebLiveAndDetailTests {
         }
     }
 }
+
+/// The home page's context, built by ``WebHome/build(principal:page:on:now:)`` and checked as a struct: what a
+/// technician and a manager see is read through the typed queries the API's lists use.
+@Suite("Home page context")
+struct HomePageContextTests {
+    @Test func aTechnicianSeesTheirOwnOpenWorkAndAManagerTheBacklogByPriority() async throws {
+        try await withTestApp { app in
+            let tenant = try await app.makeTenant()
+            let technician = try await app.addMember(to: tenant, role: .technician)
+            let asset = try await app.makeAsset(tenant)
+            var numbers: [String: String] = [:]
+            for (title, priority, assigned) in [("Theirs", "high", true), ("Another's", "high", false), ("Low", "low", false)] {
+                var json: [String: Any] = ["title": title, "assetId": asset.uuidString, "priority": priority, "dueAt": "2020-01-01T00:00:00Z"]
+                if assigned { json["assigneeIds"] = [technician.id.uuidString] }
+                let id = try await app.makeWorkOrder(tenant, json: json)
+                numbers[title] = try await app.send(.GET, "/api/v1/work-orders/\(id)", token: tenant.token).json()["number"].string()
+            }
+            let layout = PageContext(title: "Home", csrfToken: "", signedIn: true)
+            let worker = try await Authenticator.memberPrincipal(
+                userID: technician.id, organizationID: tenant.organizationID, credential: .accessToken, on: app.db)
+            let theirs = try await WebHome.build(principal: worker, page: layout, on: app.db)
+            #expect(theirs.showsWork && !theirs.showsManagement)
+            #expect(theirs.myWork.map(\.number) == [numbers["Theirs"]])
+            #expect(theirs.myOverdue == 1)
+
+            let owner = try await Authenticator.memberPrincipal(
+                userID: tenant.ownerID, organizationID: tenant.organizationID, credential: .accessToken, on: app.db)
+            let managers = try await WebHome.build(principal: owner, page: layout, on: app.db)
+            #expect(managers.showsManagement && !managers.showsWork)
+            let backlog = Dictionary(uniqueKeysWithValues: managers.backlog.map { ($0.key, $0.count) })
+            #expect(backlog["high"] == 2 && backlog["low"] == 1)
+            #expect(managers.trendSummary.hasPrefix("3 created"))
+        }
+    }
+}
