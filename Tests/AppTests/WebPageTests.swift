@@ -924,7 +924,9 @@ struct HomePageContextTests {
             let asset = try await app.makeAsset(tenant)
             var numbers: [String: String] = [:]
             for (title, priority, assigned) in [("Theirs", "high", true), ("Another's", "high", false), ("Low", "low", false)] {
-                var json: [String: Any] = ["title": title, "assetId": asset.uuidString, "priority": priority, "dueAt": "2020-01-01T00:00:00Z"]
+                var json: [String: Any] = [
+                    "title": title, "assetId": asset.uuidString, "priority": priority, "dueAt": "2020-01-01T00:00:00Z",
+                ]
                 if assigned { json["assigneeIds"] = [technician.id.uuidString] }
                 let id = try await app.makeWorkOrder(tenant, json: json)
                 numbers[title] = try await app.send(.GET, "/api/v1/work-orders/\(id)", token: tenant.token).json()["number"].string()
