@@ -53,6 +53,7 @@ public enum Millwright {
             if command == "serve" {
                 try await FirstRun.bootstrapIfEmpty(app, address: Self.serveAddress(app.environment.arguments))
                 app.lifecycle.use(PMScheduler(interval: .seconds(Int64(config.pmInterval))))
+                app.lifecycle.use(JobRunner())
                 let logger = app.logger
                 Task.detached(priority: .utility) { KnowledgeService.warmUp(logger: logger) }
             }

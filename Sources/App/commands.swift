@@ -13,5 +13,6 @@ extension Application {
         asyncCommands.use(PMCommand(), as: "pm")
         asyncCommands.use(DiagnoseCommand(), as: "diagnose")
         asyncCommands.use(KnowledgeCommand(), as: "kb")
+        asyncCommands.use(JobsCommand(), as: "jobs")
     }
 }

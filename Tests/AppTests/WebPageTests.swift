@@ -86,6 +86,7 @@ struct WebPageTests {
         ("/purchase-orders", Role.with(.purchaseOrdersRead), "<h1>Purchase orders</h1>"),
         ("/admin/api-keys", Role.with(.apiKeysRead), "<h1>API keys</h1>"),
         ("/admin/audit", Role.with(.auditRead), "<h1>Audit trail</h1>"),
+        ("/admin/jobs", Role.with(.organizationUpdate), "<h1>Jobs</h1>"),
         ("/requests", Role.with(.requestsCreate).union(Role.with(.requestsManage)), "<h1>Requests</h1>"),
     ]
 

@@ -62,5 +62,7 @@ extension Application {
         migrations.add(AddHotReadIndexes())
         // 022: indexes for the typed lists' and pages' filters
         migrations.add(AddTypedListIndexes())
+        // 023: the durable queue of background work
+        migrations.add(CreateJobs())
     }
 }

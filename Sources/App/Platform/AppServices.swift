@@ -24,6 +24,8 @@ struct AppServices: Sendable {
     var phraser: AnswerPhraser?
     /// Access tokens whose signature was checked, so a client's next request with the same token skips it.
     var verifiedTokens = VerifiedTokens()
+    /// The background job kinds this process runs (``JobRunner``); features register theirs in `configure`.
+    var jobKinds = JobRegistry()
 }
 
 extension Application {
@@ -84,5 +86,9 @@ extension Application {
     var phraser: AnswerPhraser? {
         get { services.phraser }
         set { services.phraser = newValue }
+    }
+    var jobKinds: JobRegistry {
+        get { services.jobKinds }
+        set { services.jobKinds = newValue }
     }
 }

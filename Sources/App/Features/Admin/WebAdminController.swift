@@ -20,6 +20,9 @@ struct WebAdminController: RouteCollection {
         admin.get("audit", use: Self.audit)
         admin.get("alerts", use: Self.alerts)
         admin.post("alerts", ":alertID", "resolve", use: Self.resolveAlert)
+        admin.get("jobs", use: Self.jobs)
+        admin.post("jobs", ":jobID", "retry", use: Self.retryJob)
+        admin.post("jobs", ":jobID", "cancel", use: Self.cancelJob)
     }
 
     typealias Choice = WebOption
@@ -335,6 +338,70 @@ struct WebAdminController: RouteCollection {
             AlertsPage(
                 page: try await WebSession.page("Alerts", section: "admin", principal: principal, request: request), alerts: [],
                 canResolve: false, flash: problem)
+        }
+    }
+
+    // MARK: Jobs
+
+    struct JobRow: Encodable {
+        var id: String
+        var kind: String
+        var state: String
+        var attempts: String
+        var runAt: String
+        var lastError: String?
+        var canRetry: Bool
+        var canCancel: Bool
+    }
+
+    struct JobsPage: Encodable {
+        var page: PageContext
+        var jobs: [JobRow]
+        var states: [Choice]
+        var flash: String?
+    }
+
+    /// `/admin/jobs`: the organization's background work — what waits, what failed and why — with retry and cancel.
+    @Sendable static func jobs(_ request: Request) async throws -> Response {
+        let principal = try await WebSession.require(.organizationUpdate, request)
+        return try await WebPage.render("admin-jobs", try await jobsPage(request, principal: principal), for: request)
+    }
+
+    /// The jobs page's context: the newest 200 of the organization's jobs, `?state=`'s only when given.
+    static func jobsPage(_ request: Request, principal: Principal, flash: String? = nil) async throws -> JobsPage {
+        let state = request.queryParameter("state").flatMap(JobRecord.State.init(rawValue:))
+        let jobs = try await OrganizationJobs.list(state: state, principal: principal, on: request.db)
+        return JobsPage(
+            page: try await WebSession.page("Jobs", section: "admin", principal: principal, request: request),
+            jobs: jobs.map {
+                JobRow(
+                    id: $0.id.uuidString, kind: $0.kind, state: $0.state.rawValue, attempts: "\($0.attempts) of \($0.maxAttempts)",
+                    runAt: WebFormat.dateTime($0.runAt), lastError: $0.lastError,
+                    canRetry: [.dead, .cancelled, .queued].contains($0.state), canCancel: $0.state == .queued)
+            },
+            states: [Choice(value: "", label: "All", selected: state == nil)]
+                + JobRecord.State.allCases.map { Choice(value: $0.rawValue, label: WebFormat.label($0.rawValue), selected: $0 == state) },
+            flash: flash ?? request.queryParameter("done"))
+    }
+
+    @Sendable static func retryJob(_ request: Request) async throws -> Response {
+        try await steerJob(request, done: "Job queued to run again.") { id, principal in
+            try await OrganizationJobs.retry(id, principal: principal, through: request)
+        }
+    }
+
+    @Sendable static func cancelJob(_ request: Request) async throws -> Response {
+        try await steerJob(request, done: "Job cancelled.") { id, principal in
+            try await OrganizationJobs.cancel(id, principal: principal, through: request)
+        }
+    }
+
+    static func steerJob(_ request: Request, done: String, _ change: (UUID, Principal) async throws -> Void) async throws -> Response {
+        let principal = try await WebSession.require(.organizationUpdate, request)
+        return try await WebForm.submit(request, done: done, redirect: "/admin/jobs", template: "admin-jobs") {
+            try await change(try request.pathID("jobID"), principal)
+        } page: { _, problem in
+            try await jobsPage(request, principal: principal, flash: problem)
         }
     }
 }
