@@ -54,6 +54,7 @@ public enum Millwright {
                 try await FirstRun.bootstrapIfEmpty(app, address: Self.serveAddress(app.environment.arguments))
                 app.lifecycle.use(PMScheduler(interval: .seconds(Int64(config.pmInterval))))
                 app.lifecycle.use(JobRunner())
+                app.lifecycle.use(OutboxDispatcher())
                 let logger = app.logger
                 Task.detached(priority: .utility) { KnowledgeService.warmUp(logger: logger) }
             }

@@ -64,5 +64,8 @@ extension Application {
         migrations.add(AddTypedListIndexes())
         // 023: the durable queue of background work
         migrations.add(CreateJobs())
+        // 024: the transactional outbox of domain events
+        migrations.add(CreateOutbox())
+
     }
 }

@@ -26,6 +26,8 @@ struct AppServices: Sendable {
     var verifiedTokens = VerifiedTokens()
     /// The background job kinds this process runs (``JobRunner``); features register theirs in `configure`.
     var jobKinds = JobRegistry()
+    /// What must happen for every domain event, durably (``OutboxDispatcher``); features add theirs in `configure`.
+    var outboxConsumers: [OutboxConsumer] = []
 }
 
 extension Application {
@@ -90,5 +92,9 @@ extension Application {
     var jobKinds: JobRegistry {
         get { services.jobKinds }
         set { services.jobKinds = newValue }
+    }
+    var outboxConsumers: [OutboxConsumer] {
+        get { services.outboxConsumers }
+        set { services.outboxConsumers = newValue }
     }
 }

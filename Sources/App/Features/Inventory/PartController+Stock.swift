@@ -127,6 +127,7 @@ extension PartController {
             for result in results where result.becameLow {
                 events.append(DomainEvent(.stockLow, organizationID: principal.organizationID, entityID: try result.level.requireID()))
             }
+            try await Outbox.record(events, on: db)
             return (results.map(\.movement.dto), events)
         }
         request.application.events.publish(low)

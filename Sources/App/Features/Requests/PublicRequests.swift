@@ -58,7 +58,7 @@ enum PublicRequests {
         let token = Secrets.randomToken(length: 32)
         let organizationID = try organization.requireID()
         let context = AuditContext.publicRequest(request)
-        let status = try await request.write { db -> Status in
+        let (status, created) = try await request.write { db -> (Status, DomainEvent) in
             let maintenanceRequest = MaintenanceRequest()
             maintenanceRequest.organizationID = organizationID
             maintenanceRequest.siteID = asset.siteID
@@ -75,10 +75,13 @@ enum PublicRequests {
                 "request.created", entityType: MaintenanceRequest.entityType, entityID: maintenanceRequest.id,
                 after: maintenanceRequest.dto,
                 organizationID: organizationID, context: context, on: db)
-            return Status(maintenanceRequest)
+            let status = Status(maintenanceRequest)
+            let created = DomainEvent(
+                .requestCreated, organizationID: organizationID, entityID: status.id, data: ["siteId": asset.siteID.uuidString])
+            try await Outbox.record([created], on: db)
+            return (status, created)
         }
-        request.application.events.publish(
-            DomainEvent(.requestCreated, organizationID: organizationID, entityID: status.id, data: ["siteId": asset.siteID.uuidString]))
+        request.application.events.publish(created)
         return (status, token)
     }
 }

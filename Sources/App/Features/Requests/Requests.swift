@@ -60,7 +60,7 @@ enum Requests {
         var body = try body()
         let input = Input(reading: &body, isPublic: false)
         try await body.validate(for: principal, on: request.db)
-        let published = { (dto: MaintenanceRequest.DTO, id: UUID) in
+        let published: @Sendable (MaintenanceRequest.DTO, UUID) -> DomainEvent = { dto, id in
             DomainEvent(.requestCreated, organizationID: principal.organizationID, entityID: id, data: ["siteId": dto.siteId.uuidString])
         }
         return try await Resources.create(principal: principal, through: request, published: published) { db in

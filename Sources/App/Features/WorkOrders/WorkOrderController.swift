@@ -52,24 +52,26 @@ struct WorkOrderController: RouteCollection {
         let id = try request.pathID("workOrderID")
         let existing = try await principal.findInSite(WorkOrder.self, id, on: request.db)
         let input = try await WorkOrderInput(request, creating: false)
+        let site = existing.siteID.uuidString
+        var changes = [
+            DomainEvent(
+                .workOrderUpdated, organizationID: principal.organizationID, entityID: id,
+                data: ["number": WorkOrder.displayNumber(existing.number), "siteId": site])
+        ]
+        if let assignees = input.assigneeIDs, Set(assignees) != Set(existing.assigneeIDs) {
+            changes.append(
+                DomainEvent(
+                    .workOrderAssigned, organizationID: principal.organizationID, entityID: id,
+                    data: ["assigneeIds": assignees.map(\.uuidString).joined(separator: ","), "siteId": site]))
+        }
+        let events = changes
         let response = try await Resources.update(request, load: { try await principal.findInSite(WorkOrder.self, id, on: $0) }) {
             workOrder, db in
             guard !workOrder.status.isFinal else {
                 throw AppError.conflict("A \(workOrder.status.rawValue) work order cannot be edited; reopen it first.")
             }
             try await input.apply(to: workOrder, principal: principal, on: db)
-        }
-        let site = existing.siteID.uuidString
-        var events = [
-            DomainEvent(
-                .workOrderUpdated, organizationID: principal.organizationID, entityID: id,
-                data: ["number": WorkOrder.displayNumber(existing.number), "siteId": site])
-        ]
-        if let assignees = input.assigneeIDs, Set(assignees) != Set(existing.assigneeIDs) {
-            events.append(
-                DomainEvent(
-                    .workOrderAssigned, organizationID: principal.organizationID, entityID: id,
-                    data: ["assigneeIds": assignees.map(\.uuidString).joined(separator: ","), "siteId": site]))
+            try await Outbox.record(events, on: db)
         }
         request.application.events.publish(events)
         return response

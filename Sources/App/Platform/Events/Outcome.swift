@@ -2,8 +2,8 @@ import Fluent
 import Vapor
 
 /// What an operation made or changed, and the domain events it caused. An operation runs inside the write
-/// transaction and returns its events instead of publishing them, so they go out only once the change is
-/// committed (and, later, are recorded with it).
+/// transaction and returns its events instead of publishing them: they are recorded in the outbox in that
+/// transaction (``Outbox``), and published to this process's live pages once it committed.
 struct Outcome<Value: Sendable>: Sendable {
     var value: Value
     var events: [DomainEvent]
@@ -20,9 +20,10 @@ struct Outcome<Value: Sendable>: Sendable {
 }
 
 extension Request {
-    /// Runs `operation` in one write transaction (``write(_:)``), then publishes the events it returned.
+    /// Runs `operation` in one write transaction (``write(_:)``) with its events recorded in the outbox, then
+    /// publishes them.
     func perform<T: Sendable>(_ operation: @escaping @Sendable (any Database) async throws -> Outcome<T>) async throws -> T {
-        let outcome = try await write(operation)
+        let outcome = try await write { db in try await Outbox.recorded(operation, on: db) }
         application.events.publish(outcome.events)
         return outcome.value
     }
@@ -31,7 +32,7 @@ extension Request {
 extension Application {
     /// ``Request/perform(_:)`` for work no request asked for (the PM job).
     func perform<T: Sendable>(_ operation: @escaping @Sendable (any Database) async throws -> Outcome<T>) async throws -> T {
-        let outcome = try await write(operation)
+        let outcome = try await write { db in try await Outbox.recorded(operation, on: db) }
         events.publish(outcome.events)
         return outcome.value
     }

@@ -70,14 +70,15 @@ enum Resources {
         try await model.dto.response(version: model.version, for: request)
     }
 
-    /// Creates `build()`'s row for `principal` and audits `<entity>.created`, in one transaction; publishes
-    /// `event` once it is committed. Returns the row's DTO, id and version: what an operation hands back.
+    /// Creates `build()`'s row for `principal` and audits `<entity>.created`, in one transaction with `event`
+    /// recorded in the outbox; publishes it once committed. Returns the row's DTO, id and version: what an
+    /// operation hands back.
     static func create<M: VersionedModel>(
-        principal: Principal, through request: Request, published event: ((M.DTO, UUID) -> DomainEvent)? = nil,
+        principal: Principal, through request: Request, published event: (@Sendable (M.DTO, UUID) -> DomainEvent)? = nil,
         build: @escaping @Sendable (any Database) async throws -> M
     ) async throws -> (dto: M.DTO, id: UUID, version: Int) {
         let context = try request.auditContext(principal)
-        let (dto, id, version) = try await request.write { db -> (M.DTO, UUID, Int) in
+        let (dto, id, version, published) = try await request.write { db -> (M.DTO, UUID, Int, DomainEvent?) in
             let model = try await build(db)
             model.organizationID = principal.organizationID
             model.version = 1
@@ -87,15 +88,17 @@ enum Resources {
                 "\(M.entityType).created", entityType: M.entityType, entityID: id, after: model.dto,
                 organizationID: principal.organizationID,
                 context: context, on: db)
-            return (model.dto, id, model.version)
+            let published = event?(model.dto, id)
+            if let published { try await Outbox.record([published], on: db) }
+            return (model.dto, id, model.version, published)
         }
-        if let event { request.application.events.publish(event(dto, id)) }
+        if let published { request.application.events.publish(published) }
         return (dto, id, version)
     }
 
     /// Creates `build()`'s row and audits `<entity>.created`; answers 201 with `Location`.
     static func create<M: VersionedModel>(
-        _ request: Request, path: String, published event: ((M.DTO, UUID) -> DomainEvent)? = nil,
+        _ request: Request, path: String, published event: (@Sendable (M.DTO, UUID) -> DomainEvent)? = nil,
         build: @escaping @Sendable (any Database) async throws -> M
     ) async throws -> Response {
         let made = try await create(principal: try request.principal, through: request, published: event, build: build)
