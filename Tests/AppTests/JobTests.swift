@@ -210,3 +210,46 @@ struct JobTests {
         }
     }
 }
+
+@Suite("Singletons")
+struct SingletonTests {
+    @Test func aSecondRunWhileOneIsGoingOnIsSkippedAndTheNextOneRuns() async throws {
+        try await withTestApp { app in
+            let name = "test.\(UUID().uuidString)"
+            let (started, starting) = AsyncStream<Void>.makeStream()
+            let (release, releasing) = AsyncStream<Void>.makeStream()
+            let first = Task {
+                try await Singleton.run(name, app: app) {
+                    starting.yield()
+                    for await _ in release { break }
+                }
+            }
+            for await _ in started { break }
+            let second = try await Singleton.run(name, app: app) {}
+            #expect(second == false)
+            releasing.yield()
+            #expect(try await first.value == true)
+            let third = try await Singleton.run(name, app: app) {}
+            #expect(third == true)
+        }
+    }
+
+    @Test func onPostgreSQLAnotherReplicasHoldSkipsTheRun() async throws {
+        guard TestDatabase.isPostgres else { return }
+        try await withTestApp { app in
+            let name = "test.\(UUID().uuidString)"
+            let key = Singleton.lockKey(name)
+            // Another replica: its own connection holds the lock.
+            try await app.db.withConnection { replica in
+                let sql = try replica.sql
+                let taken = try await sql.raw("SELECT pg_try_advisory_lock(\(bind: key)) AS taken").first()
+                #expect(try taken?.decode(column: "taken", as: Bool.self) == true)
+                let held = try await Singleton.run(name, app: app) {}
+                #expect(held == false)
+                try await sql.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
+            }
+            let free = try await Singleton.run(name, app: app) {}
+            #expect(free == true)
+        }
+    }
+}

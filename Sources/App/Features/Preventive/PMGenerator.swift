@@ -169,7 +169,8 @@ final class PMScheduler: LifecycleHandler, Sendable {
             $0 = Task {
                 while !Task.isCancelled {
                     do {
-                        try await PMGenerator.run(application)
+                        // One pass at a time across replicas; the others skip their turn.
+                        try await Singleton.run("pm.generate", app: application) { _ = try await PMGenerator.run(application) }
                     } catch {
                         application.logger.error("PM job failed: \(error)")
                     }
