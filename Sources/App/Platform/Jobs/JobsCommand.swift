@@ -1,10 +1,11 @@
+import Fluent
 import Foundation
 import Vapor
 
 /// `millwright jobs list|retry|cancel`: the background queue from the terminal.
 struct JobsCommand: AsyncCommandGroup {
     var help = "Inspect and steer background jobs."
-    var commands: [String: any AnyAsyncCommand] = ["list": List(), "retry": Retry(), "cancel": Cancel()]
+    var commands: [String: any AnyAsyncCommand] = ["list": List(), "retry": JobsCommand.retry, "cancel": JobsCommand.cancel]
 
     struct List: AsyncCommand {
         struct Signature: CommandSignature {
@@ -37,41 +38,37 @@ struct JobsCommand: AsyncCommandGroup {
         }
     }
 
-    struct Retry: AsyncCommand {
+    /// `retry` and `cancel`: one change of one job, by id.
+    struct Steer: AsyncCommand {
         struct Signature: CommandSignature {
             @Argument(name: "id", help: "The job's id")
             var id: String
         }
 
-        var help = "Run a dead, cancelled or waiting job again now, its attempts counted afresh."
+        var help: String
+        /// What the command printed for a change made ("queued", "cancelled").
+        var done: String
+        /// Why a job that exists was left as it is.
+        var refused: String
+        var change: @Sendable (UUID, any Database) async throws -> Bool?
 
         func run(using context: CommandContext, signature: Signature) async throws {
             let id = try JobsCommand.id(signature.id)
-            switch try await context.application.write({ db in try await JobQueue.retry(id, on: db) }) {
-            case true?: context.console.print("queued \(id.uuidString)")
-            case false?: throw CommandFailure("job \(id.uuidString) is running or has succeeded; nothing to retry")
+            switch try await context.application.write({ db in try await change(id, db) }) {
+            case true?: context.console.print("\(done) \(id.uuidString)")
+            case false?: throw CommandFailure("job \(id.uuidString) \(refused)")
             case nil: throw CommandFailure("no job has the id \(id.uuidString)")
             }
         }
     }
 
-    struct Cancel: AsyncCommand {
-        struct Signature: CommandSignature {
-            @Argument(name: "id", help: "The job's id")
-            var id: String
-        }
+    static let retry = Steer(
+        help: "Run a dead, cancelled or waiting job again now, its attempts counted afresh.", done: "queued",
+        refused: "is running or has succeeded; nothing to retry", change: { id, db in try await JobQueue.retry(id, on: db) })
 
-        var help = "Cancel a queued job: it will not run."
-
-        func run(using context: CommandContext, signature: Signature) async throws {
-            let id = try JobsCommand.id(signature.id)
-            switch try await context.application.write({ db in try await JobQueue.cancel(id, on: db) }) {
-            case true?: context.console.print("cancelled \(id.uuidString)")
-            case false?: throw CommandFailure("job \(id.uuidString) is not queued; only a queued job can be cancelled")
-            case nil: throw CommandFailure("no job has the id \(id.uuidString)")
-            }
-        }
-    }
+    static let cancel = Steer(
+        help: "Cancel a queued job: it will not run.", done: "cancelled",
+        refused: "is not queued; only a queued job can be cancelled", change: { id, db in try await JobQueue.cancel(id, on: db) })
 
     static func id(_ text: String) throws -> UUID {
         guard let id = UUID(uuidString: text) else { throw CommandFailure("'\(text)' is not a job id (a UUID)") }
