@@ -55,6 +55,7 @@ public enum Millwright {
                 app.lifecycle.use(PMScheduler(interval: .seconds(Int64(config.pmInterval))))
                 app.lifecycle.use(JobRunner())
                 app.lifecycle.use(OutboxDispatcher())
+                app.lifecycle.use(OutboxListener())
                 let logger = app.logger
                 Task.detached(priority: .utility) { KnowledgeService.warmUp(logger: logger) }
             }

@@ -2,8 +2,9 @@ import Foundation
 import NIOConcurrencyHelpers
 import Vapor
 
-/// Something that happened in the domain, published after its transaction committed: for webhooks, live pages
-/// and background reactions. Delivery is in-process and best effort; the audit trail is the durable record.
+/// Something that happened in the domain: written to the outbox in the transaction that caused it (``Outbox``),
+/// under its `id`, and published to the live pages once committed — by this process, and on PostgreSQL by every
+/// replica's ``OutboxListener``.
 struct DomainEvent: Sendable, Codable, Equatable {
     enum Name: String, Sendable, Codable, CaseIterable {
         case workOrderCreated = "work_order.created"
@@ -16,6 +17,8 @@ struct DomainEvent: Sendable, Codable, Equatable {
         case requestCreated = "request.created"
     }
 
+    /// The outbox row's id: the same event, heard twice, is one event.
+    var id: UUID
     var name: Name
     var organizationID: UUID
     var entityID: UUID
@@ -23,7 +26,8 @@ struct DomainEvent: Sendable, Codable, Equatable {
     var data: [String: String]
     var occurredAt: Date
 
-    init(_ name: Name, organizationID: UUID, entityID: UUID, data: [String: String] = [:]) {
+    init(_ name: Name, organizationID: UUID, entityID: UUID, data: [String: String] = [:], id: UUID = UUID()) {
+        self.id = id
         self.name = name
         self.organizationID = organizationID
         self.entityID = entityID
@@ -37,10 +41,27 @@ struct DomainEvent: Sendable, Codable, Equatable {
 final class DomainEventBus: Sendable {
     private let subscribers = NIOLockedValueBox<[UUID: AsyncStream<DomainEvent>.Continuation]>([:])
     static let bufferSize = 1000
+    /// The ids published lately, oldest first: an event published by its writer and heard again from the
+    /// database's notification goes out once.
+    private let recent = NIOLockedValueBox<(ids: Set<UUID>, order: [UUID])>(([], []))
+    static let recentCapacity = 10_000
 
     func publish(_ events: [DomainEvent]) {
+        let fresh = recent.withLockedValue { recent in
+            events.filter { event in
+                guard recent.ids.insert(event.id).inserted else { return false }
+                recent.order.append(event.id)
+                if recent.order.count > Self.recentCapacity {
+                    let dropped = recent.order.prefix(Self.recentCapacity / 2)
+                    recent.ids.subtract(dropped)
+                    recent.order.removeFirst(dropped.count)
+                }
+                return true
+            }
+        }
+        guard !fresh.isEmpty else { return }
         let continuations = subscribers.withLockedValue { Array($0.values) }
-        for event in events {
+        for event in fresh {
             for continuation in continuations { continuation.yield(event) }
         }
     }

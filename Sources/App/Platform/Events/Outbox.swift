@@ -37,18 +37,30 @@ enum Outbox {
     }
 
     /// Writes `events` on `db`, the transaction of the change that caused them.
+    /// On PostgreSQL each row's id is also sent on the schema's channel (``OutboxListener``), delivered when the
+    /// transaction commits and never if it rolls back.
     static func record(_ events: [DomainEvent], on db: any Database) async throws {
+        let sql = try db.sql
+        let postgres = db.dialectKind == .postgres
         for event in events {
             let data = String(decoding: try JSONEncoder.canonical.encode(event.data), as: UTF8.self)
-            try await db.sql.raw(
+            try await sql.raw(
                 """
                 INSERT INTO "outbox" ("id", "name", "organization_id", "entity_id", "data", "occurred_at") VALUES \
-                (\(bind: UUID()), \(bind: event.name.rawValue), \(bind: event.organizationID), \(bind: event.entityID), \
+                (\(bind: event.id), \(bind: event.name.rawValue), \(bind: event.organizationID), \(bind: event.entityID), \
                 \(bind: data), \(bind: event.occurredAt))
                 """
             ).run()
+            if postgres {
+                try await sql.raw(
+                    "SELECT pg_notify('millwright_events_' || current_schema(), \(bind: event.id.uuidString.lowercased()))"
+                ).run()
+            }
         }
     }
+
+    /// The outbox row `id`, if it is still there.
+    static func row(_ id: UUID, on db: any Database) async throws -> Row? { try await Row.find(id: id, on: db) }
 
     struct Row: RowDecodable {
         static let table = "outbox"
@@ -59,9 +71,9 @@ enum Outbox {
         init(row: RowReader) throws {
             var event = DomainEvent(
                 try row.enum("name"), organizationID: try row.uuid("organization_id"), entityID: try row.uuid("entity_id"),
-                data: try JSONDecoder().decode([String: String].self, from: Data(try row.string("data").utf8)))
+                data: try JSONDecoder().decode([String: String].self, from: Data(try row.string("data").utf8)), id: try row.uuid("id"))
             event.occurredAt = try row.date("occurred_at")
-            self.event = OutboxEvent(id: try row.uuid("id"), event: event)
+            self.event = OutboxEvent(id: event.id, event: event)
             dispatchedAt = try row.optionalDate("dispatched_at")
         }
     }
