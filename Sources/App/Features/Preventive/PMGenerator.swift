@@ -157,7 +157,7 @@ enum PMCompletion {
 /// Runs the PM job every `interval` while the server runs; stops with the app.
 final class PMScheduler: LifecycleHandler, Sendable {
     let interval: Duration
-    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+    private let loop = BackgroundLoop()
 
     init(interval: Duration) {
         self.interval = interval
@@ -165,29 +165,20 @@ final class PMScheduler: LifecycleHandler, Sendable {
 
     func didBootAsync(_ application: Application) async throws {
         let interval = interval
-        task.withLockedValue {
-            $0 = Task {
-                while !Task.isCancelled {
-                    do {
-                        // One pass at a time across replicas; the others skip their turn.
-                        try await Singleton.run("pm.generate", app: application) { _ = try await PMGenerator.run(application) }
-                    } catch {
-                        application.logger.error("PM job failed: \(error)")
-                    }
-                    try? await Task.sleep(for: interval)
+        loop.start {
+            while !Task.isCancelled {
+                do {
+                    // One pass at a time across replicas; the others skip their turn.
+                    try await Singleton.run("pm.generate", app: application) { _ = try await PMGenerator.run(application) }
+                } catch {
+                    application.logger.error("PM job failed: \(error)")
                 }
+                try? await Task.sleep(for: interval)
             }
         }
     }
 
-    func shutdownAsync(_ application: Application) async {
-        let running = task.withLockedValue { task in
-            defer { task = nil }
-            return task
-        }
-        running?.cancel()
-        await running?.value
-    }
+    func shutdownAsync(_ application: Application) async { await loop.stop() }
 }
 
 extension Optional {

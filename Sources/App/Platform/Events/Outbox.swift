@@ -126,7 +126,7 @@ enum Outbox {
 final class OutboxDispatcher: LifecycleHandler, Sendable {
     let interval: Duration
     let batch: Int
-    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+    private let loop = BackgroundLoop()
 
     init(interval: Duration = .milliseconds(500), batch: Int = 200) {
         self.interval = interval
@@ -135,32 +135,23 @@ final class OutboxDispatcher: LifecycleHandler, Sendable {
 
     func didBootAsync(_ application: Application) async throws {
         let (interval, batch) = (interval, batch)
-        task.withLockedValue {
-            $0 = Task {
-                var lastPrune = ContinuousClock.now - .seconds(3600)
-                while !Task.isCancelled {
-                    var dispatched = 0
-                    do {
-                        dispatched = try await Outbox.dispatch(limit: batch, to: application.outboxConsumers, app: application)
-                        if ContinuousClock.now - lastPrune >= .seconds(3600) {
-                            try await Outbox.prune(app: application)
-                            lastPrune = ContinuousClock.now
-                        }
-                    } catch {
-                        application.logger.error("Outbox dispatch failed: \(error)")
+        loop.start {
+            var lastPrune = ContinuousClock.now - .seconds(3600)
+            while !Task.isCancelled {
+                var dispatched = 0
+                do {
+                    dispatched = try await Outbox.dispatch(limit: batch, to: application.outboxConsumers, app: application)
+                    if ContinuousClock.now - lastPrune >= .seconds(3600) {
+                        try await Outbox.prune(app: application)
+                        lastPrune = ContinuousClock.now
                     }
-                    if dispatched < batch { try? await Task.sleep(for: interval) }
+                } catch {
+                    application.logger.error("Outbox dispatch failed: \(error)")
                 }
+                if dispatched < batch { try? await Task.sleep(for: interval) }
             }
         }
     }
 
-    func shutdownAsync(_ application: Application) async {
-        let running = task.withLockedValue { task in
-            defer { task = nil }
-            return task
-        }
-        running?.cancel()
-        await running?.value
-    }
+    func shutdownAsync(_ application: Application) async { await loop.stop() }
 }

@@ -10,7 +10,7 @@ import Vapor
 /// already published, so the replica that made the change shows it once. On SQLite one process serves, and its
 /// own publishing is all there is.
 final class OutboxListener: LifecycleHandler, Sendable {
-    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+    private let loop = BackgroundLoop()
 
     /// The channel of a schema's events: replicas on one database and schema share it.
     static func channel(schema: String) -> String { "millwright_events_" + schema }
@@ -18,29 +18,20 @@ final class OutboxListener: LifecycleHandler, Sendable {
     func didBootAsync(_ application: Application) async throws {
         guard case .postgres(let url, let searchPath) = application.config.database else { return }
         let channel = Self.channel(schema: searchPath ?? "public")
-        task.withLockedValue {
-            $0 = Task {
-                while !Task.isCancelled {
-                    do {
-                        try await Self.listen(application, url: url, channel: channel)
-                    } catch {
-                        if Task.isCancelled { break }
-                        application.logger.warning("Outbox listener lost its connection, reconnecting: \(error)")
-                        try? await Task.sleep(for: .seconds(1))
-                    }
+        loop.start {
+            while !Task.isCancelled {
+                do {
+                    try await Self.listen(application, url: url, channel: channel)
+                } catch {
+                    if Task.isCancelled { break }
+                    application.logger.warning("Outbox listener lost its connection, reconnecting: \(error)")
+                    try? await Task.sleep(for: .seconds(1))
                 }
             }
         }
     }
 
-    func shutdownAsync(_ application: Application) async {
-        let running = task.withLockedValue { task in
-            defer { task = nil }
-            return task
-        }
-        running?.cancel()
-        await running?.value
-    }
+    func shutdownAsync(_ application: Application) async { await loop.stop() }
 
     private static func listen(_ app: Application, url: String, channel: String) async throws {
         let configuration = try SQLPostgresConfiguration(url: url).coreConfiguration
