@@ -40,7 +40,7 @@ struct JobTests {
         try await app.write { db in try await JobQueue.enqueue(TestJob.self, payload, on: db) }
     }
 
-    static func job(_ id: UUID, _ app: Application) async throws -> JobRecord { try #require(try await JobQueue.find(id, on: app.db)) }
+    static func job(_ id: UUID, _ app: Application) async throws -> JobRecord { try #require(try await JobRecord.find(id: id, on: app.db)) }
 
     @Test func aQueuedJobRunsOnceAndSucceeds() async throws {
         try await withTestApp { app in

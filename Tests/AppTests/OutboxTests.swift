@@ -19,7 +19,7 @@ struct OutboxTests {
             OutboxConsumer(name: name) { event, db in
                 self.events.withLockedValue { $0[event.id, default: 0] += 1 }
                 try await JobQueue.enqueue(
-                    TestJob.self, .init(key: event.id.uuidString), organizationID: event.event.organizationID, on: db)
+                    TestJob.self, .init(key: event.id.uuidString), organizationID: event.organizationID, on: db)
                 if self.failNext.withLockedValue({ fail in
                     defer { fail = false }
                     return fail
@@ -40,7 +40,7 @@ struct OutboxTests {
             let asset = try await app.makeAsset(tenant)
             let order = try await app.makeWorkOrder(tenant, json: ["assetId": asset.uuidString])
             var rows = try await Self.undispatched(app)
-            #expect(rows.contains { $0.event.event.name == .workOrderCreated && $0.event.event.entityID == order })
+            #expect(rows.contains { $0.event.name == .workOrderCreated && $0.event.entityID == order })
             let before = rows.count
             let refused = try await app.send(.POST, "/api/v1/work-orders", token: tenant.token, json: ["title": ""])
             #expect(refused.status == .unprocessableEntity)
@@ -48,9 +48,9 @@ struct OutboxTests {
             #expect(started.status == .ok)
             rows = try await Self.undispatched(app)
             #expect(rows.count == before + 1)
-            let changed = try #require(rows.first { $0.event.event.name == .workOrderStatusChanged })
-            #expect(changed.event.event.entityID == order && changed.event.event.organizationID == tenant.organizationID)
-            #expect(changed.event.event.data["siteId"] != nil)
+            let changed = try #require(rows.first { $0.event.name == .workOrderStatusChanged })
+            #expect(changed.event.entityID == order && changed.event.organizationID == tenant.organizationID)
+            #expect(changed.event.data["siteId"] != nil)
         }
     }
 

@@ -12,36 +12,37 @@ enum OrganizationJobs {
 
     /// Runs the organization's dead, cancelled or waiting job `id` again now.
     static func retry(_ id: UUID, principal: Principal, through request: Request) async throws {
-        try await steer(id, action: "job.retried", principal: principal, through: request) { db in
+        try await steer(
+            id, action: "job.retried", refused: "This job is running or has succeeded: there is nothing to retry.", principal: principal,
+            through: request
+        ) { db in
             try await JobQueue.retry(id, organizationID: principal.organizationID, on: db)
-        } refused: {
-            "This job is running or has succeeded: there is nothing to retry."
         }
     }
 
     /// Cancels the organization's queued job `id`.
     static func cancel(_ id: UUID, principal: Principal, through request: Request) async throws {
-        try await steer(id, action: "job.cancelled", principal: principal, through: request) { db in
+        try await steer(id, action: "job.cancelled", refused: "Only a queued job can be cancelled.", principal: principal, through: request)
+        {
+            db in
             try await JobQueue.cancel(id, organizationID: principal.organizationID, on: db)
-        } refused: {
-            "Only a queued job can be cancelled."
         }
     }
 
     private static func steer(
-        _ id: UUID, action: String, principal: Principal, through request: Request,
-        _ change: @escaping @Sendable (any Database) async throws -> Bool?, refused: @escaping @Sendable () -> String
+        _ id: UUID, action: String, refused: String, principal: Principal, through request: Request,
+        _ change: @escaping @Sendable (any Database) async throws -> Bool?
     ) async throws {
         try principal.require(.organizationUpdate)
         let context = try request.auditContext(principal)
         try await request.write { db in
-            let before = try await JobQueue.find(id, on: db)
+            let before = try await JobRecord.find(id: id, on: db)
             switch try await change(db) {
             case nil: throw AppError.notFound("No such job.")
-            case false?: throw AppError.conflict(refused())
+            case false?: throw AppError.conflict(refused)
             case true?:
                 try await AuditLog.record(
-                    action, entityType: "job", entityID: id, before: before, after: try await JobQueue.find(id, on: db),
+                    action, entityType: "job", entityID: id, before: before, after: try await JobRecord.find(id: id, on: db),
                     organizationID: principal.organizationID, context: context, on: db)
             }
         }

@@ -4,12 +4,6 @@ import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
 
-/// A domain event as the outbox holds it: the event and its row's id (the id webhooks and live pages carry).
-struct OutboxEvent: Sendable, Codable, Equatable {
-    var id: UUID
-    var event: DomainEvent
-}
-
 /// Something that must happen for every event of some kinds, durably: a webhook delivery, later the detectors and
 /// print dispatch. It is called once per event, inside the dispatcher's transaction, and queues its work there
 /// (a job, ``JobQueue/enqueue(_:_:organizationID:runAt:on:)``): the event is marked dispatched in the same
@@ -17,7 +11,8 @@ struct OutboxEvent: Sendable, Codable, Equatable {
 /// on the next pass.
 struct OutboxConsumer: Sendable {
     var name: String
-    var consume: @Sendable (OutboxEvent, any Database) async throws -> Void
+    /// Gets the event under its outbox row's id (``DomainEvent/id``, the id webhooks and live pages carry).
+    var consume: @Sendable (DomainEvent, any Database) async throws -> Void
 }
 
 /// The transactional outbox. ``Request/perform(_:)`` (and the few writes that publish without it) record an
@@ -65,15 +60,14 @@ enum Outbox {
     struct Row: RowDecodable {
         static let table = "outbox"
         static let columns = ["id", "name", "organization_id", "entity_id", "data", "occurred_at", "dispatched_at"]
-        var event: OutboxEvent
+        var event: DomainEvent
         var dispatchedAt: Date?
 
         init(row: RowReader) throws {
-            var event = DomainEvent(
+            event = DomainEvent(
                 try row.enum("name"), organizationID: try row.uuid("organization_id"), entityID: try row.uuid("entity_id"),
                 data: try JSONDecoder().decode([String: String].self, from: Data(try row.string("data").utf8)), id: try row.uuid("id"))
             event.occurredAt = try row.date("occurred_at")
-            self.event = OutboxEvent(id: event.id, event: event)
             dispatchedAt = try row.optionalDate("dispatched_at")
         }
     }

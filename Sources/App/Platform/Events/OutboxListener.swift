@@ -41,7 +41,7 @@ final class OutboxListener: LifecycleHandler, Sendable {
             try await connection.listen(on: channel) { notifications in
                 for try await notification in notifications {
                     guard let id = UUID(uuidString: notification.payload) else { continue }
-                    if let row = try await Outbox.row(id, on: app.db) { app.events.publish(row.event.event) }
+                    if let row = try await Outbox.row(id, on: app.db) { app.events.publish(row.event) }
                 }
             }
         } catch {

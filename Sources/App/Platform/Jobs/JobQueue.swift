@@ -7,6 +7,9 @@ import Vapor
 /// asked for it committed), claiming with a lease, and the outcomes of a run. On PostgreSQL several runners claim
 /// side by side (`FOR UPDATE SKIP LOCKED`: a row one claims, the others pass over); on SQLite one process writes.
 enum JobQueue {
+    /// A job's columns, unqualified, as `UPDATE … RETURNING` lists them.
+    private static let returning = JobRecord.columns.map { "\"\($0)\"" }.joined(separator: ", ")
+
     /// Queues `payload` as a `Kind` job, to run at `runAt` (now by default), on `db` — the caller's transaction.
     @discardableResult
     static func enqueue<Kind: JobKind>(
@@ -30,7 +33,6 @@ enum JobQueue {
     static func claim(kinds: [String], limit: Int, worker: String, lease: TimeInterval, app: Application) async throws -> [JobRecord] {
         guard !kinds.isEmpty, limit > 0 else { return [] }
         let now = Date()
-        let list = JobRecord.columns.map { "\"\($0)\"" }.joined(separator: ", ")
         let skipLocked = app.db.dialectKind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
         return try await app.write { db in
             try await db.sql.raw(
@@ -39,7 +41,7 @@ enum JobQueue {
                 "locked_until" = \(bind: now.addingTimeInterval(lease)), "updated_at" = \(bind: now) \
                 WHERE "id" IN (SELECT "id" FROM "jobs" WHERE "kind" IN (\(binds: kinds)) AND \
                 (("state" = 'queued' AND "run_at" <= \(bind: now)) OR ("state" = 'running' AND "locked_until" < \(bind: now))) \
-                ORDER BY "run_at" LIMIT \(bind: limit)\(unsafeRaw: skipLocked)) RETURNING \(unsafeRaw: list)
+                ORDER BY "run_at" LIMIT \(bind: limit)\(unsafeRaw: skipLocked)) RETURNING \(unsafeRaw: returning)
                 """
             ).all().map { try JobRecord(row: RowReader($0)) }
         }
@@ -149,10 +151,6 @@ enum JobQueue {
         return try await db.sql.raw(
             #"SELECT \#(unsafeRaw: list) FROM "jobs"\#(filter) ORDER BY "created_at" DESC, "id" DESC LIMIT \#(bind: limit)"#
         ).all().map { try JobRecord(row: RowReader($0)) }
-    }
-
-    static func find(_ id: UUID, on db: any Database) async throws -> JobRecord? {
-        try await JobRecord.find(id: id, on: db)
     }
 
     /// How long to wait before attempt `attempts + 1`: `base` doubled per failed attempt, at most `cap`, give or
